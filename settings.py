@@ -1,0 +1,209 @@
+"""The one validated configuration: video.toml, a --config file and --set overrides.
+
+Plain Python (tomllib), read by samplers, scenes and the render driver alike.
+Every value is checked here, before any work starts; a bad one raises
+SettingsError with one line naming the key, the value and what is allowed.
+Scenes rendered by plain `manim` read the file named by $HPSEARCH_CONFIG,
+else the checked-in defaults.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tomllib
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import objective
+import samplers
+
+DEFAULTS_FILE = Path(__file__).resolve().parent / "video.toml"
+ENV_VAR = "HPSEARCH_CONFIG"
+QUALITIES = {
+    # name: (manim -q flag, width, height, fps)
+    "preview": ("l", 854, 480, 15),
+    "medium": ("m", 1280, 720, 30),
+    "high": ("h", 1920, 1080, 60),
+}
+MAX_SEEDS = 1000
+
+
+class SettingsError(ValueError):
+    """A configuration value that is not allowed; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    objective: str
+    budget: int
+    featured_seed: int
+    n_seeds: int
+    samplers: tuple[str, ...]
+    n_startup_trials: int
+    camera_phi: float
+    camera_theta: float
+    palette: dict
+    quality: str
+
+    @property
+    def landscape(self) -> objective.Objective:
+        return objective.get_objective(self.objective)
+
+    @property
+    def quality_flag(self) -> str:
+        return QUALITIES[self.quality][0]
+
+    @property
+    def frame_size(self) -> tuple[int, int, int]:
+        """(width, height, fps) of the chosen quality."""
+        return QUALITIES[self.quality][1:]
+
+    def featured_run(self, sampler: str) -> samplers.Run:
+        return samplers.featured_run(self.objective, sampler, self.budget, self.featured_seed, self.n_startup_trials)
+
+    def featured_runs(self) -> dict[str, samplers.Run]:
+        return {s: self.featured_run(s) for s in self.samplers}
+
+    def sweep(self, budget: int | None = None, objective_name: str | None = None, progress: bool = False) -> samplers.Sweep:
+        return samplers.sweep(objective_name or self.objective, budget or self.budget, self.n_seeds,
+                              self.samplers, self.n_startup_trials, progress=progress)
+
+    def as_toml(self) -> str:
+        """The resolved configuration, as a file load() reads back unchanged."""
+        def fmt(v):
+            if isinstance(v, str):
+                return f'"{v}"'
+            if isinstance(v, (tuple, list)):
+                return "[" + ", ".join(fmt(i) for i in v) + "]"
+            return repr(v)
+        sections = {
+            "study": dict(objective=self.objective, budget=self.budget, featured_seed=self.featured_seed,
+                          n_seeds=self.n_seeds, samplers=self.samplers, n_startup_trials=self.n_startup_trials),
+            "camera": dict(phi=self.camera_phi, theta=self.camera_theta),
+            "palette": self.palette,
+            "render": dict(quality=self.quality),
+        }
+        lines = []
+        for name, values in sections.items():
+            lines.append(f"[{name}]")
+            lines += [f"{k} = {fmt(v)}" for k, v in values.items()]
+            lines.append("")
+        return "\n".join(lines)
+
+
+# --- parsing -------------------------------------------------------------------
+
+def _read_toml(path: Path) -> dict:
+    try:
+        text = Path(path).read_text()
+    except OSError as err:
+        raise SettingsError(f"config file {str(path)!r} cannot be read: {err.strerror}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise SettingsError(f"config file {str(path)!r} is not valid TOML: {err}") from None
+
+
+def _parse_override(item: str) -> tuple[str, str, object]:
+    """'study.budget=16' -> ('study', 'budget', 16); bare words become strings."""
+    if "=" not in item or "." not in item.split("=", 1)[0]:
+        raise SettingsError(f"--set {item!r}: expected SECTION.KEY=VALUE, for example study.budget=16")
+    dotted, raw = item.split("=", 1)
+    section, key = dotted.strip().split(".", 1)
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()  # a bare word such as branin
+    return section, key, value
+
+
+def _merge(base: dict, extra: dict, origin: str) -> dict:
+    merged = {section: dict(values) for section, values in base.items()}
+    for section, values in extra.items():
+        if section not in base:
+            raise SettingsError(f"{origin}: unknown section [{section}]; allowed: {', '.join(base)}")
+        if not isinstance(values, dict):
+            raise SettingsError(f"{origin}: [{section}] must be a table of keys, got {values!r}")
+        for key, value in values.items():
+            if key not in base[section]:
+                raise SettingsError(
+                    f"{origin}: unknown key {section}.{key}; allowed in [{section}]: {', '.join(base[section])}"
+                )
+            merged[section][key] = value
+    return merged
+
+
+def load(config_file: str | Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Settings:
+    """Defaults, then a config file, then --set overrides; validated as a whole.
+
+    With no config_file, $HPSEARCH_CONFIG is used if set.
+    """
+    raw = _read_toml(DEFAULTS_FILE)
+    config_file = config_file or os.environ.get(ENV_VAR)
+    if config_file:
+        raw = _merge(raw, _read_toml(Path(config_file)), str(config_file))
+    for item in overrides:
+        section, key, value = _parse_override(item)
+        raw = _merge(raw, {section: {key: value}}, f"--set {item}")
+    return validate(raw)
+
+
+# --- validation ------------------------------------------------------------------
+
+_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+
+
+def _require(ok: bool, key: str, value, allowed: str) -> None:
+    if not ok:
+        raise SettingsError(f"{key} = {value!r} is not allowed: {allowed}")
+
+
+def _int(raw: dict, key: str, low: int, high: int) -> int:
+    section, name = key.split(".")
+    value = raw[section][name]
+    _require(isinstance(value, int) and not isinstance(value, bool) and low <= value <= high,
+             key, value, f"an integer from {low} to {high}")
+    return value
+
+
+def _float(raw: dict, key: str, low: float, high: float) -> float:
+    section, name = key.split(".")
+    value = raw[section][name]
+    _require(isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+             and low <= value <= high, key, value, f"a number from {low:g} to {high:g}")
+    return float(value)
+
+
+def validate(raw: dict) -> Settings:
+    study = raw["study"]
+    name = study["objective"]
+    _require(name in objective.OBJECTIVES, "study.objective", name, f"one of {', '.join(objective.OBJECTIVES)}")
+    budget = _int(raw, "study.budget", 1, samplers.MAX_BUDGET)
+    seed = _int(raw, "study.featured_seed", 0, samplers.MAX_SEED)
+    n_seeds = _int(raw, "study.n_seeds", 1, MAX_SEEDS)
+    chosen = study["samplers"]
+    _require(isinstance(chosen, list) and chosen and len(set(map(str, chosen))) == len(chosen)
+             and all(s in samplers.SAMPLERS for s in chosen),
+             "study.samplers", chosen, f"a list of distinct names from {', '.join(samplers.SAMPLERS)}")
+    _require(all(s in chosen for s in ("grid", "random", "tpe")), "study.samplers", chosen,
+             "grid, random and tpe must take part (the story compares them); qmc is optional")
+    n_startup = _int(raw, "study.n_startup_trials", 0, samplers.MAX_BUDGET)
+    if n_startup >= budget:
+        warnings.warn(
+            f"study.n_startup_trials = {n_startup} >= study.budget = {budget}: "
+            "every TPE trial is a random startup trial, so TPE is random search here",
+            stacklevel=2,
+        )
+    phi = _float(raw, "camera.phi", 0.0, 85.0)
+    theta = _float(raw, "camera.theta", -360.0, 360.0)
+    palette = {}
+    for key, value in raw["palette"].items():
+        _require(isinstance(value, str) and bool(_COLOUR.fullmatch(value)), f"palette.{key}", value,
+                 "a colour written #RRGGBB or #RGB")
+        palette[key] = value
+    quality = raw["render"]["quality"]
+    _require(quality in QUALITIES, "render.quality", quality, f"one of {', '.join(QUALITIES)}")
+    return Settings(name, budget, seed, n_seeds, tuple(chosen), n_startup, phi, theta, palette, quality)
