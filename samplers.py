@@ -341,7 +341,8 @@ def featured_run(objective_name: str, sampler: str, budget: int, seed: int,
                  n_startup_trials: int = DEFAULT_N_STARTUP_TRIALS, cache_dir: Path | None = None) -> Run:
     """The one run a scene shows, cached."""
     payload = dict(objective=objective_name, sampler=sampler, budget=budget, seed=seed, n_startup_trials=n_startup_trials)
-    data = cached("run", payload, lambda: run_study(**payload).to_dict(), cache_dir)
+    data = cached("run", payload, lambda: run_study(objective_name, sampler, budget, seed, n_startup_trials).to_dict(),
+                  cache_dir)
     return Run.from_dict(data)
 
 
