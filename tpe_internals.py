@@ -56,6 +56,7 @@ from optuna.trial import TrialState
 
 import objective as objectives
 import samplers
+import settings
 from objective import BOX, LAYER_DECAY, LEARNING_RATE, SEARCH_SPACE, to_hyperparameters, to_internal
 
 OPTUNA_VERSION = "5.0.0"
@@ -453,8 +454,8 @@ def choose_moments(recording: Recording, grid_size: int = DEFAULT_GRID_SIZE) -> 
     for role, target in targets.items():
         if target in used:
             continue  # a short run: fewer distinct moments
-        # Search outwards; toward the middle first at the ends of the run.
-        order = sorted(range(len(steps)), key=lambda i: (abs(i - target), -i if role == "last" else i))
+        # Nearest first (the target itself at distance 0); on a tie, the earlier trial.
+        order = sorted(range(len(steps)), key=lambda i: (abs(i - target), i))
         tried = []
         for i in order:
             if i in used:
@@ -464,8 +465,8 @@ def choose_moments(recording: Recording, grid_size: int = DEFAULT_GRID_SIZE) -> 
             tried.append((i, grid, metrics))
             if is_readable(metrics):
                 break
-        else:  # nothing readable: keep the target itself and say so
-            tried = [next(t for t in tried if t[0] == target)] if any(t[0] == target for t in tried) else tried[:1]
+        else:  # nothing readable: keep the target itself (tried first) and say so
+            tried = tried[:1]
         i, grid, metrics = tried[-1]
         used.add(i)
         s = steps[i]
@@ -535,8 +536,6 @@ def inside_tpe(objective_name: str | None = None, budget: int | None = None, see
                cache_dir: Path | None = None) -> InsideTPE:
     """The featured TPE run's internals, cached; unset arguments come from settings.load()."""
     if None in (objective_name, budget, seed, n_startup_trials):
-        import settings  # here, not at import: settings reads video.toml
-
         cfg = settings.load()
         objective_name = objective_name or cfg.objective
         budget = cfg.budget if budget is None else budget

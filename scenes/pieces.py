@@ -18,8 +18,8 @@ from objective import BOX, LAYER_DECAY, LEARNING_RATE, Objective
 from scenes import theme
 from visibility import BoxLayout
 
-XY_LENGTH = 6.4
-Z_LENGTH = 1.6
+XY_LENGTH = 4.5
+Z_LENGTH = 1.125
 
 
 def nice_ticks(low: float, high: float, target: int = 4) -> np.ndarray:
@@ -67,11 +67,13 @@ class Landscape(VGroup):
         super().__init__(**kwargs)
         self.objective = objective
         self.layout = box_layout(objective)
+        self.origin = np.zeros(3)  # where the box centre sits in the scene
         low, high = self.layout.z_low, self.layout.z_high
         self.surface = Surface(
             lambda u, v: self.point(u, v),
             u_range=BOX, v_range=BOX, resolution=(resolution, resolution),
-            fill_opacity=1.0, stroke_width=0.25, stroke_color=theme.BACKGROUND, checkerboard_colors=False,
+            fill_opacity=1.0, stroke_width=0.3, stroke_color=theme.BACKGROUND, stroke_opacity=0.35,
+            checkerboard_colors=False,
         )
         # Colour each face by the loss at its centre, on the theme's scale.
         for face in self.surface:
@@ -82,24 +84,25 @@ class Landscape(VGroup):
 
     def point(self, x, y, lift: float = 0.0) -> np.ndarray:
         """Scene point of the surface above internal (x, y), optionally lifted."""
-        return self.layout.to_scene(x, y, self.objective(x, y)) + np.array([0, 0, lift])
+        return self.layout.to_scene(x, y, self.objective(x, y)) + np.array([0, 0, lift]) + self.origin
 
     def floor_point(self, x, y) -> np.ndarray:
-        return self.layout.to_scene(x, y, self.layout.z_low)
+        return self.layout.to_scene(x, y, self.layout.z_low) + self.origin
 
     def loss_at_height(self, z: float) -> float:
         low, high = self.layout.z_low, self.layout.z_high
         return low + (z / self.layout.z_length + 0.5) * (high - low)
 
     def _axes(self) -> tuple[VGroup, VGroup]:
+        # The axes run along the two edges nearest the default camera (y = -5 for lr,
+        # x = -5 for decay), so the opaque surface never covers them: Cairo draws
+        # lines on top and would show hidden ones. Loss is read off a colour bar.
         low, high = self.layout.z_low, self.layout.z_high
         c = self.layout.to_scene
         tick = 0.12
         lines, labels = VGroup(), VGroup()
         style = dict(stroke_color=theme.MUTED, stroke_width=2)
-        # lr runs along the front edge (y = -5), decay along the right edge (x = +5).
-        lines.add(Line(c(-5, -5, low), c(5, -5, low), **style), Line(c(5, -5, low), c(5, 5, low), **style))
-        lines.add(Line(c(-5, 5, low), c(-5, 5, high), **style))
+        lines.add(Line(c(-5, -5, low), c(5, -5, low), **style), Line(c(-5, -5, low), c(-5, 5, low), **style))
         majors, minors = lr_ticks()
         for value in majors + minors:
             x = float(LEARNING_RATE.to_internal(value))
@@ -108,23 +111,45 @@ class Landscape(VGroup):
         for value in majors:
             x = float(LEARNING_RATE.to_internal(value))
             labels.add(MathTex(lr_label(value), font_size=theme.LABEL_SIZE, color=theme.TEXT)
-                       .move_to(c(x, -5.0 - 1.0, low)))
+                       .move_to(c(x, -6.1, low)))
         for value in decay_ticks():
             y = float(LAYER_DECAY.to_internal(value))
-            lines.add(Line(c(5, y, low), c(5, y, low) + tick * RIGHT, **style))
-            labels.add(MathTex(number_label(value), font_size=theme.LABEL_SIZE, color=theme.TEXT)
-                       .move_to(c(5.0 + 1.0, y, low)))
-        for value in nice_ticks(low, high, 3):
-            lines.add(Line(c(-5, 5, value), c(-5, 5, value) + tick * LEFT, **style))
-            labels.add(MathTex(number_label(value), font_size=theme.LABEL_SIZE, color=theme.TEXT)
-                       .move_to(c(-5, 5, value) + 0.45 * LEFT))
-        labels.add(Text("learning rate (log)", font_size=theme.LABEL_SIZE, color=theme.MUTED)
-                   .move_to(c(0, -5.0 - 2.4, low)))
+            lines.add(Line(c(-5, y, low), c(-5, y, low) + tick * LEFT, **style))
+            labels.add(MathTex(f"{value:.1f}", font_size=theme.LABEL_SIZE, color=theme.TEXT)
+                       .move_to(c(-6.2, y, low)))
+        labels.add(Text("learning rate", font_size=theme.LABEL_SIZE, color=theme.MUTED)
+                   .move_to(c(3.0, -8.0, low)))
         labels.add(Text("LR decay", font_size=theme.LABEL_SIZE, color=theme.MUTED)
-                   .move_to(c(5.0 + 2.6, 0, low)))
-        labels.add(Text("loss", font_size=theme.LABEL_SIZE, color=theme.MUTED)
-                   .move_to(c(-5, 5, high) + 0.45 * OUT))
+                   .move_to(c(-7.4, 1.5, low)))
         return lines, labels
+
+    def shift_on_screen(self, dx: float, dy: float, rotation: np.ndarray):
+        """Move the landscape (and its labels) by (dx, dy) on screen, for a camera `rotation`."""
+        world = dx * rotation[0] + dy * rotation[1]
+        self.shift(world)
+        self.labels.shift(world)
+        self.origin = self.origin + world
+        return self
+
+
+class LossColorBar(VGroup):
+    """A vertical colour bar for the surface's loss scale, ticked in loss units."""
+
+    def __init__(self, objective: Objective, height: float = 2.2, width: float = 0.22, steps: int = 48, **kwargs):
+        super().__init__(**kwargs)
+        low, high = objective.value_range
+        cells = VGroup(*[
+            Rectangle(width=width, height=height / steps, stroke_width=0,
+                      fill_color=theme.loss_color(low + (i + 0.5) / steps * (high - low), low, high), fill_opacity=1)
+            for i in range(steps)
+        ]).arrange(UP, buff=0)
+        ticks = VGroup()
+        for value in nice_ticks(low, high, 3):
+            y = cells.get_bottom()[1] + (value - low) / (high - low) * height
+            ticks.add(MathTex(number_label(value), font_size=theme.SMALL_SIZE, color=theme.TEXT)
+                      .move_to([cells.get_right()[0] + 0.12, y, 0], aligned_edge=LEFT))
+        title = Text("loss", font_size=theme.LABEL_SIZE, color=theme.MUTED).next_to(cells, UP, buff=0.2)
+        self.add(cells, ticks, title)
 
 
 def trial_marker(color, radius: float = 0.075) -> Dot:
@@ -137,3 +162,146 @@ def face_camera(mobject, phi: float, theta: float):
     mobject.rotate(phi, axis=RIGHT, about_point=mobject.get_center())
     mobject.rotate(theta + 90 * DEGREES, axis=OUT, about_point=mobject.get_center())
     return mobject
+
+
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def format_lr(lr: float) -> str:
+    """3.2×10⁻⁵: plain text (Pango), so per-frame updates need no LaTeX run."""
+    exponent = math.floor(math.log10(lr))
+    mantissa = lr / 10.0**exponent
+    if round(mantissa, 1) >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{mantissa:.1f}×10{str(exponent).translate(SUPERSCRIPTS)}"
+
+
+def format_loss(value: float) -> str:
+    return f"{value:+.3f}".replace("-", "−")
+
+
+def stage_landscape(scene, objective: Objective, resolution: int = 40, screen_shift=(-2.3, 0.6)) -> Landscape:
+    """Put the landscape in a ThreeDScene at the configured camera, shifted on screen.
+
+    The camera never moves afterwards, so Manim draws the surface once per play()
+    as the static background.
+    """
+    settings = theme.SETTINGS
+    scene.camera.background_color = theme.BACKGROUND
+    scene.set_camera_orientation(phi=settings.camera_phi * DEGREES, theta=settings.camera_theta * DEGREES)
+    landscape = Landscape(objective, resolution)
+    # Shift along the camera's own screen axes so the plot leaves room for a side panel
+    # (moving the camera instead would move fixed-in-frame text too).
+    landscape.shift_on_screen(*screen_shift, scene.camera.get_rotation_matrix())
+    scene.add(landscape)
+    scene.add_fixed_orientation_mobjects(*landscape.labels)
+    scene.add_fixed_in_frame_mobjects(LossColorBar(objective, height=1.5).to_corner(DOWN + RIGHT, buff=0.45))
+    return landscape
+
+
+def surface_marker(scene, landscape: Landscape, x: float, y: float, color, radius: float = 0.075) -> Dot:
+    """A marker on the surface at internal (x, y), turned to face the scene's camera."""
+    settings = theme.SETTINGS
+    dot = trial_marker(color, radius).move_to(landscape.point(x, y))
+    return face_camera(dot, settings.camera_phi * DEGREES, settings.camera_theta * DEGREES)
+
+
+def visible_path(landscape: Landscape, xs, ys, color, stroke_width: float = 3.0) -> VGroup:
+    """A path along the surface, keeping only the stretches the camera can see."""
+    from visibility import occluded
+
+    settings = theme.SETTINGS
+    hidden = occluded(landscape.objective, landscape.layout, xs, ys,
+                      settings.camera_phi * DEGREES, settings.camera_theta * DEGREES, center=-landscape.origin)
+    points = landscape.point(np.asarray(xs), np.asarray(ys), lift=0.01)
+    pieces = VGroup()
+    start = None
+    for i, h in enumerate(list(hidden) + [True]):
+        if not h and start is None:
+            start = i
+        elif h and start is not None:
+            if i - start >= 2:
+                pieces.add(VMobject(stroke_color=color, stroke_width=stroke_width).set_points_as_corners(points[start:i]))
+            start = None
+    return pieces
+
+
+def beat_title(number: int, title: str, subtitle: str = "") -> VGroup:
+    """The beat's heading, top left of the frame."""
+    heading = Text(f"{number}  {title}", font_size=theme.HEADING_SIZE, color=theme.TEXT, weight="BOLD")
+    group = VGroup(heading)
+    if subtitle:
+        group.add(Text(subtitle, font_size=theme.SMALL_SIZE, color=theme.MUTED).next_to(heading, DOWN, aligned_edge=LEFT, buff=0.15))
+    return group.to_corner(UP + LEFT, buff=0.4)
+
+
+class RunReadout(VGroup):
+    """'trial k / N', the best-so-far loss and where it was found, following a tracker.
+
+    The tracker holds how many trials have landed. In a 3-D scene pass the
+    camera: rebuilt text must be registered as fixed in frame again.
+    """
+
+    def __init__(self, run, tracker, color, camera=None, width: float = 4.2, **kwargs):
+        super().__init__(**kwargs)
+        self.run, self.tracker, self.color, self.camera = run, tracker, color, camera
+        self.panel_width = width
+        self._shown = None
+        self._anchor = None
+        self.refresh()
+        self.add_updater(lambda m: m.refresh())
+
+    def landed(self) -> int:
+        return int(np.clip(math.floor(self.tracker.get_value() + 1e-6), 0, len(self.run.trials)))
+
+    def refresh(self):
+        k = self.landed()
+        if k == self._shown:
+            return self
+        self._shown = k
+        n = len(self.run.trials)
+        rows = [Text(f"trial {k} / {n}", font_size=theme.BODY_SIZE, color=theme.TEXT)]
+        if k:
+            best = min(self.run.trials[:k], key=lambda t: (t.value, t.number))
+            rows.append(VGroup(
+                Text("best so far", font_size=theme.LABEL_SIZE, color=theme.MUTED),
+                Text(format_loss(best.value), font_size=theme.BODY_SIZE, color=self.color, weight="BOLD"),
+            ).arrange(RIGHT, buff=0.25))
+            rows.append(Text(f"lr {format_lr(best.lr)}   decay {best.decay:.2f}",
+                             font_size=theme.SMALL_SIZE, color=theme.MUTED))
+        else:
+            rows.append(Text("best so far  –", font_size=theme.LABEL_SIZE, color=theme.MUTED))
+        new = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+        if self._anchor is None:
+            self._anchor = np.array([0.0, 0.0, 0.0])
+        new.move_to(self._anchor, aligned_edge=UP + LEFT)
+        self.submobjects = [new]
+        if self.camera is not None:
+            self.camera.add_fixed_in_frame_mobjects(self)
+        return self
+
+    def anchor_at(self, point):
+        """Pin the readout's top-left corner at a frame point."""
+        self._anchor = np.asarray(point, float)
+        self.submobjects[0].move_to(self._anchor, aligned_edge=UP + LEFT)
+        return self
+
+
+def drop_trials(scene, landscape: Landscape, run, color, seconds_per_trial: float, tracker, extra=()):
+    """Drop a run's trials onto the surface one after another in ONE play().
+
+    Trial i lands exactly when the tracker passes i + 1, so a readout following
+    the tracker counts in step with the markers.
+    """
+    from manim import FadeIn, LaggedStart, linear
+
+    markers = [surface_marker(scene, landscape, t.x, t.y, color) for t in run.trials]
+    drops = [FadeIn(m, shift=-0.5 * OUT, rate_func=linear) for m in markers]
+    total = seconds_per_trial * len(markers)
+    scene.play(
+        LaggedStart(*drops, lag_ratio=1.0),
+        tracker.animate(rate_func=linear).set_value(len(markers)),
+        *extra,
+        run_time=total,
+    )
+    return VGroup(*markers)

@@ -8,7 +8,7 @@ same colour in every beat.
 from __future__ import annotations
 
 import numpy as np
-from manim import ManimColor, interpolate_color
+from manim import ManimColor
 
 import settings
 
@@ -36,15 +36,17 @@ MIN_TEXT_PIXELS = 24
 """Legibility floor for glyph height at 1080p, checked by tests/test_legibility.py."""
 
 
-def loss_color(value: float, low: float, high: float) -> ManimColor:
-    """Surface colour scale: deep (low loss) is dark, high loss is light."""
-    t = float(np.clip((value - low) / (high - low), 0.0, 1.0))
-    return interpolate_color(SURFACE_LOW, SURFACE_HIGH, t**0.8)
-
-
 def loss_rgb(values: np.ndarray, low: float, high: float) -> np.ndarray:
-    """Vectorised loss_color as uint8 RGB, for heat-map images."""
-    t = np.clip((np.asarray(values) - low) / (high - low), 0.0, 1.0) ** 0.8
+    """The loss colour scale as uint8 RGB (vectorised, for heat-map images).
+
+    Deep (low loss) is dark, high loss is light; the 0.8 power spends more of
+    the scale on the wells, where the story happens.
+    """
+    t = np.clip((np.asarray(values, float) - low) / (high - low), 0.0, 1.0) ** 0.8
     lo, hi = SURFACE_LOW.to_rgb(), SURFACE_HIGH.to_rgb()
-    rgb = lo + t[..., None] * (hi - lo)
-    return np.round(rgb * 255).astype(np.uint8)
+    return np.round((lo + t[..., None] * (hi - lo)) * 255).astype(np.uint8)
+
+
+def loss_color(value: float, low: float, high: float) -> ManimColor:
+    """One colour of the loss scale, for surface faces and colour-bar cells."""
+    return ManimColor.from_rgb(loss_rgb(value, low, high) / 255)

@@ -1,0 +1,382 @@
+"""Every number a 2-D beat shows that is not read straight off a Run or a Sweep: plain Python, no Manim.
+
+Scenes call one function per beat (`question`, `race`, `many_seeds`,
+`verdict`) and only format what comes back. The counter-cases of the verdict
+are found by computation: a budget at or below TPE's start-up trials (TPE's
+trials are then the random sampler's, seed for seed, measured from both
+sweeps), and the k x k grid nearest the configured budget that reaches the
+deep well (found by evaluating the grids, then measured with a sweep).
+
+`precompute(settings)` warms every cache these calls read, so a render
+driver can run it once before starting the beats in parallel.
+
+    python findings.py
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+import objective as objectives
+import samplers
+
+# --- formatting (plain strings; tested) ------------------------------------------
+
+
+def sci_latex(value: float, digits: int = 2) -> str:
+    """1.03e-05 -> '1.0 \\times 10^{-5}' (`digits` significant figures); an exact power of ten 1e-06 -> '10^{-6}'."""
+    if value <= 0 or not math.isfinite(value):
+        raise ValueError(f"sci_latex takes a positive finite number, got {value!r}")
+    exponent = math.floor(math.log10(value))
+    if abs(value / 10.0**exponent - 1) < 1e-12:
+        return f"10^{{{exponent}}}"
+    mantissa = round(value / 10.0**exponent, digits - 1)
+    if mantissa >= 10:  # 9.96e-6 rounds up to 10.0
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{mantissa:.{digits - 1}f} \\times 10^{{{exponent}}}"
+
+
+def decimal_text(value: float, places: int = 1) -> str:
+    """0.6 -> '0.6', 1 -> '1.0': at least `places` decimals, more only when needed (up to 4)."""
+    for p in range(places, 5):
+        if abs(round(value, p) - value) < 1e-9:
+            return f"{value:.{p}f}"
+    return f"{value:.4f}"
+
+
+def signed(value: float, places: int = 2) -> str:
+    """A loss as the viewer reads it, with a real minus sign: -2.208 -> '−2.21'."""
+    return f"{value:.{places}f}".replace("-", "\u2212")
+
+
+# --- beat 1: the question ---------------------------------------------------------
+
+
+def formula_chunks(landscape: objectives.Objective) -> list[str]:
+    """landscape.latex cut after each term, so a scene can break the formula between terms.
+
+    The chunks are substrings of landscape.latex; joined with single spaces
+    they give it back exactly. Falls back to one chunk if a term is not found.
+    """
+    text = landscape.latex
+    ends, pos = [], 0
+    for term in landscape.terms:
+        piece = sp.latex(term)
+        i = text.find(piece, pos)
+        if i < 0:
+            return [text]
+        pos = i + len(piece)
+        ends.append(pos)
+    ends[-1] = len(text)
+    starts = [0] + ends[:-1]
+    return [text[a:b].strip() for a, b in zip(starts, ends)]
+
+
+@dataclass(frozen=True)
+class AffineMap:
+    """internal = slope * s + offset, with s = log10(value) for a log parameter, else the value."""
+
+    slope: float
+    offset: float
+    latex: str  # e.g. 'x = 5 \log_{10} \eta + 25'
+
+
+def hyperparameter_map(hp: objectives.HyperParameter, variable: str) -> AffineMap:
+    """The affine map of objective.py written out, read back from hp.to_internal at the range ends."""
+    s_low = math.log10(hp.low) if hp.log else hp.low
+    s_high = math.log10(hp.high) if hp.log else hp.high
+    i_low, i_high = float(hp.to_internal(hp.low)), float(hp.to_internal(hp.high))
+    slope = (i_high - i_low) / (s_high - s_low)
+    offset = i_low - slope * s_low
+    argument = f"\\log_{{10}} {hp.symbol}" if hp.log else hp.symbol
+    a = sp.nsimplify(slope, tolerance=1e-9, rational=True)
+    b = sp.nsimplify(offset, tolerance=1e-9, rational=True)
+    text = f"{variable} = "
+    text += argument if a == 1 else (f"-{argument}" if a == -1 else f"{sp.latex(a)}\\,{argument}")
+    if b != 0:
+        text += f" {'-' if b < 0 else '+'} {sp.latex(abs(b))}"
+    return AffineMap(slope, offset, text)
+
+
+@dataclass(frozen=True)
+class HyperParameterRow:
+    symbol: str  # LaTeX
+    label: str
+    low: str  # LaTeX
+    high: str  # LaTeX
+    scale: str  # 'log' | 'linear'
+    map: AffineMap
+
+
+@dataclass(frozen=True)
+class QuestionData:
+    objective: str
+    budget: int
+    rows: tuple[HyperParameterRow, ...]
+    formula_chunks: tuple[str, ...]
+    coordinates_latex: str
+    box: tuple[float, float]
+
+
+def question(settings) -> QuestionData:
+    landscape = settings.landscape
+    rows = []
+    for hp, var in zip(objectives.SEARCH_SPACE, ("x", "y")):
+        fmt = sci_latex if hp.log else decimal_text
+        rows.append(HyperParameterRow(hp.symbol, hp.label, fmt(hp.low), fmt(hp.high),
+                                      "log" if hp.log else "linear", hyperparameter_map(hp, var)))
+    return QuestionData(settings.objective, settings.budget, tuple(rows), tuple(formula_chunks(landscape)),
+                        landscape.coordinates_latex, objectives.BOX)
+
+
+# --- beat 6: the race -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    sampler: str
+    budget: int
+    n_trials: int  # a grid may spend fewer than the budget
+    best_value: float
+    best_lr: float
+    best_decay: float
+    best_number: int  # 1-based trial number of the best trial
+    reached: bool  # below the deep-well threshold
+    first_reach: int | None  # 1-based trial that first got below it
+
+
+def summarise_run(run: samplers.Run, threshold: float) -> RunSummary:
+    best = run.best_trial
+    below = np.flatnonzero(run.best_so_far < threshold)
+    return RunSummary(run.sampler, run.budget, len(run.trials), best.value, best.lr, best.decay,
+                      best.number + 1, bool(below.size), int(below[0]) + 1 if below.size else None)
+
+
+@dataclass(frozen=True)
+class RaceData:
+    objective: str
+    budget: int
+    seed: int
+    n_startup_trials: int
+    threshold: float
+    value_range: tuple[float, float]
+    global_minimum: objectives.Minimum
+    runs: dict  # sampler -> samplers.Run
+    summaries: dict  # sampler -> RunSummary
+
+
+def race(settings) -> RaceData:
+    landscape = settings.landscape
+    runs = settings.featured_runs()
+    threshold = landscape.deep_threshold
+    return RaceData(settings.objective, settings.budget, settings.featured_seed, settings.n_startup_trials,
+                    threshold, landscape.value_range, landscape.global_minimum, runs,
+                    {name: summarise_run(run, threshold) for name, run in runs.items()})
+
+
+# --- beat 7: many seeds -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    sampler: str
+    n_seeds: int
+    n_trials: int
+    n_reached: int  # seeds whose final best is below the deep-well threshold
+    median_final: float
+    quartiles: tuple[float, float, float]
+    same_final_every_seed: bool  # e.g. a grid: the order changes with the seed, the points do not
+    mean_first_reach: float  # nan when no seed reached
+    curve_quartiles: np.ndarray  # (3, n_trials)
+
+
+def summarise_stats(stats: samplers.SamplerStats) -> SeedSummary:
+    final = stats.final
+    return SeedSummary(
+        stats.sampler, len(stats.seeds), stats.curves.shape[1], int(np.count_nonzero(final < stats.threshold)),
+        float(np.median(final)), stats.quartiles, bool(np.all(final == final[0])), stats.mean_first_reach,
+        stats.curve_quartiles,
+    )
+
+
+@dataclass(frozen=True)
+class ManySeedsData:
+    objective: str
+    budget: int
+    n_seeds: int
+    threshold: float
+    value_range: tuple[float, float]
+    summaries: dict  # sampler -> SeedSummary, in settings.samplers order
+
+    def ranked(self) -> list[SeedSummary]:
+        """Most seeds in the deep well first (ties: lower median first)."""
+        return sorted(self.summaries.values(), key=lambda s: (-s.n_reached, s.median_final))
+
+
+def many_seeds(settings) -> ManySeedsData:
+    landscape = settings.landscape
+    sweep = settings.sweep()
+    return ManySeedsData(settings.objective, settings.budget, settings.n_seeds, landscape.deep_threshold,
+                         landscape.value_range, {s: summarise_stats(sweep.stats[s]) for s in settings.samplers})
+
+
+# --- beat 8: when TPE does not win ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartupCase:
+    """At a budget within TPE's start-up trials, compared with random search seed by seed."""
+
+    budget: int
+    n_startup_trials: int
+    n_seeds: int
+    n_same_final: int  # seeds where TPE's final best equals random search's exactly
+    n_same_curve: int  # seeds where the whole best-so-far curves are equal
+    max_abs_difference: float
+    random: SeedSummary
+    tpe: SeedSummary
+
+
+def startup_budget(settings) -> int | None:
+    """A budget at which every TPE trial is a start-up trial: n_startup_trials itself (None if 0)."""
+    if settings.n_startup_trials < 1:
+        return None
+    return min(settings.n_startup_trials, samplers.MAX_BUDGET)
+
+
+def startup_case(settings) -> StartupCase | None:
+    budget = startup_budget(settings)
+    if budget is None:
+        return None
+    sweep = settings.sweep(budget=budget)
+    tpe, rnd = sweep.stats["tpe"], sweep.stats["random"]
+    return StartupCase(
+        budget, settings.n_startup_trials, len(sweep.seeds),
+        int(np.count_nonzero(tpe.final == rnd.final)),
+        int(np.count_nonzero(np.all(tpe.curves == rnd.curves, axis=1))),
+        float(np.max(np.abs(tpe.final - rnd.final))),
+        summarise_stats(rnd), summarise_stats(tpe),
+    )
+
+
+def grid_best(landscape: objectives.Objective, budget: int) -> tuple[float, float, float]:
+    """(best loss, lr, decay) over the grid a budget buys: every grid point evaluated, no Optuna."""
+    values = samplers.grid_values(budget)
+    lr, decay = np.meshgrid(values["lr"], values["decay"], indexing="ij")
+    loss = landscape.at_hyperparameters(lr, decay)
+    i = np.unravel_index(np.argmin(loss), loss.shape)
+    return float(loss[i]), float(lr[i]), float(decay[i])
+
+
+def square_budgets(settings) -> list[int]:
+    """k x k budgets (k >= 2) up to twice the configured budget (at least 16), within MAX_BUDGET."""
+    top = min(max(2 * settings.budget, 16), samplers.MAX_BUDGET)
+    return [k * k for k in range(2, math.isqrt(top) + 1)]
+
+
+def grid_scan(settings) -> dict[int, tuple[float, bool]]:
+    """Per k x k budget: the grid's best loss and whether it is in the deep well."""
+    landscape = settings.landscape
+    out = {}
+    for budget in square_budgets(settings):
+        best = grid_best(landscape, budget)[0]
+        out[budget] = (best, best < landscape.deep_threshold)
+    return out
+
+
+def grid_case_budget(settings) -> int | None:
+    """The k x k budget nearest the configured one (ties: the smaller) whose grid reaches the deep well."""
+    hits = [b for b, (_, deep) in grid_scan(settings).items() if deep and b != settings.budget]
+    if not hits:
+        return None
+    return min(hits, key=lambda b: (abs(b - settings.budget), b))
+
+
+@dataclass(frozen=True)
+class GridCase:
+    """The grid at the counter-case budget and at the configured one, measured over the seeds."""
+
+    budget: int
+    grid_shape: tuple[int, int]  # (n_lr, n_decay)
+    grid: SeedSummary
+    random: SeedSummary
+    tpe: SeedSummary
+    n_grid_at_least_as_good: int  # seeds where the grid's final best <= TPE's
+    best_point: tuple[float, float]  # (lr, decay) of the grid's best point
+    main_budget: int
+    main_grid_shape: tuple[int, int]
+    main_grid: SeedSummary
+    main_tpe: SeedSummary
+    scan: dict  # k*k budget -> (grid best, in the deep well)
+
+
+def grid_case(settings) -> GridCase | None:
+    budget = grid_case_budget(settings)
+    if budget is None:
+        return None
+    sweep = settings.sweep(budget=budget)
+    main = settings.sweep()
+    s = sweep.stats
+    _, lr, decay = grid_best(settings.landscape, budget)
+    return GridCase(
+        budget, samplers.grid_shape(budget),
+        summarise_stats(s["grid"]), summarise_stats(s["random"]), summarise_stats(s["tpe"]),
+        int(np.count_nonzero(s["grid"].final <= s["tpe"].final)), (lr, decay),
+        settings.budget, samplers.grid_shape(settings.budget),
+        summarise_stats(main.stats["grid"]), summarise_stats(main.stats["tpe"]),
+        grid_scan(settings),
+    )
+
+
+@dataclass(frozen=True)
+class VerdictData:
+    objective: str
+    budget: int
+    n_seeds: int
+    n_startup_trials: int
+    threshold: float
+    value_range: tuple[float, float]
+    global_minimum: objectives.Minimum
+    main_grid_shape: tuple[int, int]
+    startup: StartupCase | None
+    grid: GridCase | None
+    main: dict  # sampler -> SeedSummary at the configured budget
+
+
+def verdict(settings) -> VerdictData:
+    landscape = settings.landscape
+    main = many_seeds(settings).summaries
+    return VerdictData(settings.objective, settings.budget, settings.n_seeds, settings.n_startup_trials,
+                       landscape.deep_threshold, landscape.value_range, landscape.global_minimum,
+                       samplers.grid_shape(settings.budget), startup_case(settings), grid_case(settings), main)
+
+
+# --- the render driver's warm-up ----------------------------------------------------
+
+
+def precompute(settings, progress: bool = False) -> None:
+    """Warm every cache the 2-D beats read: featured runs and all sweeps (main and counter-cases)."""
+    settings.featured_runs()
+    budgets = [settings.budget, startup_budget(settings), grid_case_budget(settings)]
+    for budget in dict.fromkeys(b for b in budgets if b is not None):
+        settings.sweep(budget=budget, progress=progress)
+
+
+def main() -> int:
+    import settings as settings_module
+
+    cfg = settings_module.load()
+    precompute(cfg, progress=True)
+    v = verdict(cfg)
+    print(many_seeds(cfg).ranked())
+    print(v.startup)
+    print(v.grid)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,76 @@
+# manim -pqh scenes/grid_search.py GridSearch
+"""Beat 3: the grid's N points land in the order Optuna's GridSampler visits them."""
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UL, UR, Circle, Create, FadeIn, Text, ThreeDScene, ValueTracker, VGroup, Write
+
+import samplers
+from objective import BOX, LAYER_DECAY, LEARNING_RATE
+from scenes import theme
+from scenes.pieces import (
+    RunReadout, beat_title, drop_trials, face_camera, format_loss, format_lr, stage_landscape, surface_marker,
+    visible_path,
+)
+
+
+class GridSearch(ThreeDScene):
+    seconds_per_trial = 0.3
+    hold = 3.0
+    surface_resolution = 40
+
+    def construct(self):
+        settings = theme.SETTINGS
+        landscape = stage_landscape(self, settings.landscape, self.surface_resolution)
+        run = settings.featured_run("grid")
+        n_lr, n_decay = samplers.grid_shape(settings.budget)
+        spent = len(run.trials)
+        color = theme.SAMPLER_COLORS["grid"]
+
+        # Heading and the rule of the grid
+        unspent = f"; {settings.budget - spent} of the budget unspent" if spent < settings.budget else ""
+        title = beat_title(3, "Grid search", f"{n_lr} × {n_decay} = {spent} runs, in GridSampler's order{unspent}")
+        tracker = ValueTracker(0)
+        readout = RunReadout(run, tracker, color, camera=self.camera).anchor_at(np.array([2.4, 2.6, 0]))
+        self.add_fixed_in_frame_mobjects(title, readout)
+        self.add_subcaption(
+            f"Grid search fixes {n_lr} learning rates and {n_decay} decays in advance, and tries every pair.",
+            duration=4,
+        )
+        self.wait(1.0)
+
+        # The trials land
+        markers = drop_trials(self, landscape, run, color, self.seconds_per_trial, tracker)
+        self.add(markers)
+
+        # The grid lines and the deep well's true minimum
+        deepest = settings.landscape.global_minimum
+        ys = np.linspace(*BOX, 160)
+        lines = VGroup()
+        for lr in samplers.grid_values(settings.budget)["lr"]:
+            x = float(LEARNING_RATE.to_internal(lr))
+            lines.add(visible_path(landscape, np.full_like(ys, x), ys, color, stroke_width=2))
+        for decay in samplers.grid_values(settings.budget)["decay"]:
+            y = float(LAYER_DECAY.to_internal(decay))
+            lines.add(visible_path(landscape, ys, np.full_like(ys, y), color, stroke_width=2))
+        star = surface_marker(self, landscape, deepest.x, deepest.y, theme.HIGHLIGHT, radius=0.11)
+        best = run.best_trial
+        ring = face_camera(Circle(radius=0.17, color=color, stroke_width=4).move_to(landscape.point(best.x, best.y)),
+                           settings.camera_phi * np.pi / 180, settings.camera_theta * np.pi / 180)
+        lr_deep, decay_deep = deepest.hyperparameters
+        notes = VGroup(
+            Text(f"{n_lr} distinct learning rates", font_size=theme.LABEL_SIZE, color=color),
+            Text(f"{n_decay} distinct decays", font_size=theme.LABEL_SIZE, color=color),
+            VGroup(
+                Text("deep well", font_size=theme.LABEL_SIZE, color=theme.HIGHLIGHT),
+                Text(format_loss(deepest.value), font_size=theme.LABEL_SIZE, color=theme.HIGHLIGHT, weight="BOLD"),
+            ).arrange(RIGHT, buff=0.2),
+            Text(f"lr {format_lr(lr_deep)}   decay {decay_deep:.2f}", font_size=theme.SMALL_SIZE, color=theme.MUTED),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+        notes.move_to(readout.get_corner(UL) + 1.9 * DOWN, aligned_edge=UL)
+        self.add_fixed_in_frame_mobjects(notes)
+        self.remove(notes)
+        self.play(Create(lines), FadeIn(star), Create(ring), FadeIn(notes), run_time=2.0,
+                  subcaption=f"Its best point scores {format_loss(best.value)}; the deep well, "
+                             f"{format_loss(deepest.value)}, lies between its lines.",
+                  subcaption_duration=self.hold + 2.0)
+        self.wait(self.hold)
