@@ -209,7 +209,7 @@ def _gaussian_well(depth, cx, cy, width) -> sp.Expr:
 # divided by 4.5 = 2.0 + 1.5 + 1.0 as it does.
 WELLS = Objective(
     name="wells",
-    summary="three Gaussian wells; the deepest is narrow and sits between grid columns",
+    summary="three Gaussian wells of different depths",
     terms=(
         sp.Integer(1),
         _gaussian_well(-10 / 4.5, -2, -2, 1.0),
@@ -222,7 +222,7 @@ WELLS = Objective(
 # learning rate, while the decay barely matters.
 LR_VALLEY = Objective(
     name="lr_valley",
-    summary="only the learning rate matters: a narrow valley in lr, decay nearly flat",
+    summary="a narrow valley in learning rate; decay barely matters",
     terms=(
         sp.Integer(1),
         -2 * sp.exp(-((X - sp.Rational(19, 10)) ** 2) / sp.Rational(1, 2)),

@@ -170,6 +170,10 @@ class Run:
     def best_so_far(self) -> np.ndarray:
         return np.array([t.best_so_far for t in self.trials])
 
+    @property
+    def distinct_lr(self) -> int:
+        return len(set(t.lr for t in self.trials))
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data["best_trial"] = self.best_trial.number
@@ -278,6 +282,10 @@ class Sweep:
     seeds: tuple[int, ...]
     n_startup_trials: int
     stats: dict  # sampler -> SamplerStats
+
+    def share_beating(self, sampler: str, other: str) -> float:
+        """Share of seeds where `sampler` ends strictly below `other`."""
+        return float(np.mean(self.stats[sampler].final < self.stats[other].final))
 
     def summary_table(self) -> str:
         obj = objectives.get_objective(self.objective)

@@ -136,6 +136,11 @@ def _merge(base: dict, extra: dict, origin: str) -> dict:
     return merged
 
 
+def defaults() -> Settings:
+    """The checked-in defaults alone (no file, no environment, no overrides)."""
+    return validate(_read_toml(DEFAULTS_FILE))
+
+
 def load(config_file: str | Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Settings:
     """Defaults, then a config file, then --set overrides; validated as a whole.
 

@@ -2,12 +2,13 @@
 """Beat 3: the grid's N points land in the order Optuna's GridSampler visits them."""
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, UR, Circle, Create, FadeIn, Text, ThreeDScene, ValueTracker, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UL, Circle, Create, FadeIn, Text, ThreeDScene, ValueTracker, VGroup
 
 import samplers
 from objective import BOX, LAYER_DECAY, LEARNING_RATE
 from scenes import theme
 from scenes.pieces import (
+    PANEL_TOP_LEFT,
     RunReadout, beat_title, drop_trials, face_camera, format_loss, format_lr, stage_landscape, surface_marker,
     visible_path,
 )
@@ -30,7 +31,7 @@ class GridSearch(ThreeDScene):
         unspent = f"; {settings.budget - spent} of the budget unspent" if spent < settings.budget else ""
         title = beat_title(3, "Grid search", f"{n_lr} × {n_decay} = {spent} runs, in GridSampler's order{unspent}")
         tracker = ValueTracker(0)
-        readout = RunReadout(run, tracker, color, camera=self.camera).anchor_at(np.array([2.4, 2.6, 0]))
+        readout = RunReadout(run, tracker, color, camera=self.camera).anchor_at(PANEL_TOP_LEFT)
         self.add_fixed_in_frame_mobjects(title, readout)
         self.add_subcaption(
             f"Grid search fixes {n_lr} learning rates and {n_decay} decays in advance, and tries every pair.",
@@ -39,8 +40,7 @@ class GridSearch(ThreeDScene):
         self.wait(1.0)
 
         # The trials land
-        markers = drop_trials(self, landscape, run, color, self.seconds_per_trial, tracker)
-        self.add(markers)
+        drop_trials(self, landscape, run.trials, color, self.seconds_per_trial, tracker)
 
         # The grid lines and the deep well's true minimum
         deepest = settings.landscape.global_minimum

@@ -9,10 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from manim import (
-    DEGREES, DOWN, LEFT, OUT, RIGHT, UP, Axes, Circle, Dot, ImageMobject, Line, MathTex, Rectangle, Surface,
-    Tex, Text, VGroup, VMobject,
-)
+from manim import DEGREES, DOWN, LEFT, OUT, RIGHT, UP, Dot, Line, MathTex, Rectangle, Surface, Text, VGroup, VMobject
 
 from objective import BOX, LAYER_DECAY, LEARNING_RATE, Objective
 from scenes import theme
@@ -20,6 +17,9 @@ from visibility import BoxLayout
 
 XY_LENGTH = 4.5
 Z_LENGTH = 1.125
+# The side panel of the 3-D beats: text starts here (frame units), right of the plot.
+PANEL_TOP_LEFT = np.array([1.7, 2.6, 0.0])
+PANEL_MIDDLE_LEFT = np.array([1.7, 0.6, 0.0])
 
 
 def nice_ticks(low: float, high: float, target: int = 4) -> np.ndarray:
@@ -97,7 +97,7 @@ class Landscape(VGroup):
         # The axes run along the two edges nearest the default camera (y = -5 for lr,
         # x = -5 for decay), so the opaque surface never covers them: Cairo draws
         # lines on top and would show hidden ones. Loss is read off a colour bar.
-        low, high = self.layout.z_low, self.layout.z_high
+        low = self.layout.z_low
         c = self.layout.to_scene
         tick = 0.12
         lines, labels = VGroup(), VGroup()
@@ -287,21 +287,24 @@ class RunReadout(VGroup):
         return self
 
 
-def drop_trials(scene, landscape: Landscape, run, color, seconds_per_trial: float, tracker, extra=()):
-    """Drop a run's trials onto the surface one after another in ONE play().
+def drop_trials(scene, landscape: Landscape, trials, color, seconds_per_trial: float, tracker,
+                caption: str | None = None) -> VGroup:
+    """Drop trials onto the surface one after another in ONE play().
 
-    Trial i lands exactly when the tracker passes i + 1, so a readout following
-    the tracker counts in step with the markers.
+    Each trial lands as the tracker passes the next whole number, so a readout
+    following the tracker counts in step with the markers.
     """
     from manim import FadeIn, LaggedStart, linear
 
-    markers = [surface_marker(scene, landscape, t.x, t.y, color) for t in run.trials]
+    markers = [surface_marker(scene, landscape, t.x, t.y, color) for t in trials]
     drops = [FadeIn(m, shift=-0.5 * OUT, rate_func=linear) for m in markers]
     total = seconds_per_trial * len(markers)
     scene.play(
         LaggedStart(*drops, lag_ratio=1.0),
-        tracker.animate(rate_func=linear).set_value(len(markers)),
-        *extra,
+        tracker.animate(rate_func=linear).set_value(tracker.get_value() + len(markers)),
         run_time=total,
+        **({"subcaption": caption, "subcaption_duration": total} if caption else {}),
     )
-    return VGroup(*markers)
+    group = VGroup(*markers)
+    scene.add(group)
+    return group

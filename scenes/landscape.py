@@ -1,0 +1,62 @@
+# manim -pqh scenes/landscape.py Landscape
+"""Beat 2: the loss surface on axes in real units, its wells found by scipy and labelled."""
+
+from manim import DEGREES, DOWN, LEFT, RIGHT, UP, FadeIn, Text, ThreeDScene, VGroup
+
+from scenes import theme
+from scenes.pieces import PANEL_TOP_LEFT, beat_title, face_camera, format_loss, format_lr, stage_landscape, surface_marker
+
+WELL_NAMES = "ABCDEFG"
+
+
+class Landscape(ThreeDScene):
+    # The camera swings in from here to the configured view, then stays.
+    start_phi = 62.0
+    start_theta_offset = -40.0
+    move_seconds = 2.0
+    surface_resolution = 40
+    hold = 6.0
+
+    def construct(self):
+        settings = theme.SETTINGS
+        landscape = stage_landscape(self, settings.landscape, self.surface_resolution)
+        title = beat_title(2, "The landscape", settings.landscape.summary)
+        self.add_fixed_in_frame_mobjects(title)
+
+        # A short swing into the fixed view the search beats use
+        self.set_camera_orientation(phi=self.start_phi * DEGREES,
+                                    theta=(settings.camera_theta + self.start_theta_offset) * DEGREES)
+        self.move_camera(phi=settings.camera_phi * DEGREES, theta=settings.camera_theta * DEGREES,
+                         run_time=self.move_seconds,
+                         subcaption="Each point of this surface is one training run: its validation loss "
+                                    "at one learning rate and one decay.",
+                         subcaption_duration=self.move_seconds + 2.5)
+
+        # The wells, found numerically
+        minima = settings.landscape.minima[: len(WELL_NAMES)]
+        markers, letters, rows = VGroup(), VGroup(), VGroup()
+        phi, theta = settings.camera_phi * DEGREES, settings.camera_theta * DEGREES
+        screen_up = self.camera.get_rotation_matrix()[1]
+        for name, well in zip(WELL_NAMES, minima):
+            color = theme.HIGHLIGHT if well is minima[0] else theme.TEXT
+            markers.add(surface_marker(self, landscape, well.x, well.y, color, radius=0.09))
+            letter = Text(name, font_size=theme.LABEL_SIZE, color=color, weight="BOLD")
+            letter.add_background_rectangle(color=theme.BACKGROUND, opacity=0.75, buff=0.06)
+            letters.add(face_camera(letter, phi, theta).move_to(landscape.point(well.x, well.y) + 0.3 * screen_up))
+            lr, decay = well.hyperparameters
+            rows.add(VGroup(
+                VGroup(Text(name, font_size=theme.BODY_SIZE, color=color, weight="BOLD"),
+                       Text(format_loss(well.value), font_size=theme.BODY_SIZE, color=color)).arrange(RIGHT, buff=0.3),
+                Text(f"lr {format_lr(lr)}   decay {decay:.2f}", font_size=theme.SMALL_SIZE, color=theme.MUTED),
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.12))
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        heading = Text("minima (scipy)", font_size=theme.LABEL_SIZE, color=theme.MUTED)
+        table = VGroup(heading, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.3).move_to(PANEL_TOP_LEFT, aligned_edge=UP + LEFT)
+        self.add_fixed_in_frame_mobjects(table)
+        self.remove(table)
+        deepest = minima[0]
+        self.play(FadeIn(markers), FadeIn(letters), FadeIn(table), run_time=1.0,
+                  subcaption=f"{len(minima)} wells. The deepest, A, reaches {format_loss(deepest.value)} "
+                             f"at lr {format_lr(deepest.hyperparameters[0])}, decay {deepest.hyperparameters[1]:.2f}.",
+                  subcaption_duration=self.hold)
+        self.wait(self.hold)

@@ -1,0 +1,139 @@
+# manim -pqh scenes/random_search.py RandomSearch
+"""Beat 4: random search with the same budget, and why it beats a grid when one
+hyperparameter matters most (Bergstra & Bengio 2012)."""
+
+import numpy as np
+from manim import (
+    DEGREES, DOWN, LEFT, UP, Axes, Create, Dot, FadeIn, Line, MathTex, Polygon, Rectangle, Text,
+    ThreeDScene, ValueTracker, VGroup,
+)
+
+import objective
+import samplers
+from objective import LEARNING_RATE
+from scenes import theme
+from scenes.pieces import PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT, RunReadout, beat_title, drop_trials, format_loss, lr_label, lr_ticks, stage_landscape
+
+# The low-effective-dimension landscape the argument needs: loss depends on lr alone, almost.
+ONE_AXIS_OBJECTIVE = "lr_valley"
+
+
+class RandomSearch(ThreeDScene):
+    seconds_per_trial = 0.25
+    hold = 3.0
+    surface_resolution = 40
+
+    def construct(self):
+        settings = theme.SETTINGS
+        landscape = stage_landscape(self, settings.landscape, self.surface_resolution)
+        run = settings.featured_run("random")
+        grid_run = settings.featured_run("grid")
+        color, grid_color = theme.SAMPLER_COLORS["random"], theme.SAMPLER_COLORS["grid"]
+
+        title = beat_title(4, "Random search", f"the same {settings.budget} runs, each drawn at random")
+        tracker = ValueTracker(0)
+        readout = RunReadout(run, tracker, color, camera=self.camera).anchor_at(PANEL_TOP_LEFT)
+        self.add_fixed_in_frame_mobjects(title, readout)
+        self.add_subcaption("Random search draws each run independently: lr log-uniform, decay uniform.", duration=4)
+        self.wait(0.5)
+        drop_trials(self, landscape, run.trials, color, self.seconds_per_trial, tracker)
+
+        # Every random run tries a new learning rate; the grid repeats a few.
+        c = landscape.layout.to_scene
+        low = landscape.layout.z_low
+        rug = VGroup()
+        for t in run.trials:
+            rug.add(Line(c(t.x, -5.25, low), c(t.x, -5.75, low), stroke_color=color, stroke_width=3).shift(landscape.origin))
+        for lr in sorted(set(t.lr for t in grid_run.trials)):
+            x = float(LEARNING_RATE.to_internal(lr))
+            rug.add(Line(c(x, -5.85, low), c(x, -6.45, low), stroke_color=grid_color, stroke_width=5).shift(landscape.origin))
+        counts = VGroup(
+            Text(f"{run.distinct_lr} learning rates tried", font_size=theme.LABEL_SIZE, color=color),
+            Text(f"grid: {grid_run.distinct_lr} learning rates", font_size=theme.LABEL_SIZE, color=grid_color),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.18).move_to(PANEL_MIDDLE_LEFT, aligned_edge=UP + LEFT)
+        self.add_fixed_in_frame_mobjects(counts)
+        self.remove(counts)
+        self.play(Create(rug), FadeIn(counts), run_time=1.5,
+                  subcaption=f"Projected onto the lr axis: {run.distinct_lr} different learning rates, "
+                             f"against the grid's {grid_run.distinct_lr}.",
+                  subcaption_duration=self.hold + 1.5)
+        self.wait(self.hold)
+
+        # Cut to a flat view: what those extra learning rates buy when lr is all that matters.
+        curtain = Rectangle(width=16, height=9, fill_color=theme.BACKGROUND, fill_opacity=1, stroke_width=0)
+        self.add_fixed_in_frame_mobjects(curtain)
+        self.remove(curtain)
+        self.play(FadeIn(curtain), run_time=0.6)
+        self.clear()
+        self.set_camera_orientation(phi=0, theta=-90 * DEGREES)
+        self.one_axis_argument(settings)
+
+    def one_axis_argument(self, settings):
+        valley = objective.get_objective(ONE_AXIS_OBJECTIVE)
+        grid_run = samplers.featured_run(ONE_AXIS_OBJECTIVE, "grid", settings.budget, settings.featured_seed)
+        run = samplers.featured_run(ONE_AXIS_OBJECTIVE, "random", settings.budget, settings.featured_seed)
+        sweep = samplers.sweep(ONE_AXIS_OBJECTIVE, settings.budget, settings.n_seeds, ("grid", "random"))
+        color, grid_color = theme.SAMPLER_COLORS["random"], theme.SAMPLER_COLORS["grid"]
+
+        title = beat_title(4, "Random search", "when only the learning rate matters (Bergstra & Bengio 2012)")
+        low, high = valley.value_range
+        axes = Axes(x_range=[-5, 5, 10], y_range=[low, high, high - low], x_length=7.6, y_length=3.5, tips=False)
+        axes.move_to([-2.3, -0.1, 0])
+        # Frame lines on the plot's edges (Axes would cross at loss 0 and lr 10^-5).
+        frame = VGroup(Line(axes.c2p(-5, low), axes.c2p(5, low)), Line(axes.c2p(-5, low), axes.c2p(-5, high)))
+        frame.set_stroke(theme.MUTED, 2)
+        majors, _ = lr_ticks()
+        ticks = VGroup(*[
+            MathTex(lr_label(v), font_size=theme.LABEL_SIZE, color=theme.TEXT)
+            .next_to(axes.c2p(float(LEARNING_RATE.to_internal(v)), low), DOWN, buff=0.2) for v in majors
+        ])
+        x_title = Text("learning rate", font_size=theme.LABEL_SIZE, color=theme.MUTED).next_to(ticks, DOWN, buff=0.15)
+        y_title = Text("loss", font_size=theme.LABEL_SIZE, color=theme.MUTED).next_to(frame[1], UP, buff=0.15)
+        y_ticks = VGroup(*[
+            MathTex(f"{v:g}", font_size=theme.LABEL_SIZE, color=theme.TEXT).next_to(axes.c2p(-5, v), LEFT, buff=0.15)
+            for v in (round(low), round(high))
+        ])
+        # The loss over all decays at each lr: a thin band, because decay barely matters.
+        xs = np.linspace(-5, 5, 201)
+        decays = np.linspace(-5, 5, 41)
+        losses = valley(xs[:, None], decays[None, :])
+        upper = [axes.c2p(x, v) for x, v in zip(xs, losses.max(axis=1))]
+        lower = [axes.c2p(x, v) for x, v in zip(xs[::-1], losses.min(axis=1)[::-1])]
+        band = Polygon(*upper, *lower, stroke_width=1, stroke_color=theme.MUTED,
+                       fill_color=theme.MUTED, fill_opacity=0.35)
+
+        def dots(r, c):
+            return VGroup(*[Dot(axes.c2p(t.x, t.value), radius=0.07, color=c, stroke_color=theme.BACKGROUND,
+                                stroke_width=1.5) for t in r.trials])
+
+        grid_dots, random_dots = dots(grid_run, grid_color), dots(run, color)
+        legend = VGroup(
+            Text(f"grid: {grid_run.distinct_lr} learning rates", font_size=theme.LABEL_SIZE, color=grid_color),
+            Text(f"best {format_loss(grid_run.best_trial.value)}", font_size=theme.BODY_SIZE, color=grid_color, weight="BOLD"),
+            Text(f"random: {run.distinct_lr} learning rates", font_size=theme.LABEL_SIZE, color=color),
+            Text(f"best {format_loss(run.best_trial.value)}", font_size=theme.BODY_SIZE, color=color, weight="BOLD"),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+        legend[2].shift(0.25 * DOWN)
+        legend[3].shift(0.25 * DOWN)
+        share = sweep.share_beating("random", "grid")
+        verdict = Text(f"over {settings.n_seeds} seeds, random beats this grid in {share:.0%} of them",
+                       font_size=theme.LABEL_SIZE, color=theme.TEXT)
+        legend.move_to([2.6, 1.4, 0], aligned_edge=UP + LEFT)
+        verdict.to_edge(DOWN, buff=0.3)
+        self.add(title)
+        self.play(FadeIn(frame), FadeIn(ticks), FadeIn(x_title), FadeIn(y_title), FadeIn(y_ticks), FadeIn(band),
+                  run_time=1.0,
+                  subcaption="Here the loss depends on the learning rate alone: the band spans every decay.",
+                  subcaption_duration=3.0)
+        self.play(FadeIn(grid_dots, lag_ratio=0.05), FadeIn(legend[:2]), run_time=2.0,
+                  subcaption=f"The grid spends {grid_run.distinct_lr} runs on each of its "
+                             f"{grid_run.distinct_lr} learning rates, and misses the valley.",
+                  subcaption_duration=3.0)
+        self.wait(1.0)
+        self.play(FadeIn(random_dots, lag_ratio=0.05), FadeIn(legend[2:]), run_time=2.0,
+                  subcaption=f"Random search tries {run.distinct_lr} learning rates with the same budget.",
+                  subcaption_duration=3.0)
+        self.play(FadeIn(verdict), run_time=0.5,
+                  subcaption=f"Over {settings.n_seeds} seeds it beats the grid in {share:.0%} of them.",
+                  subcaption_duration=self.hold + 0.5)
+        self.wait(self.hold)

@@ -1,0 +1,270 @@
+"""Render the whole video: validate, precompute, render beats in parallel, join, subtitle.
+
+    python video.py [--config FILE] [--set SECTION.KEY=VALUE ...] [--quality preview|medium|high]
+                    [--scenes NAME,...] [--jobs N] [--out DIR]
+
+`./render.sh` sets up the environment and calls this. Nothing is written to
+the output folder until every beat has rendered; the final MP4, its .srt and
+the Optuna study file appear by atomic rename, so an interrupted run never
+leaves a half-written video that looks finished.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Beat:
+    module: str  # file in scenes/
+    scene: str  # Scene class
+    title: str  # chapter title
+
+
+BEATS = (
+    Beat("question", "Question", "The question"),
+    Beat("landscape", "Landscape", "The landscape"),
+    Beat("grid_search", "GridSearch", "Grid search"),
+    Beat("random_search", "RandomSearch", "Random search"),
+    Beat("tpe_search", "TPESearch", "TPE"),
+    Beat("inside_tpe", "InsideTPE", "Inside TPE"),
+    Beat("race", "Race", "The race"),
+    Beat("many_seeds", "ManySeeds", "Many seeds"),
+    Beat("verdict", "Verdict", "When TPE does not win"),
+)
+BEATS_BY_NAME = {b.scene: b for b in BEATS}
+
+
+class RenderError(RuntimeError):
+    pass
+
+
+def _atomic_path(final: Path) -> Path:
+    """A temporary sibling of `final` (same folder, so os.replace is atomic)."""
+    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.stem}.", suffix=final.suffix)
+    os.close(fd)
+    return Path(tmp)
+
+
+def config_name(resolved_toml: str, defaults_toml: str) -> str:
+    """'hpsearch' for the defaults, else 'hpsearch-<hash>' so variants never overwrite each other."""
+    if resolved_toml == defaults_toml:
+        return "hpsearch"
+    return "hpsearch-" + hashlib.sha256(resolved_toml.encode()).hexdigest()[:8]
+
+
+def render_beat(beat: Beat, quality_flag: str, media_dir: Path, env: dict, log_dir: Path) -> tuple[Path, float]:
+    """Render one beat with plain `manim`; returns its MP4 and the wall seconds it took."""
+    cmd = [sys.executable, "-m", "manim", "render", f"-q{quality_flag}", "--media_dir", str(media_dir),
+           "--progress_bar", "none", "-v", "WARNING", str(ROOT / "scenes" / f"{beat.module}.py"), beat.scene]
+    start = time.perf_counter()
+    log = log_dir / f"{beat.scene}.log"
+    with open(log, "w") as out:
+        # Its own process group, so Ctrl-C here stops the whole manim tree.
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT, start_new_session=True)
+        try:
+            code = proc.wait()
+        except BaseException:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait()
+            raise
+    if code != 0:
+        tail = "".join(log.read_text().splitlines(keepends=True)[-15:])
+        raise RenderError(f"{beat.scene} failed (exit {code}); log {log}:\n{tail}")
+    found = sorted((media_dir / "videos" / beat.module).glob(f"*/{beat.scene}.mp4"), key=lambda p: p.stat().st_mtime)
+    if not found or found[-1].stat().st_mtime < start - 1:
+        raise RenderError(f"{beat.scene}: manim exited 0 but wrote no new MP4 under {media_dir}")
+    return found[-1], time.perf_counter() - start
+
+
+def join_movies(parts: list[Path], output: Path) -> list[float]:
+    """Concatenate same-format MP4s without re-encoding; returns each part's duration (s)."""
+    import av
+
+    durations = []
+    tmp = _atomic_path(output)
+    try:
+        with av.open(str(tmp), mode="w", format="mp4") as out:
+            stream_out = None
+            offset = 0  # in the output stream's time base
+            for part in parts:
+                with av.open(str(part)) as src:
+                    stream_in = src.streams.video[0]
+                    if stream_out is None:
+                        stream_out = out.add_stream_from_template(stream_in)
+                    last_end = offset
+                    for packet in src.demux(stream_in):
+                        if packet.dts is None:
+                            continue
+                        end = packet.pts + (packet.duration or 0)
+                        packet.pts += offset
+                        packet.dts += offset
+                        last_end = max(last_end, end + offset)
+                        packet.stream = stream_out
+                        out.mux(packet)
+                    durations.append(float((last_end - offset) * stream_in.time_base))
+                    offset = last_end
+        os.replace(tmp, output)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return durations
+
+
+def join_subtitles(parts: list[Path], durations: list[float], titles: list[str], output: Path) -> str:
+    """One .srt from the beats' subcaptions, shifted to their place; returns chapter lines."""
+    import srt
+
+    subtitles, chapters, offset = [], [], 0.0
+    for part, duration, title in zip(parts, durations, titles):
+        shift = datetime.timedelta(seconds=offset)
+        chapters.append(f"{int(offset // 60)}:{int(offset % 60):02d} {title}")
+        srt_file = part.with_suffix(".srt")
+        if srt_file.exists():
+            for sub in srt.parse(srt_file.read_text(encoding="utf-8")):
+                end = min(sub.end, datetime.timedelta(seconds=duration))
+                subtitles.append(srt.Subtitle(0, sub.start + shift, end + shift, sub.content))
+        offset += duration
+    tmp = _atomic_path(output)
+    try:
+        tmp.write_text(srt.compose(subtitles), encoding="utf-8")
+        os.replace(tmp, output)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return "\n".join(chapters) + "\n"
+
+
+def save_studies(config, output: Path) -> None:
+    """The featured studies in an Optuna SQLite file: optuna.load_study opens exactly what the video shows."""
+    import optuna
+
+    import samplers
+
+    tmp = _atomic_path(output)
+    tmp.unlink()
+    try:
+        storage = f"sqlite:///{tmp}"
+        for name in config.samplers:
+            samplers.run_optuna_study(config.objective, name, config.budget, config.featured_seed,
+                                      config.n_startup_trials, storage=storage, study_name=f"{name}-seed{config.featured_seed}")
+            study = optuna.load_study(study_name=f"{name}-seed{config.featured_seed}", storage=storage)
+            shown = config.featured_run(name)
+            if [t.params for t in study.trials] != [{"lr": t.lr, "decay": t.decay} for t in shown.trials]:
+                raise RenderError(f"the stored {name} study differs from the trials the video shows")
+        os.replace(tmp, output)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog="render.sh",
+        description="Render the hyperparameter-search video (all beats, joined into one MP4 with subtitles).",
+    )
+    parser.add_argument("--config", metavar="FILE", help="TOML file overriding video.toml (only the keys you change)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                        help="override one value, e.g. --set study.budget=16 (repeatable)")
+    parser.add_argument("--quality", choices=("preview", "medium", "high"),
+                        help="preview = 480p15 (fast), medium = 720p30, high = 1080p60 (default: render.quality)")
+    parser.add_argument("--scenes", metavar="NAME,...",
+                        help=f"render only these beats, e.g. GridSearch,Race (from: {', '.join(BEATS_BY_NAME)})")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="beats rendered at once (default: cores)")
+    parser.add_argument("--out", default=str(ROOT / "out"), metavar="DIR", help="where the video lands (default: out/)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    import settings
+
+    # 1. Validate everything before any work.
+    overrides = list(args.overrides) + ([f"render.quality={args.quality}"] if args.quality else [])
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            config = settings.load(args.config, overrides)
+        for w in caught:
+            print(f"render.sh: warning: {w.message}", file=sys.stderr)
+        beats = list(BEATS)
+        if args.scenes:
+            names = [n.strip() for n in args.scenes.split(",") if n.strip()]
+            unknown = [n for n in names if n not in BEATS_BY_NAME]
+            if unknown or not names:
+                raise settings.SettingsError(
+                    f"--scenes {args.scenes!r}: unknown beat {', '.join(unknown) or '(none given)'}; "
+                    f"allowed: {', '.join(BEATS_BY_NAME)}")
+            beats = [b for b in BEATS if b.scene in names]
+        if args.jobs < 1:
+            raise settings.SettingsError(f"--jobs {args.jobs} is not allowed: an integer >= 1")
+    except settings.SettingsError as err:
+        print(f"render.sh: error: {err}", file=sys.stderr)
+        return 2
+
+    out_dir = Path(args.out).resolve()
+    media_dir = ROOT / "media"
+    resolved = config.as_toml()
+    name = config_name(resolved, settings.defaults().as_toml())
+    name = f"{name}-{config.quality}" + ("" if not args.scenes else "-" + "-".join(b.scene for b in beats))
+    config_file = media_dir / "configs" / f"{hashlib.sha256(resolved.encode()).hexdigest()[:16]}.toml"
+    config_file.parent.mkdir(parents=True, exist_ok=True)
+    config_file.write_text(resolved)
+    env = dict(os.environ, **{settings.ENV_VAR: str(config_file)})
+    log_dir = media_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+
+    try:
+        # 2. Trial data once, before the parallel renders read it.
+        import findings
+
+        start = time.perf_counter()
+        findings.precompute(config, progress=True)
+        print(f"trial data ready in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+
+        # 3. Beats in parallel, the slowest (3-D camera move) first.
+        order = sorted(beats, key=lambda b: b.scene != "Landscape")
+        print(f"rendering {len(beats)} beat(s) at {config.quality} with {args.jobs} job(s)...", file=sys.stderr)
+        with ThreadPoolExecutor(args.jobs) as pool:
+            futures = {b: pool.submit(render_beat, b, config.quality_flag, media_dir, env, log_dir) for b in order}
+            results = {}
+            for b in order:
+                results[b] = futures[b].result()
+                print(f"  {b.scene:<13} {results[b][1]:6.1f} s", file=sys.stderr)
+        parts = [results[b][0] for b in beats]
+
+        # 4. Join, subtitle, store the studies; each lands by atomic rename.
+        out_dir.mkdir(parents=True, exist_ok=True)
+        movie = out_dir / f"{name}.mp4"
+        durations = join_movies(parts, movie)
+        chapters = join_subtitles(parts, durations, [b.title for b in beats], movie.with_suffix(".srt"))
+        (out_dir / f"{name}.chapters.txt").write_text(chapters)
+        save_studies(config, out_dir / f"{name}-studies.db")
+    except RenderError as err:
+        print(f"render.sh: error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("render.sh: interrupted; no video written", file=sys.stderr)
+        return 130
+
+    total = sum(durations)
+    print(f"video: {movie}  ({total:.1f} s, {len(beats)} beats)")
+    print(f"subtitles: {movie.with_suffix('.srt')}")
+    print(f"studies: {out_dir / f'{name}-studies.db'}  (optuna.load_study(study_name='tpe-seed{config.featured_seed}', "
+          f"storage='sqlite:///...'))")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
