@@ -84,7 +84,9 @@ def grid_values(budget: int) -> dict[str, list[float]]:
     """The grid in real units: lr log-spaced, decay evenly spaced, endpoints included."""
     n_lr, n_decay = grid_shape(budget)
     lr = np.logspace(math.log10(LEARNING_RATE.low), math.log10(LEARNING_RATE.high), n_lr)
-    lr[0], lr[-1] = LEARNING_RATE.low, LEARNING_RATE.high  # exact endpoints, no rounding drift
+    lr[0] = LEARNING_RATE.low  # exact endpoints, no rounding drift
+    if n_lr > 1:
+        lr[-1] = LEARNING_RATE.high
     return {"lr": lr.tolist(), "decay": np.linspace(LAYER_DECAY.low, LAYER_DECAY.high, n_decay).tolist()}
 
 
@@ -215,6 +217,7 @@ def run_optuna_study(objective_name: str, sampler: str, budget: int, seed: int,
 def run_study(objective_name: str, sampler: str, budget: int, seed: int,
               n_startup_trials: int = DEFAULT_N_STARTUP_TRIALS) -> Run:
     """One seeded study as plain data."""
+    budget, seed = check_budget(budget), check_seed(seed)  # plain ints, so the Run serialises
     study = run_optuna_study(objective_name, sampler, budget, seed, n_startup_trials)
     return run_from_study(study, objective_name, sampler, budget, seed, n_startup_trials)
 
@@ -348,6 +351,9 @@ def cached(kind: str, payload: dict, compute, cache_dir: Path | None = None):
 def featured_run(objective_name: str, sampler: str, budget: int, seed: int,
                  n_startup_trials: int = DEFAULT_N_STARTUP_TRIALS, cache_dir: Path | None = None) -> Run:
     """The one run a scene shows, cached."""
+    objectives.get_objective(objective_name)
+    check_sampler(sampler)
+    budget, seed, n_startup_trials = check_budget(budget), check_seed(seed), check_n_startup_trials(n_startup_trials)
     payload = dict(objective=objective_name, sampler=sampler, budget=budget, seed=seed, n_startup_trials=n_startup_trials)
     data = cached("run", payload, lambda: run_study(objective_name, sampler, budget, seed, n_startup_trials).to_dict(),
                   cache_dir)
@@ -370,6 +376,8 @@ def sweep(objective_name: str, budget: int, n_seeds: int = 100, samplers=("grid"
     check_seed(first_seed, "first_seed")
     check_seed(first_seed + n_seeds - 1, "last seed")
     samplers = tuple(check_sampler(s) for s in samplers)
+    if len(set(samplers)) != len(samplers):
+        raise ValueError(f"samplers must be distinct, got {samplers!r}")
     seeds = tuple(range(first_seed, first_seed + n_seeds))
 
     def compute():

@@ -98,9 +98,11 @@ class Settings:
 
 def _read_toml(path: Path) -> dict:
     try:
-        text = Path(path).read_text()
+        text = Path(path).read_bytes().decode("utf-8")  # TOML is UTF-8 whatever the locale
     except OSError as err:
         raise SettingsError(f"config file {str(path)!r} cannot be read: {err.strerror}") from None
+    except UnicodeDecodeError as err:
+        raise SettingsError(f"config file {str(path)!r} is not UTF-8 text: {err.reason} at byte {err.start}") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -177,8 +179,9 @@ def _int(raw: dict, key: str, low: int, high: int) -> int:
 def _float(raw: dict, key: str, low: float, high: float) -> float:
     section, name = key.split(".")
     value = raw[section][name]
-    _require(isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-             and low <= value <= high, key, value, f"a number from {low:g} to {high:g}")
+    # Compare before isfinite: tomllib gives unbounded ints, which overflow a float.
+    _require(isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high
+             and math.isfinite(value), key, value, f"a number from {low:g} to {high:g}")
     return float(value)
 
 

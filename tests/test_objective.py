@@ -347,7 +347,7 @@ def test_map_is_vectorised():
     np.testing.assert_allclose(decay2, decay, rtol=1e-12)
 
 
-@hsettings(max_examples=200, deadline=None)
+@hsettings(max_examples=200, deadline=None, database=None)
 @given(st.floats(min_value=1e-6, max_value=1e-4), st.floats(min_value=0.6, max_value=1.0))
 def test_round_trip_from_hyperparameters(lr, decay):
     x, y = to_internal(lr, decay)
@@ -358,7 +358,7 @@ def test_round_trip_from_hyperparameters(lr, decay):
     assert float(decay2) == pytest.approx(decay, rel=1e-12, abs=1e-15)
 
 
-@hsettings(max_examples=200, deadline=None)
+@hsettings(max_examples=200, deadline=None, database=None)
 @given(st.floats(min_value=-5.0, max_value=5.0), st.floats(min_value=-5.0, max_value=5.0))
 def test_round_trip_from_internal(x, y):
     lr, decay = to_hyperparameters(x, y)

@@ -23,6 +23,8 @@ import samplers
 from samplers import Run, run_study, sweep, featured_run
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
+# QMCSampler is marked experimental by Optuna; that warning is not what these tests are about.
+pytestmark = pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
 
 LR_LOW, LR_HIGH = 1e-6, 1e-4
 DECAY_LOW, DECAY_HIGH = 0.6, 1.0
@@ -240,14 +242,21 @@ def test_run_json_round_trip(sampler):
     assert back.to_dict() == run.to_dict()
 
 
-@pytest.mark.parametrize("objective_name", ["branin", "lr_valley"])
-def test_other_objectives_evaluated_through_the_map(objective_name):
-    run = run_study(objective_name, "random", 12, 8)
-    import objective as objectives_module  # only to pick the landscape; values checked by test_objective
+def branin_ref(x, y):
+    u, v = 1.5 * x + 2.5, 1.5 * y + 7.5
+    b, c, t = 5.1 / (4 * math.pi**2), 5 / math.pi, 1 / (8 * math.pi)
+    return (v - b * u**2 + c * u - 6) ** 2 + 10 * (1 - t) * np.cos(u) + 10
 
-    landscape = objectives_module.get_objective(objective_name)
+
+def lr_valley_ref(x, y):
+    return 1 - 2 * np.exp(-2 * (x - 1.9) ** 2) + (y - 1) ** 2 / 250
+
+
+@pytest.mark.parametrize("objective_name, ref", [("branin", branin_ref), ("lr_valley", lr_valley_ref)])
+def test_other_objectives_evaluated_through_the_map(objective_name, ref):
+    run = run_study(objective_name, "random", 12, 8)
     x, y = my_map(np.array([t.lr for t in run.trials]), np.array([t.decay for t in run.trials]))
-    np.testing.assert_allclose(run.values, landscape(x, y), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(run.values, ref(x, y), rtol=1e-12, atol=1e-12)
     direct = direct_study(optuna.samplers.RandomSampler(seed=8), 12)
     assert [(t.lr, t.decay) for t in run.trials] == [(lr, d) for lr, d, _ in direct]
 
@@ -599,3 +608,21 @@ def test_duplicate_sampler_in_sweep(tmp_path):
         return
     assert result.stats["tpe"].curves.shape == (3, 6)
     assert result.stats["random"].curves.shape == (3, 6)
+
+
+# --- small helpers used by the scenes --------------------------------------------------------
+
+def test_distinct_lr():
+    run = run_study("wells", "random", 20, 4)
+    assert run.distinct_lr == 20  # continuous draws never repeat
+    grid = run_study("wells", "grid", 30, 0)
+    assert grid.distinct_lr == samplers.grid_shape(30)[0] == 30 // math.isqrt(30)
+
+
+def test_share_beating(small_sweep, direct_curves):
+    for a in SWEEP_SAMPLERS:
+        for b in SWEEP_SAMPLERS:
+            fa, fb = direct_curves[a][:, -1], direct_curves[b][:, -1]
+            expected = sum(1 for x, y in zip(fa, fb) if x < y) / len(fa)
+            assert small_sweep.share_beating(a, b) == pytest.approx(expected)
+    assert small_sweep.share_beating("tpe", "tpe") == 0.0

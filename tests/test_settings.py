@@ -112,6 +112,19 @@ def test_bare_word_and_quoted_override_agree():
     assert load(overrides=["study.objective=lr_valley"]) == load(overrides=['study.objective="lr_valley"'])
 
 
+def test_override_tolerates_spaces_around_equals():
+    s = load(overrides=["study.objective = branin", " study.budget = 16 ", "render.quality= preview"])
+    assert (s.objective, s.budget, s.quality) == ("branin", 16, "preview")
+
+
+def test_defaults_ignore_environment_and_match_video_toml(tmp_path, monkeypatch, defaults):
+    monkeypatch.setenv("HPSEARCH_CONFIG", str(write(tmp_path, "[study]\nbudget = 16\n")))
+    s = settings.defaults()
+    assert s.budget == defaults["study"]["budget"]
+    assert s.palette == defaults["palette"]
+    assert load().budget == 16
+
+
 def test_as_toml_round_trips(tmp_path):
     for overrides in ([], ["study.budget=16", "study.objective=branin", "camera.phi=0", "camera.theta=-360",
                            'study.samplers=["tpe", "qmc", "random", "grid"]', "render.quality=medium",
@@ -127,7 +140,7 @@ colours = st.one_of(st.text(hex_digit, min_size=3, max_size=3), st.text(hex_digi
     lambda s: "#" + s)
 
 
-@hsettings(max_examples=60, deadline=None)
+@hsettings(max_examples=60, deadline=None, database=None)
 @given(
     objective=st.sampled_from(["wells", "branin", "lr_valley"]),
     budget=st.integers(1, 400),
