@@ -183,6 +183,8 @@ def parse_args(argv):
                         help=f"render only these beats, e.g. GridSearch,Race (from: {', '.join(BEATS_BY_NAME)})")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="beats rendered at once (default: cores)")
     parser.add_argument("--out", default=str(ROOT / "out"), metavar="DIR", help="where the video lands (default: out/)")
+    parser.add_argument("--media-dir", default=str(ROOT / "media"), metavar="DIR",
+                        help="manim's working folder; cached partial movies are reused from here (default: media/)")
     return parser.parse_args(argv)
 
 
@@ -214,7 +216,7 @@ def main(argv=None) -> int:
         return 2
 
     out_dir = Path(args.out).resolve()
-    media_dir = ROOT / "media"
+    media_dir = Path(args.media_dir).resolve()
     resolved = config.as_toml()
     name = config_name(resolved, settings.defaults().as_toml())
     name = f"{name}-{config.quality}" + ("" if not args.scenes else "-" + "-".join(b.scene for b in beats))

@@ -1,0 +1,166 @@
+"""Benchmark the render and the trial data; prints one table of medians.
+
+    ./render.sh bench [--scenes A,B] [--quality high] [--runs N] [--no-video] [--no-preview]
+
+Per beat: frames, wall seconds, seconds per frame, seconds of render per second
+of video, peak RSS of the manim process, and the ratio to the encode-only
+floor: a scene of the same resolution holding one static frame, measured in
+this same run at two lengths and fitted as start-up + per-frame cost, then
+evaluated at the beat's frame count. Every render is cold (fresh media
+folder, no cached partial movies). Then the whole video (beats in parallel,
+as ./render.sh does it) at the chosen quality and at preview quality, and the
+trial data cold (empty cache) and warm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import video
+
+ROOT = Path(__file__).resolve().parent
+FLOOR_SCENE = textwrap.dedent('''
+    from manim import Scene, Text
+    class Floor(Scene):
+        def construct(self):
+            self.add(Text("encode-only floor"))
+            self.wait({seconds})
+''')
+
+
+def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
+    """Run a command; return (wall seconds, peak RSS in MB of that process tree's largest member)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bench: {' '.join(cmd)} failed:\n{proc.stderr.read().decode()[-2000:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def movie_stats(path: Path) -> tuple[int, float]:
+    import av
+
+    with av.open(str(path)) as c:
+        return c.streams.video[0].frames, float(c.duration / 1e6)
+
+
+def render_scene(module_path: Path, scene: str, flag: str, media: Path) -> tuple[float, float, Path]:
+    wall, rss = run_measured([sys.executable, "-m", "manim", "render", f"-q{flag}", "--disable_caching",
+                              "--progress_bar", "none", "-v", "WARNING", "--media_dir", str(media),
+                              str(module_path), scene])
+    movie = next(media.glob(f"videos/{module_path.stem}/*/{scene}.mp4"))
+    return wall, rss, movie
+
+
+def floor_model(flag: str, runs: int, tmp: Path) -> tuple[float, float]:
+    """Fit the floor's wall time as a + b * frames from two lengths (medians of `runs`)."""
+    points = []
+    for seconds in (2, 10):
+        src = tmp / f"floor_{seconds}.py"
+        src.write_text(FLOOR_SCENE.format(seconds=seconds))
+        walls, frames = [], 0
+        for i in range(runs):
+            wall, _, movie = render_scene(src, "Floor", flag, tmp / f"floor-media-{seconds}-{i}")
+            walls.append(wall)
+            frames = movie_stats(movie)[0]
+        points.append((frames, statistics.median(walls)))
+    (f1, w1), (f2, w2) = points
+    per_frame = (w2 - w1) / (f2 - f1)
+    return w1 - per_frame * f1, per_frame
+
+
+def time_trial_data(runs: int) -> tuple[float, float]:
+    """(cold, warm) seconds of findings.precompute in a fresh process, imports excluded."""
+    probe = ("import time, settings, findings; c = settings.load(); t = time.perf_counter(); "
+             "findings.precompute(c); print(time.perf_counter() - t)")
+    cold, warm = [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as cache:
+            env = dict(os.environ, HPSEARCH_CACHE_DIR=cache)
+            env.pop("HPSEARCH_CONFIG", None)
+            for bucket in (cold, warm):
+                out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, check=True,
+                                     capture_output=True, text=True).stdout
+                bucket.append(float(out.split()[-1]))
+    return statistics.median(cold), statistics.median(warm)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="render.sh bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenes", help="comma-separated beats (default: all)")
+    parser.add_argument("--quality", choices=("preview", "medium", "high"), default="high")
+    parser.add_argument("--runs", type=int, default=1, help="renders per figure; medians are reported (default 1)")
+    parser.add_argument("--data-runs", type=int, default=5, help="repetitions of the trial-data timing (default 5)")
+    parser.add_argument("--no-video", action="store_true", help="skip the whole-video renders")
+    parser.add_argument("--no-preview", action="store_true", help="skip the whole-video render at preview quality")
+    args = parser.parse_args(argv)
+    import settings
+
+    flag = settings.QUALITIES[args.quality][0]
+    beats = [b for b in video.BEATS if not args.scenes or b.scene in args.scenes.split(",")]
+    if not beats or args.runs < 1:
+        parser.error(f"--scenes {args.scenes!r} names no beat of {', '.join(video.BEATS_BY_NAME)}, "
+                     f"or --runs {args.runs} < 1")
+
+    cold, warm = time_trial_data(args.data_runs)
+    print(f"trial data (findings.precompute, imports excluded): cold {cold:.2f} s, warm {warm:.3f} s "
+          f"(medians of {args.data_runs})", flush=True)
+
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        a, b = floor_model(flag, args.runs, tmp)
+        print(f"encode-only floor at {args.quality}: {a:.2f} s start-up + {b * 1000:.1f} ms per frame "
+              f"(medians of {args.runs})", flush=True)
+        header = (f"{'beat':<13} {'frames':>6} {'video s':>7} {'wall s':>7} {'s/frame':>8} "
+                  f"{'s per s':>7} {'peak MB':>7} {'floor s':>7} {'x floor':>7}")
+        print(header)
+        rows = []
+        for beat in beats:
+            walls, rsses = [], []
+            for i in range(args.runs):
+                wall, rss, movie = render_scene(ROOT / "scenes" / f"{beat.module}.py", beat.scene, flag,
+                                                tmp / f"media-{beat.scene}-{i}")
+                walls.append(wall)
+                rsses.append(rss)
+            frames, seconds = movie_stats(movie)
+            wall = statistics.median(walls)
+            floor = a + b * frames
+            rows.append((frames, seconds, wall, floor))
+            print(f"{beat.scene:<13} {frames:>6} {seconds:>7.1f} {wall:>7.1f} {wall / frames:>8.3f} "
+                  f"{wall / seconds:>7.2f} {max(rsses):>7.0f} {floor:>7.1f} {wall / floor:>7.2f}", flush=True)
+        frames, seconds, wall, floor = (sum(col) for col in zip(*rows))
+        print(f"{'sum (serial)':<13} {frames:>6} {seconds:>7.1f} {wall:>7.1f} {wall / frames:>8.3f} "
+              f"{wall / seconds:>7.2f} {'':>7} {floor:>7.1f} {wall / floor:>7.2f}")
+
+        if not args.no_video:
+            qualities = [args.quality] + ([] if args.no_preview or args.quality == "preview" else ["preview"])
+            for quality in qualities:
+                walls, rsses = [], []
+                for i in range(args.runs):
+                    wall, rss = run_measured([sys.executable, str(ROOT / "video.py"), "--quality", quality,
+                                              "--out", str(tmp / f"out-{quality}-{i}"),
+                                              "--media-dir", str(tmp / f"video-media-{quality}-{i}")])
+                    walls.append(wall)
+                    rsses.append(rss)
+                movie = next((tmp / f"out-{quality}-0").glob("*.mp4"))
+                frames, seconds = movie_stats(movie)
+                wall = statistics.median(walls)
+                print(f"whole video at {quality}, beats in parallel ({os.cpu_count()} jobs), cold: "
+                      f"{seconds:.1f} s of video, {frames} frames, {wall:.1f} s wall, "
+                      f"{wall / seconds:.2f} s per s of video, peak {max(rsses):.0f} MB "
+                      f"(medians of {args.runs})", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
