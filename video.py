@@ -12,6 +12,7 @@ leaves a half-written video that looks finished.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import hashlib
 import os
@@ -69,6 +70,8 @@ def config_name(resolved_toml: str, defaults_toml: str) -> str:
 
 def render_beat(beat: Beat, quality_flag: str, media_dir: Path, env: dict, log_dir: Path) -> tuple[Path, float]:
     """Render one beat with plain `manim`; returns its MP4 and the wall seconds it took."""
+    # A media folder per beat: manim's LaTeX cache is not safe for two processes at once.
+    media_dir = media_dir / beat.module
     cmd = [sys.executable, "-m", "manim", "render", f"-q{quality_flag}", "--media_dir", str(media_dir),
            "--progress_bar", "none", "-v", "WARNING", str(ROOT / "scenes" / f"{beat.module}.py"), beat.scene]
     start = time.perf_counter()
@@ -138,6 +141,9 @@ def join_subtitles(parts: list[Path], durations: list[float], titles: list[str],
                 end = min(sub.end, datetime.timedelta(seconds=duration))
                 subtitles.append(srt.Subtitle(0, sub.start + shift, end + shift, sub.content))
         offset += duration
+    # One line at a time: a caption ends where the next begins.
+    for sub, following in zip(subtitles, subtitles[1:]):
+        sub.end = min(sub.end, following.start)
     tmp = _atomic_path(output)
     try:
         tmp.write_text(srt.compose(subtitles), encoding="utf-8")
@@ -218,7 +224,9 @@ def main(argv=None) -> int:
     out_dir = Path(args.out).resolve()
     media_dir = Path(args.media_dir).resolve()
     resolved = config.as_toml()
-    name = config_name(resolved, settings.defaults().as_toml())
+    defaults = settings.defaults()
+    # Quality is in the file name already; only the content decides the hash.
+    name = config_name(dataclasses.replace(config, quality=defaults.quality).as_toml(), defaults.as_toml())
     name = f"{name}-{config.quality}" + ("" if not args.scenes else "-" + "-".join(b.scene for b in beats))
     config_file = media_dir / "configs" / f"{hashlib.sha256(resolved.encode()).hexdigest()[:16]}.toml"
     config_file.parent.mkdir(parents=True, exist_ok=True)
