@@ -79,6 +79,43 @@ def floor_model(flag: str, runs: int, tmp: Path) -> tuple[float, float]:
     return w1 - per_frame * f1, per_frame
 
 
+SURFACE_PROBE = textwrap.dedent('''
+    from scenes.landscape import Landscape
+    class Probe(Landscape):
+        surface_resolution = {resolution}
+        move_seconds = 1.0
+        hold = 0.1
+''')
+
+
+def surface_table(resolutions=(24, 32, 40, 48), reference: int = 96) -> None:
+    """Last-frame difference (blurred 4 px) from a fine reference surface, and the cost of a moving-camera frame."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        frames = {}
+        costs = {}
+        for resolution in (reference, *resolutions):
+            src = tmp / f"probe_{resolution}.py"
+            src.write_text(SURFACE_PROBE.format(resolution=resolution))
+            media = tmp / f"media-{resolution}"
+            run_measured([sys.executable, "-m", "manim", "render", "-s", "-qh", "--disable_caching",
+                          "--progress_bar", "none", "-v", "WARNING", "--media_dir", str(media), str(src), "Probe"])
+            # Blurred: the mesh lines move with the resolution by design; the shape and shading should not.
+            image = Image.open(next(media.glob("images/**/*.png"))).convert("RGB").filter(ImageFilter.GaussianBlur(4))
+            frames[resolution] = np.asarray(image, float)
+            if resolution != reference:
+                wall, _, movie = render_scene(src, "Probe", "h", tmp / f"movie-{resolution}")
+                costs[resolution] = (wall, movie_stats(movie)[0])
+        print(f"{'surface':>8} {'mean |diff| vs ' + str(reference) + ', blurred':>27} {'pixels > 16/255':>16} {'render s':>9} {'frames':>6}")
+        for resolution in resolutions:
+            diff = np.abs(frames[resolution] - frames[reference]).max(axis=2)
+            wall, n = costs[resolution]
+            print(f"{resolution:>5}^2 {diff.mean():>27.3f} {np.mean(diff > 16):>16.2%} {wall:>9.1f} {n:>6}")
+
+
 def time_trial_data(runs: int) -> tuple[float, float]:
     """(cold, warm) seconds of findings.precompute in a fresh process, imports excluded."""
     probe = ("import time, settings, findings; c = settings.load(); t = time.perf_counter(); "
@@ -103,9 +140,14 @@ def main(argv=None) -> int:
     parser.add_argument("--data-runs", type=int, default=5, help="repetitions of the trial-data timing (default 5)")
     parser.add_argument("--no-video", action="store_true", help="skip the whole-video renders")
     parser.add_argument("--no-preview", action="store_true", help="skip the whole-video render at preview quality")
+    parser.add_argument("--surface", action="store_true",
+                        help="only compare surface resolutions: image difference and moving-camera cost")
     args = parser.parse_args(argv)
     import settings
 
+    if args.surface:
+        surface_table()
+        return 0
     flag = settings.QUALITIES[args.quality][0]
     beats = [b for b in video.BEATS if not args.scenes or b.scene in args.scenes.split(",")]
     if not beats or args.runs < 1:

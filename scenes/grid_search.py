@@ -17,7 +17,7 @@ from scenes.pieces import (
 class GridSearch(ThreeDScene):
     seconds_per_trial = 0.3
     hold = 3.0
-    surface_resolution = 40
+    surface_resolution = 48  # see Landscape for how it was chosen
 
     def construct(self):
         settings = theme.SETTINGS

@@ -63,24 +63,37 @@ class Landscape(VGroup):
     as fixed-orientation mobjects that always face the camera.
     """
 
-    def __init__(self, objective: Objective, resolution: int = 40, **kwargs):
+    def __init__(self, objective: Objective, resolution: int = 48, **kwargs):
         super().__init__(**kwargs)
         self.objective = objective
         self.layout = box_layout(objective)
         self.origin = np.zeros(3)  # where the box centre sits in the scene
         low, high = self.layout.z_low, self.layout.z_high
-        self.surface = Surface(
+        self.surface = self._surface(resolution)
+        self.frame, self.labels = self._axes()
+        self.add(self.frame, self.surface)
+
+    def _surface(self, resolution: int) -> Surface:
+        low, high = self.layout.z_low, self.layout.z_high
+        surface = Surface(
             lambda u, v: self.point(u, v),
             u_range=BOX, v_range=BOX, resolution=(resolution, resolution),
             fill_opacity=1.0, stroke_width=0.3, stroke_color=theme.BACKGROUND, stroke_opacity=0.35,
             checkerboard_colors=False,
         )
         # Colour each face by the loss at its centre, on the theme's scale.
-        for face in self.surface:
-            centre_loss = self.loss_at_height(face.get_center()[2])
+        for face in surface:
+            centre_loss = self.loss_at_height(face.get_center()[2] - self.origin[2])
             face.set_fill(theme.loss_color(centre_loss, low, high), opacity=1.0)
-        self.frame, self.labels = self._axes()
-        self.add(self.frame, self.surface)
+        return surface
+
+    def set_resolution(self, resolution: int):
+        """Swap in a surface of another resolution, in place."""
+        new = self._surface(resolution)
+        self.remove(self.surface)
+        self.surface = new
+        self.add(new)
+        return self
 
     def point(self, x, y, lift: float = 0.0) -> np.ndarray:
         """Scene point of the surface above internal (x, y), optionally lifted."""
@@ -180,7 +193,7 @@ def format_loss(value: float) -> str:
     return f"{value:+.3f}".replace("-", "−")
 
 
-def stage_landscape(scene, objective: Objective, resolution: int = 40, screen_shift=(-2.3, 0.6)) -> Landscape:
+def stage_landscape(scene, objective: Objective, resolution: int = 48, screen_shift=(-2.3, 0.6)) -> Landscape:
     """Put the landscape in a ThreeDScene at the configured camera, shifted on screen.
 
     The camera never moves afterwards, so Manim draws the surface once per play()

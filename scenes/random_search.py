@@ -21,7 +21,7 @@ ONE_AXIS_OBJECTIVE = "lr_valley"
 class RandomSearch(ThreeDScene):
     seconds_per_trial = 0.25
     hold = 3.0
-    surface_resolution = 40
+    surface_resolution = 48  # see Landscape for how it was chosen
 
     def construct(self):
         settings = theme.SETTINGS

@@ -15,7 +15,7 @@ class TPESearch(ThreeDScene):
     seconds_per_startup_trial = 0.2
     seconds_per_guided_trial = 0.35
     hold = 3.5
-    surface_resolution = 40
+    surface_resolution = 48  # see Landscape for how it was chosen
 
     def construct(self):
         settings = theme.SETTINGS
