@@ -1,0 +1,165 @@
+"""The render driver and render.sh as a user meets them: bad input, interruption, outputs."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import av
+import optuna
+import pytest
+import srt
+
+import samplers
+import settings
+import video
+
+ROOT = Path(__file__).resolve().parents[1]
+CHEAP_BEAT = "Question"  # a 2-D beat: the quickest full render
+
+
+def run_video(tmp_path, *args, timeout=600):
+    env = dict(os.environ, HPSEARCH_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop(settings.ENV_VAR, None)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "video.py"), "--out", str(tmp_path / "out"),
+         "--media-dir", str(tmp_path / "media"), *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+@pytest.mark.parametrize("args, named", [
+    (["--set", "study.budget=0"], "study.budget = 0"),
+    (["--set", "study.budget=-4"], "study.budget = -4"),
+    (["--set", "study.budget=2.5"], "study.budget = 2.5"),
+    (["--set", "study.budget=100000"], "study.budget = 100000"),
+    (["--set", "study.objective=rosenbrock"], "study.objective = 'rosenbrock'"),
+    (["--set", 'study.samplers=["grid","random","tpe","cmaes"]'], "study.samplers"),
+    (["--set", "study.bugdet=16"], "study.bugdet"),
+    (["--set", "palette.tpe=purple"], "palette.tpe = 'purple'"),
+    (["--set", "camera.phi=95"], "camera.phi = 95"),
+    (["--scenes", "GridSerch"], "GridSerch"),
+    (["--config", "/nonexistent/variant.toml"], "/nonexistent/variant.toml"),
+])
+def test_bad_input_is_one_line_nonzero_and_writes_nothing(tmp_path, args, named):
+    result = run_video(tmp_path, *args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("render.sh: error: ") and named in lines[0]
+    assert not (tmp_path / "out").exists() and not (tmp_path / "media").exists()
+
+
+def test_malformed_toml_is_rejected_before_work(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[study\nbudget = 16\n")
+    result = run_video(tmp_path, "--config", str(bad))
+    assert result.returncode == 2 and "not valid TOML" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_startup_at_or_above_budget_warns_but_is_allowed():
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        config = settings.load(overrides=["study.budget=9", "study.n_startup_trials=10"])
+    assert config.budget == 9
+    assert any("TPE is random search" in str(w.message) for w in caught)
+
+
+def test_render_sh_help_lists_every_option():
+    result = subprocess.run([str(ROOT / "render.sh"), "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    for option in ("--config", "--set", "--quality", "--scenes", "--jobs", "--out", "test", "bench"):
+        assert option in result.stdout
+
+
+def test_render_then_interrupt_then_render_again(tmp_path):
+    """A finished render lands whole; Ctrl-C mid-render leaves no video; the next run completes."""
+    # Interrupt while the beat renders: nothing may appear in out/.
+    env = dict(os.environ, HPSEARCH_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop(settings.ENV_VAR, None)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "video.py"), "--quality", "preview", "--scenes", CHEAP_BEAT,
+         "--out", str(tmp_path / "out"), "--media-dir", str(tmp_path / "media")],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.time() + 120
+    log = tmp_path / "media" / "logs" / f"{CHEAP_BEAT}.log"
+    while not log.exists() and time.time() < deadline:  # manim has started
+        time.sleep(0.2)
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode != 0, err
+    assert not list((tmp_path / "out").glob("*.mp4")) if (tmp_path / "out").exists() else True
+
+    # The next run completes and leaves exactly one whole video with its subtitles and studies.
+    result = run_video(tmp_path, "--quality", "preview", "--scenes", CHEAP_BEAT)
+    assert result.returncode == 0, result.stderr
+    movies = list((tmp_path / "out").glob("*.mp4"))
+    assert len(movies) == 1
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]  # no temp files left
+    with av.open(str(movies[0])) as container:
+        stream = container.streams.video[0]
+        assert (stream.width, stream.height) == settings.QUALITIES["preview"][1:3]
+        decoded = sum(1 for _ in container.decode(stream))
+    assert decoded > 30
+    assert movies[0].with_suffix(".srt").exists()
+    list(srt.parse(movies[0].with_suffix(".srt").read_text()))  # well-formed
+
+    # The Optuna storage holds exactly the trials the video draws.
+    config = settings.load()
+    db = next((tmp_path / "out").glob("*-studies.db"))
+    for name in config.samplers:
+        study = optuna.load_study(study_name=f"{name}-seed{config.featured_seed}", storage=f"sqlite:///{db}")
+        shown = samplers.run_study(config.objective, name, config.budget, config.featured_seed, config.n_startup_trials)
+        assert [t.params for t in study.trials] == [{"lr": t.lr, "decay": t.decay} for t in shown.trials]
+        assert [t.value for t in study.trials] == [t.value for t in shown.trials]
+
+
+def test_join_keeps_every_frame_and_shifts_subtitles(tmp_path):
+    """join_movies concatenates without re-encoding; join_subtitles shifts each beat's captions."""
+    import numpy as np
+
+    parts = []
+    for i, frames in enumerate((7, 11)):
+        path = tmp_path / f"part{i}.mp4"
+        with av.open(str(path), "w") as out:
+            stream = out.add_stream("libx264", rate=15)
+            stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+            for k in range(frames):
+                image = np.full((48, 64, 3), 10 * k + 100 * i, dtype=np.uint8)
+                for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+                    out.mux(packet)
+            for packet in stream.encode():
+                out.mux(packet)
+        path.with_suffix(".srt").write_text(srt.compose([
+            srt.Subtitle(1, *(srt.timedelta(seconds=s) for s in (0.1, 0.3)), f"beat {i}")]))
+        parts.append(path)
+    joined = tmp_path / "joined.mp4"
+    durations = video.join_movies(parts, joined)
+    assert durations == pytest.approx([7 / 15, 11 / 15], abs=1e-6)
+    with av.open(str(joined)) as container:
+        assert sum(1 for _ in container.decode(video=0)) == 18
+    chapters = video.join_subtitles(parts, durations, ["one", "two"], tmp_path / "joined.srt")
+    subs = list(srt.parse((tmp_path / "joined.srt").read_text()))
+    assert [s.content for s in subs] == ["beat 0", "beat 1"]
+    assert subs[1].start.total_seconds() == pytest.approx(7 / 15 + 0.1, abs=1e-3)
+    assert chapters.splitlines() == ["0:00 one", "0:00 two"]
+
+
+def test_same_configuration_gives_byte_identical_trial_data(tmp_path):
+    """Two cold computations of the featured runs and a sweep serialise to the same bytes."""
+    dumps = []
+    for attempt in ("a", "b"):
+        cache = tmp_path / attempt
+        runs = {s: samplers.featured_run("wells", s, 16, 3, cache_dir=cache).to_dict() for s in ("grid", "random", "tpe")}
+        sweep = samplers.sweep("wells", 16, 4, cache_dir=cache, workers=1)
+        curves = {s: st.curves.tolist() for s, st in sweep.stats.items()}
+        dumps.append(json.dumps({"runs": runs, "curves": curves}, sort_keys=True).encode())
+    assert dumps[0] == dumps[1]
