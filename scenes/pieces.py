@@ -239,7 +239,7 @@ def visible_path(landscape: Landscape, xs, ys, color, stroke_width: float = 3.0)
     return pieces
 
 
-def beat_title(number: int, title: str, subtitle: str = "") -> VGroup:
+def beat_title(number: int | str, title: str, subtitle: str = "") -> VGroup:
     """The beat's heading, top left of the frame."""
     heading = Text(f"{number}  {title}", font_size=theme.HEADING_SIZE, color=theme.TEXT, weight="BOLD")
     group = VGroup(heading)
