@@ -19,6 +19,8 @@ XY_LENGTH = 4.5
 Z_LENGTH = 1.125
 # The side panel of the 3-D beats: text starts here (frame units), right of the plot.
 PANEL_TOP_LEFT = np.array([1.7, 2.6, 0.0])
+# Where the 3-D plot sits on screen: left of centre, leaving the right third to the panel.
+SCREEN_SHIFT = (-2.3, 0.6)
 PANEL_MIDDLE_LEFT = np.array([1.7, 0.6, 0.0])
 
 
@@ -193,7 +195,7 @@ def format_loss(value: float) -> str:
     return f"{value:+.3f}".replace("-", "−")
 
 
-def stage_landscape(scene, objective: Objective, resolution: int = 48, screen_shift=(-2.3, 0.6)) -> Landscape:
+def stage_landscape(scene, objective: Objective, resolution: int = 48, screen_shift=SCREEN_SHIFT) -> Landscape:
     """Put the landscape in a ThreeDScene at the configured camera, shifted on screen.
 
     The camera never moves afterwards, so Manim draws the surface once per play()
@@ -213,8 +215,20 @@ def stage_landscape(scene, objective: Objective, resolution: int = 48, screen_sh
 
 
 def surface_marker(scene, landscape: Landscape, x: float, y: float, color, radius: float = 0.075) -> Dot:
-    """A marker on the surface at internal (x, y), turned to face the scene's camera."""
+    """A marker on the surface at internal (x, y), turned to face the scene's camera.
+
+    Cairo draws it on top of the surface, so a marker the surface hides would
+    seem to float: warn, naming the point, when the camera angles do that.
+    """
+    from manim import logger
+
+    from visibility import occluded
+
     settings = theme.SETTINGS
+    if occluded(landscape.objective, landscape.layout, [x], [y], settings.camera_phi * DEGREES,
+                settings.camera_theta * DEGREES, center=-landscape.origin)[0]:
+        logger.warning(f"the surface hides the marker at x={x:.2f}, y={y:.2f} from camera "
+                       f"phi={settings.camera_phi}, theta={settings.camera_theta}: try a higher camera (smaller phi)")
     dot = trial_marker(color, radius).move_to(landscape.point(x, y))
     return face_camera(dot, settings.camera_phi * DEGREES, settings.camera_theta * DEGREES)
 
