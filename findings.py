@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
 
 import objective as objectives
 import samplers
@@ -48,6 +49,17 @@ def decimal_text(value: float, places: int = 1) -> str:
     return f"{value:.4f}"
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+def sci_unicode(value: float) -> str:
+    """An exact power of ten as plain text for subtitles: 1e-06 -> '10⁻⁶'; other values -> '1.5e-05'."""
+    exponent = round(math.log10(value))
+    if value > 0 and abs(value / 10.0**exponent - 1) < 1e-12:
+        return "10" + str(exponent).translate(_SUPERSCRIPT)
+    return f"{value:.1e}"
+
+
 def signed(value: float, places: int = 2) -> str:
     """A loss as the viewer reads it, with a real minus sign: -2.208 -> '−2.21'."""
     return f"{value:.{places}f}".replace("-", "\u2212")
@@ -56,24 +68,31 @@ def signed(value: float, places: int = 2) -> str:
 # --- beat 1: the question ---------------------------------------------------------
 
 
-def formula_chunks(landscape: objectives.Objective) -> list[str]:
-    """landscape.latex cut after each term, so a scene can break the formula between terms.
+class _FormulaPrinter(LatexPrinter):
+    """sympy's LaTeX with exp(...) inline: an exponent holding fractions would print at half size."""
 
-    The chunks are substrings of landscape.latex; joined with single spaces
-    they give it back exactly. Falls back to one chunk if a term is not found.
+    def _print_ExpBase(self, expr, exp=None):
+        tex = r"\exp\left(%s\right)" % self._print(expr.args[0])
+        return self._do_exponent(tex, exp)
+
+
+def formula_chunks(landscape: objectives.Objective) -> list[str]:
+    """The loss as on-screen LaTeX, one chunk per term, so a scene can break lines between terms.
+
+    Printed by sympy from objective.py's own terms (the same ones the samplers
+    minimise), like `landscape.latex` but with exp(...) written inline and
+    constant factors pulled in front (20/9 exp(...)), so nothing sits in a
+    second-level superscript. The first chunk starts with 'f(x, y) = '.
     """
-    text = landscape.latex
-    ends, pos = [], 0
-    for term in landscape.terms:
-        piece = sp.latex(term)
-        i = text.find(piece, pos)
-        if i < 0:
-            return [text]
-        pos = i + len(piece)
-        ends.append(pos)
-    ends[-1] = len(text)
-    starts = [0] + ends[:-1]
-    return [text[a:b].strip() for a, b in zip(starts, ends)]
+    printer = _FormulaPrinter(dict(long_frac_ratio=3))
+    chunks = []
+    for i, term in enumerate(landscape.terms):
+        text = printer.doprint(term)
+        if i and not text.startswith("-"):
+            text = "+ " + text
+        chunks.append(text)
+    chunks[0] = "f(x, y) = " + chunks[0]
+    return chunks
 
 
 @dataclass(frozen=True)
@@ -120,6 +139,14 @@ class QuestionData:
     formula_chunks: tuple[str, ...]
     coordinates_latex: str
     box: tuple[float, float]
+    summary: str  # the landscape in words, from objective.py
+    n_seeds: int
+    n_reached: dict  # sampler -> seeds (of n_seeds) whose final best is in the deep well
+
+    @property
+    def tpe_beats_grid(self) -> bool:
+        """Does the premise 'TPE finds the deep well, the grid walks past it' hold at this budget?"""
+        return self.n_reached["tpe"] > self.n_reached["grid"]
 
 
 def question(settings) -> QuestionData:
@@ -129,8 +156,10 @@ def question(settings) -> QuestionData:
         fmt = sci_latex if hp.log else decimal_text
         rows.append(HyperParameterRow(hp.symbol, hp.label, fmt(hp.low), fmt(hp.high),
                                       "log" if hp.log else "linear", hyperparameter_map(hp, var)))
+    seeds = many_seeds(settings)
     return QuestionData(settings.objective, settings.budget, tuple(rows), tuple(formula_chunks(landscape)),
-                        landscape.coordinates_latex, objectives.BOX)
+                        landscape.coordinates_latex, objectives.BOX, landscape.summary, settings.n_seeds,
+                        {name: s.n_reached for name, s in seeds.summaries.items()})
 
 
 # --- beat 6: the race -------------------------------------------------------------
@@ -167,6 +196,7 @@ class RaceData:
     global_minimum: objectives.Minimum
     runs: dict  # sampler -> samplers.Run
     summaries: dict  # sampler -> RunSummary
+    grid_shape: tuple[int, int]  # (n_lr, n_decay) of the grid the budget buys
 
 
 def race(settings) -> RaceData:
@@ -175,7 +205,8 @@ def race(settings) -> RaceData:
     threshold = landscape.deep_threshold
     return RaceData(settings.objective, settings.budget, settings.featured_seed, settings.n_startup_trials,
                     threshold, landscape.value_range, landscape.global_minimum, runs,
-                    {name: summarise_run(run, threshold) for name, run in runs.items()})
+                    {name: summarise_run(run, threshold) for name, run in runs.items()},
+                    samplers.grid_shape(settings.budget))
 
 
 # --- beat 7: many seeds -----------------------------------------------------------
@@ -272,6 +303,13 @@ def grid_best(landscape: objectives.Objective, budget: int) -> tuple[float, floa
     return float(loss[i]), float(lr[i]), float(decay[i])
 
 
+def grid_points(budget: int) -> list[tuple[float, float]]:
+    """Internal (x, y) of every point of the grid a budget buys, for drawing."""
+    values = samplers.grid_values(budget)
+    return [tuple(float(c) for c in objectives.to_internal(lr, decay))
+            for lr in values["lr"] for decay in values["decay"]]
+
+
 def square_budgets(settings) -> list[int]:
     """k x k budgets (k >= 2) up to twice the configured budget (at least 16), within MAX_BUDGET."""
     top = min(max(2 * settings.budget, 16), samplers.MAX_BUDGET)
@@ -279,26 +317,36 @@ def square_budgets(settings) -> list[int]:
 
 
 def grid_scan(settings) -> dict[int, tuple[float, bool]]:
-    """Per k x k budget: the grid's best loss and whether it is in the deep well."""
+    """Per k x k budget (and the configured one): the grid's best loss and whether it is in the deep well."""
     landscape = settings.landscape
     out = {}
-    for budget in square_budgets(settings):
+    for budget in sorted(set(square_budgets(settings)) | {settings.budget}):
         best = grid_best(landscape, budget)[0]
         out[budget] = (best, best < landscape.deep_threshold)
     return out
 
 
-def grid_case_budget(settings) -> int | None:
-    """The k x k budget nearest the configured one (ties: the smaller) whose grid reaches the deep well."""
-    hits = [b for b, (_, deep) in grid_scan(settings).items() if deep and b != settings.budget]
-    if not hits:
-        return None
-    return min(hits, key=lambda b: (abs(b - settings.budget), b))
+def _nearest(budgets, target: int) -> int | None:
+    return min(budgets, key=lambda b: (abs(b - target), b)) if budgets else None
+
+
+def grid_case_budgets(settings) -> tuple[int | None, int | None]:
+    """(hit, miss): a budget whose grid reaches the deep well and one whose grid misses it.
+
+    The configured budget is one of the two; the other is the k x k budget
+    nearest to it (ties: the smaller) that does the opposite, or None when
+    every scanned grid does the same.
+    """
+    scan = grid_scan(settings)
+    main_hits = scan[settings.budget][1]
+    others = [b for b, (_, deep) in scan.items() if b != settings.budget and deep != main_hits]
+    other = _nearest(others, settings.budget)
+    return (settings.budget, other) if main_hits else (other, settings.budget)
 
 
 @dataclass(frozen=True)
-class GridCase:
-    """The grid at the counter-case budget and at the configured one, measured over the seeds."""
+class GridAt:
+    """The samplers at one budget, measured over the seeds."""
 
     budget: int
     grid_shape: tuple[int, int]  # (n_lr, n_decay)
@@ -307,29 +355,41 @@ class GridCase:
     tpe: SeedSummary
     n_grid_at_least_as_good: int  # seeds where the grid's final best <= TPE's
     best_point: tuple[float, float]  # (lr, decay) of the grid's best point
-    main_budget: int
-    main_grid_shape: tuple[int, int]
-    main_grid: SeedSummary
-    main_tpe: SeedSummary
-    scan: dict  # k*k budget -> (grid best, in the deep well)
 
 
-def grid_case(settings) -> GridCase | None:
-    budget = grid_case_budget(settings)
-    if budget is None:
-        return None
-    sweep = settings.sweep(budget=budget)
-    main = settings.sweep()
-    s = sweep.stats
+def grid_at(settings, budget: int) -> GridAt:
+    s = settings.sweep(budget=budget).stats
     _, lr, decay = grid_best(settings.landscape, budget)
-    return GridCase(
-        budget, samplers.grid_shape(budget),
-        summarise_stats(s["grid"]), summarise_stats(s["random"]), summarise_stats(s["tpe"]),
-        int(np.count_nonzero(s["grid"].final <= s["tpe"].final)), (lr, decay),
-        settings.budget, samplers.grid_shape(settings.budget),
-        summarise_stats(main.stats["grid"]), summarise_stats(main.stats["tpe"]),
-        grid_scan(settings),
-    )
+    return GridAt(budget, samplers.grid_shape(budget),
+                  summarise_stats(s["grid"]), summarise_stats(s["random"]), summarise_stats(s["tpe"]),
+                  int(np.count_nonzero(s["grid"].final <= s["tpe"].final)), (lr, decay))
+
+
+@dataclass(frozen=True)
+class GridCase:
+    """A grid that reaches the deep well, next to one that does not (either may be missing)."""
+
+    hit: GridAt | None
+    miss: GridAt | None
+    main_budget: int
+    scan: dict  # budget -> (grid best, in the deep well)
+
+
+def grid_case(settings) -> GridCase:
+    hit, miss = grid_case_budgets(settings)
+    return GridCase(grid_at(settings, hit) if hit else None, grid_at(settings, miss) if miss else None,
+                    settings.budget, grid_scan(settings))
+
+
+REFERENCES = (
+    ("Bergstra, Bardenet, Bengio & K\u00e9gl (2011)", "Algorithms for Hyper-Parameter Optimization. NeurIPS."),
+    ("Bergstra & Bengio (2012)", "Random Search for Hyper-Parameter Optimization. JMLR 13."),
+    ("Akiba, Sano, Yanase, Ohta & Koyama (2019)",
+     "Optuna: A Next-generation Hyperparameter Optimization Framework. KDD."),
+    ("Watanabe (2023)", "Tree-Structured Parzen Estimator: Understanding Its Algorithm Components and Their "
+                        "Roles for Better Empirical Performance. arXiv:2304.11127."),
+)
+"""(authors and year, title and venue) of the works the verdict cites."""
 
 
 @dataclass(frozen=True)
@@ -343,7 +403,7 @@ class VerdictData:
     global_minimum: objectives.Minimum
     main_grid_shape: tuple[int, int]
     startup: StartupCase | None
-    grid: GridCase | None
+    grid: GridCase
     main: dict  # sampler -> SeedSummary at the configured budget
 
 
@@ -361,7 +421,7 @@ def verdict(settings) -> VerdictData:
 def precompute(settings, progress: bool = False) -> None:
     """Warm every cache the 2-D beats read: featured runs and all sweeps (main and counter-cases)."""
     settings.featured_runs()
-    budgets = [settings.budget, startup_budget(settings), grid_case_budget(settings)]
+    budgets = [settings.budget, startup_budget(settings), *grid_case_budgets(settings)]
     for budget in dict.fromkeys(b for b in budgets if b is not None):
         settings.sweep(budget=budget, progress=progress)
 

@@ -1,0 +1,422 @@
+# manim -pqh scenes/inside_tpe.py InsideTPE
+"""Beat 5b: inside Optuna's TPESampler at a few recorded moments of the featured run.
+
+At each chosen moment (tpe_internals.inside_tpe()): the trials so far split at
+gamma(n) into the better group and the rest, the two Parzen densities l(x) and
+g(x) as heat maps of the recorded grids, the n_ei_candidates candidates drawn
+from l(x) with their log l - log g, and the argmax landing as the next trial.
+Every number on screen is read from the recorded data.
+"""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import numpy as np
+from manim import (
+    DL, DOWN, DR, LEFT, RIGHT, UL, UP, UR, Circle, DashedLine, FadeIn, FadeOut, Group, ImageMobject, Line, MathTex,
+    Rectangle, Scene, Text, TransformFromCopy, VGroup, VMobject, config,
+)
+from manim.constants import RESAMPLING_ALGORITHMS
+from manim.utils.rate_functions import smooth, squish_rate_func
+
+import tpe_internals
+from objective import BOX, LAYER_DECAY, LEARNING_RATE
+from scenes import panels, theme
+from scenes.pieces import beat_title, decay_ticks, format_loss, format_lr, lr_label, lr_ticks, nice_ticks
+
+PANEL_FILL = "#1A1E26"
+"""The empty panels' background: a shade lighter than the frame so the box reads."""
+DENSITY_DARK = np.array([0x16, 0x19, 0x20]) / 255
+"""The heat maps' low end (the lowest log density of the moment)."""
+RIGHT_EDGE = config.frame_width / 2 - 0.3
+
+
+# --- small drawing helpers (local to this beat) ------------------------------------------------
+
+def label(text: str, size: int = theme.SMALL_SIZE, color=theme.TEXT, **kwargs) -> Text:
+    return Text(text, font_size=max(size, theme.SMALL_SIZE), color=color, **kwargs)
+
+
+def wrapped(text: str, max_width: float, size: int = theme.SMALL_SIZE, color=theme.TEXT) -> VGroup:
+    """Text broken between words into left-aligned lines no wider than max_width."""
+    lines, current = [], ""
+    for word in text.split():
+        trial = f"{current} {word}".strip()
+        if current and label(trial, size).width > max_width:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    lines.append(current)
+    return VGroup(*[label(line, size, color) for line in lines]).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+
+
+def signed(value: float, places: int) -> str:
+    """+1.16 / −0.90 with a true minus; 0 stays 0."""
+    return f"{value:+.{places}f}".replace("-", "−") if round(value, places) else f"{0:.{places}f}"
+
+
+def density_rgba(log_density: np.ndarray, low: float, high: float, color) -> np.ndarray:
+    """Recorded log densities, linearly onto dark..color; row 0 is the top (largest y).
+
+    One pixel per recorded grid point, nothing smoothed: the image is drawn
+    with nearest-neighbour resampling.
+    """
+    t = np.clip((np.asarray(log_density, float) - low) / (high - low), 0.0, 1.0)
+    top = np.asarray(color.to_rgb(), float)
+    rgb = np.round((DENSITY_DARK + t[..., None] * (top - DENSITY_DARK)) * 255).astype(np.uint8)
+    rgba = np.concatenate([rgb, np.full(rgb.shape[:2] + (1,), 255, np.uint8)], axis=-1)
+    return rgba[::-1]  # grid rows run from y = BOX[0] upwards; image rows from the top down
+
+
+class HPPanel(Group):
+    """An empty square over the hyperparameter box, ticked in real units (lr on a log axis).
+
+    `point(x, y)` maps internal box coordinates to the scene; `heat_map()` makes
+    an image whose pixel centres sit exactly on a recorded grid's points.
+    """
+
+    def __init__(self, side: float, decay_labels: bool = True):
+        super().__init__()
+        self.side = side
+        self.back = Rectangle(width=side, height=side, stroke_width=0, fill_color=PANEL_FILL, fill_opacity=1.0)
+        self.frame = Rectangle(width=side, height=side, stroke_color=theme.MUTED, stroke_width=1.5)
+        self.ticks, self.labels = VGroup(), VGroup()
+        tick = 0.09
+        style = dict(stroke_color=theme.MUTED, stroke_width=1.5)
+        majors, minors = lr_ticks()
+        for value in majors + minors:
+            p = self.point(float(LEARNING_RATE.to_internal(value)), BOX[0])
+            self.ticks.add(Line(p, p + (tick if value in majors else tick / 2) * DOWN, **style))
+            if value in majors:
+                self.labels.add(MathTex(lr_label(value), font_size=theme.LABEL_SIZE, color=theme.TEXT)
+                                .next_to(p, DOWN, buff=tick + 0.05))
+        for value in decay_ticks():
+            p = self.point(BOX[0], float(LAYER_DECAY.to_internal(value)))
+            self.ticks.add(Line(p, p + tick * LEFT, **style))
+            if decay_labels:
+                self.labels.add(MathTex(f"{value:.1f}", font_size=theme.LABEL_SIZE, color=theme.TEXT)
+                                .next_to(p, LEFT, buff=tick + 0.05))
+        self.frame.set_z_index(1)  # over the heat maps, which come and go
+        self.add(self.back, self.frame, self.ticks, self.labels)
+
+    def point(self, x, y) -> np.ndarray:
+        ll, ur = self.back.get_corner(DL), self.back.get_corner(UR)
+        span = BOX[1] - BOX[0]
+        return np.array([ll[0] + (x - BOX[0]) / span * (ur[0] - ll[0]),
+                         ll[1] + (y - BOX[0]) / span * (ur[1] - ll[1]), 0.0])
+
+    def heat_map(self, rgba: np.ndarray, xs: np.ndarray) -> ImageMobject:
+        image = ImageMobject(rgba)
+        image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
+        # n pixels centred on the n grid points: the image overhangs the box by half a cell.
+        cell = (xs[-1] - xs[0]) / (len(xs) - 1)
+        scale = (xs[-1] - xs[0] + cell) / (BOX[1] - BOX[0])
+        image.stretch_to_fit_width(self.side * scale).stretch_to_fit_height(self.side * scale)
+        centre = (xs[0] + xs[-1]) / 2
+        return image.move_to(self.point(centre, centre))
+
+
+class Strip(VGroup):
+    """A horizontal number line with round ticks inside [low, high] (from the data)."""
+
+    def __init__(self, low: float, high: float, width: float, n_ticks: int = 3):
+        super().__init__()
+        self.low, self.high = low, high
+        self.line = Line(np.zeros(3), width * RIGHT, stroke_color=theme.MUTED, stroke_width=2)
+        self.add(self.line)
+        for v in nice_ticks(low, high, n_ticks):
+            p = self.point(v)
+            self.add(Line(p, p + 0.08 * DOWN, stroke_color=theme.MUTED, stroke_width=2))
+            self.add(label(f"{v:g}".replace("-", "−"), theme.SMALL_SIZE, theme.MUTED).next_to(p, DOWN, buff=0.1))
+
+    def point(self, value: float) -> np.ndarray:
+        start, end = self.line.get_start(), self.line.get_end()
+        return start + (value - self.low) / (self.high - self.low) * (end - start)
+
+    def place(self, left: float, y: float) -> "Strip":
+        """Put the line's left end at (left, y)."""
+        return self.shift([left - self.line.get_start()[0], y - self.line.get_start()[1], 0])
+
+
+def dot(color, radius: float = 0.06) -> Circle:
+    """A filled marker with a dark rim, readable on light and dark backgrounds."""
+    return Circle(radius=radius, fill_color=color, fill_opacity=1.0, stroke_color=theme.BACKGROUND, stroke_width=1.5)
+
+
+def ring(color=theme.HIGHLIGHT, radius: float = 0.13) -> Circle:
+    return Circle(radius=radius, stroke_color=color, stroke_width=3.5).set_z_index(2)
+
+
+def segments(pairs, color, width: float) -> VMobject:
+    """Many straight strokes as ONE VMobject (one Cairo path per frame instead of one per stroke)."""
+    path = VMobject(stroke_color=color, stroke_width=width, fill_opacity=0)
+    for start, end in pairs:
+        path.start_new_path(np.asarray(start, float))
+        path.add_line_to(np.asarray(end, float))
+    return path
+
+
+def cross(color, size: float = 0.06) -> VGroup:
+    """A small x with a dark backing: one candidate drawn from l(x)."""
+    arms = [(size * UL, size * (DOWN + RIGHT)), (size * UR, size * (DOWN + LEFT))]
+    return VGroup(segments(arms, theme.BACKGROUND, 5), segments(arms, color, 2.2)).set_z_index(2)
+
+
+def gamma_rule_tex(rule: str) -> str | None:
+    """The recorded rule 'default_gamma(n) = min(ceil(0.1 n), 25)' as LaTeX; None if it reads otherwise."""
+    m = re.search(r"min\(ceil\(([0-9.]+)\s*n\),\s*([0-9]+)\)", rule)
+    if not m:
+        return None
+    return rf"\gamma(n) = \min(\lceil {m.group(1)}\,n \rceil,\ {m.group(2)})"
+
+
+def place_clear(tag, anchor, box, avoid, buff: float = 0.06):
+    """Put `tag` beside `anchor` on the side that covers the fewest `avoid` points and stays in `box`."""
+    best = None
+    for i, side in enumerate((RIGHT, LEFT, UP, DOWN, UR, UL, DR, DL)):
+        tag.next_to(anchor, side, buff=buff)
+        (x0, y0), (x1, y1) = tag.get_corner(DL)[:2] - 0.07, tag.get_corner(UR)[:2] + 0.07
+        hits = sum(x0 <= p[0] <= x1 and y0 <= p[1] <= y1 for p in avoid)
+        outside = max(0.0, box.get_left()[0] - x0, x1 - box.get_right()[0], box.get_bottom()[1] - y0,
+                      y1 - box.get_top()[1])
+        score = (outside > 0.1, hits, i)
+        if best is None or score < best[0]:
+            best = (score, tag.get_center())
+    return tag.move_to(best[1])
+
+
+def plural(k: int, word: str) -> str:
+    return f"{k} {word}" + ("" if k == 1 else "s")
+
+
+def note_head(note: str) -> str:
+    """'trial 10: the first model-guided trial, just after ...; l/g readable [...]' -> 'Trial 10: the first ...'."""
+    head = re.split(r";| \[| \(|, ", note, maxsplit=1)[0]
+    return head[:1].upper() + head[1:]
+
+
+# --- the beat ------------------------------------------------------------------------------------
+
+class InsideTPE(Scene):
+    roles = ("first", "middle", "last")  # which recorded moments to show (of those that exist)
+    panel_side = 2.4
+    panel_gap = 0.7  # room for the lr tick labels of neighbouring panels
+    panels_left = -6.0  # left edge of the first panel's box
+    panels_top = 2.1
+    column_left = 2.85  # the right-hand column of numbers
+    flat_share = 0.9  # l(x) spread over at least this share of the box is called "nearly flat"
+    intro_time = 1.5
+    intro_hold = 1.5
+    split_time = 1.5  # trials split and recoloured, heat maps in
+    split_hold = 2.0
+    candidates_time = 1.2
+    candidates_hold = 1.0
+    landing_time = 1.3
+    landing_hold = 2.0
+
+    def __init__(self, **kwargs):
+        # Manim 0.22 cannot draw ImageMobjects with the Pillow installed here; panels' camera can.
+        super().__init__(camera_class=panels.FlatImageCamera, **kwargs)
+
+    def construct(self):
+        self.camera.background_color = theme.BACKGROUND
+        data = tpe_internals.inside_tpe()
+        moments = [m for m in data.moments if m.role in self.roles]
+        trials = data.run.trials
+        picked = [str(m.step.trial) for m in moments]
+        picked = ", ".join(picked[:-1]) + " and " + picked[-1] if len(picked) > 1 else "".join(picked)
+        subtitle = (f"Optuna's TPESampler choosing trial{'s' if len(moments) > 1 else ''} {picked} "
+                    f"of {len(trials)} (seed {data.seed})") if moments else ""
+        self.add(beat_title("5b", "Inside TPE", subtitle))
+        if not moments:
+            self.show_no_model(data)
+            return
+
+        ui = self.layout(data, moments)
+        self.add_subcaption(
+            "Inside TPE: Optuna splits the trials so far into a better group and the rest, fits a density "
+            "to each, and runs the candidate where the better density beats the other most.",
+            duration=self.intro_time + self.intro_hold)
+        self.play(FadeIn(ui.static), run_time=self.intro_time)
+        self.wait(self.intro_hold)
+
+        state = SimpleNamespace(dots={}, old=Group(), ring=VGroup())
+        for m in moments:
+            self.show_moment(data, m, ui, state)
+        self.wait(0.5)
+
+    # --- layout ------------------------------------------------------------------------------
+
+    def layout(self, data, moments) -> SimpleNamespace:
+        """Everything that stays put: the three panels, the two strips and the rule."""
+        s, tpe_color = self.panel_side, theme.SAMPLER_COLORS["tpe"]
+        trial_panel, l_panel, g_panel = HPPanel(s), HPPanel(s, decay_labels=False), HPPanel(s, decay_labels=False)
+        x = self.panels_left
+        for p in (trial_panel, l_panel, g_panel):
+            p.shift([x - p.back.get_left()[0], self.panels_top - p.back.get_top()[1], 0])
+            x = p.back.get_right()[0] + self.panel_gap
+        titles = VGroup(
+            label("trials so far", theme.LABEL_SIZE, theme.TEXT),
+            VGroup(MathTex(r"\ell(x)", font_size=theme.BODY_SIZE, color=tpe_color),
+                   label("better group", theme.SMALL_SIZE, tpe_color)).arrange(RIGHT, buff=0.12),
+            VGroup(MathTex(r"g(x)", font_size=theme.BODY_SIZE, color=theme.MUTED),
+                   label("the rest", theme.SMALL_SIZE, theme.MUTED)).arrange(RIGHT, buff=0.12),
+        )
+        for t, p in zip(titles, (trial_panel, l_panel, g_panel)):
+            t.next_to(p.back, UP, buff=0.12).align_to(p.back, LEFT)
+        lr_title = label("learning rate", theme.SMALL_SIZE, theme.MUTED) \
+            .next_to(trial_panel.labels, DOWN, buff=0.08).set_x(trial_panel.back.get_x())
+        decay_title = label("decay", theme.SMALL_SIZE, theme.MUTED).rotate(np.pi / 2) \
+            .next_to(trial_panel.labels, LEFT, buff=0.1).set_y(trial_panel.back.get_y())
+        legend = label("brighter = denser (same log scale)", theme.SMALL_SIZE, theme.MUTED)
+        legend.move_to([(l_panel.back.get_x() + g_panel.back.get_x()) / 2, lr_title.get_y(), 0])
+
+        # Right-hand column: the losses split at y*, then log l - log g at the candidates
+        left, width = self.column_left, RIGHT_EDGE - self.column_left
+        values = np.array([t.value for t in data.run.trials])
+        loss_strip = Strip(values.min(), values.max(), width, n_ticks=4).place(left, 1.05)
+        loss_title = label("loss of each trial", theme.SMALL_SIZE, theme.MUTED) \
+            .move_to([left, 1.95, 0], aligned_edge=LEFT)
+        acq = np.concatenate([m.step.candidates.acquisition for m in moments])
+        acq_strip = Strip(acq.min(), acq.max(), width, n_ticks=4).place(left, -1.2)
+        acq_title = VGroup(
+            MathTex(r"\log\ell - \log g", font_size=theme.BODY_SIZE, color=theme.TEXT),
+            label(f"at {data.n_ei_candidates} draws", theme.SMALL_SIZE, theme.MUTED),
+        ).arrange(RIGHT, buff=0.15).move_to([left, -0.2, 0], aligned_edge=LEFT)
+
+        # Bottom band: the acquisition rule, typeset once
+        ei = MathTex(r"\mathrm{EI}(x)\ \propto\ \frac{\ell(x)}{g(x)}", font_size=theme.HEADING_SIZE, color=theme.TEXT)
+        cite = label("Bergstra et al. 2011", theme.SMALL_SIZE, theme.MUTED)
+        lines = [r"y^* = \text{the } \gamma(n)\text{-th best loss}"]
+        gamma_tex = gamma_rule_tex(data.gamma_rule)
+        if gamma_tex:
+            lines.append(gamma_tex)
+        lines.append(rf"\text{{next}} = \arg\max\, \ell / g \text{{ over {data.n_ei_candidates} draws }} "
+                     r"x \sim \ell")
+        rules = VGroup(*[MathTex(t, font_size=theme.BODY_SIZE, color=theme.TEXT) for t in lines]) \
+            .arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        formula = VGroup(VGroup(ei, cite).arrange(DOWN, aligned_edge=LEFT, buff=0.15), rules) \
+            .arrange(RIGHT, buff=0.35, aligned_edge=UP)
+        formula.move_to([self.panels_left - 0.6, lr_title.get_bottom()[1] - 0.25, 0], aligned_edge=UL)
+
+        static = Group(trial_panel, l_panel, g_panel, titles, lr_title, decay_title, legend,
+                       loss_strip, loss_title, acq_strip, acq_title, formula)
+        return SimpleNamespace(trial=trial_panel, l=l_panel, g=g_panel, loss=loss_strip, acq=acq_strip,
+                               static=static, note_top=formula.get_bottom()[1] - 0.3,
+                               note_left=self.panels_left - 0.6, note_width=RIGHT_EDGE - (self.panels_left - 0.6))
+
+    # --- one moment --------------------------------------------------------------------------
+
+    def show_moment(self, data, m, ui, state):
+        step, grid, c = m.step, m.grid, m.step.candidates
+        tpe_color = theme.SAMPLER_COLORS["tpe"]
+        below = set(step.below)
+        n_better, n_rest = len(step.below), len(step.above)
+        trials = data.run.trials
+        flat = m.metrics["l_area"] >= self.flat_share
+
+        # 1. The split at gamma(n) and the two densities
+        low = float(min(grid.log_l.min(), grid.log_g.min()))
+        high = float(max(grid.log_l.max(), grid.log_g.max()))
+        images = Group(ui.l.heat_map(density_rgba(grid.log_l, low, high, tpe_color), grid.xs),
+                       ui.g.heat_map(density_rgba(grid.log_g, low, high, theme.MUTED), grid.xs))
+        # The old moment's words leave in the first half, the new ones come in the second: no overprinting.
+        first_half, second_half = squish_rate_func(smooth, 0, 0.5), squish_rate_func(smooth, 0.5, 1)
+        anims = [FadeOut(state.old, rate_func=first_half), FadeOut(state.ring, rate_func=first_half),
+                 FadeIn(images)]
+        for t in trials[:step.n]:
+            color = tpe_color if t.number in below else theme.MUTED
+            if t.number in state.dots:
+                if state.dots[t.number].get_fill_color() != color:  # animate only what changes
+                    anims.append(state.dots[t.number].animate.set_fill(color))
+            else:
+                state.dots[t.number] = dot(color).move_to(ui.trial.point(t.x, t.y))
+                anims.append(FadeIn(state.dots[t.number], scale=0.5))
+        split = VGroup(*[dot(tpe_color if t.number in below else theme.MUTED, 0.05).move_to(ui.loss.point(t.value))
+                         for t in trials[:step.n]])
+        star = DashedLine(ui.loss.point(step.y_star) + 0.06 * DOWN, ui.loss.point(step.y_star) + 0.3 * UP,
+                          stroke_color=theme.HIGHLIGHT, stroke_width=3, dash_length=0.06)
+        star_label = label(f"y* = {format_loss(step.y_star)}", theme.SMALL_SIZE, theme.HIGHLIGHT) \
+            .next_to(star, UP, buff=0.04)
+        star_label.shift(RIGHT * max(0.0, ui.loss.line.get_left()[0] - star_label.get_left()[0]))
+        counts = VGroup(
+            label(f"n = {step.n},  γ(n) = {step.gamma}", theme.LABEL_SIZE, theme.TEXT),
+            VGroup(dot(tpe_color), label(f"{n_better} better", theme.SMALL_SIZE, tpe_color),
+                   dot(theme.MUTED).shift(0.25 * RIGHT), label(f"{n_rest} rest", theme.SMALL_SIZE, theme.MUTED))
+            .arrange(RIGHT, buff=0.12),
+        )
+        counts[0].move_to([self.column_left, 2.35, 0], aligned_edge=LEFT)
+        counts[1].next_to(ui.loss, DOWN, buff=0.2).align_to(ui.loss.line, LEFT)
+        counts[1][2:].shift(0.25 * RIGHT)
+        if flat:
+            shape = (f"ℓ(x) is nearly flat, spread over {m.metrics['l_area']:.0%} of the box: "
+                     f"{plural(n_better, 'better trial')} + the prior.")
+        else:
+            shape = (f"ℓ(x) has narrowed to {m.metrics['l_area']:.0%} of the box, "
+                     f"around the {plural(n_better, 'better trial')}.")
+        note = VGroup(label(note_head(m.note), theme.SMALL_SIZE, theme.TEXT),
+                      wrapped(shape, ui.note_width, theme.SMALL_SIZE, theme.MUTED)) \
+            .arrange(DOWN, aligned_edge=LEFT, buff=0.12).move_to([ui.note_left, ui.note_top, 0], aligned_edge=UL)
+        info = VGroup(split, star, star_label, counts, note)
+        anims.append(FadeIn(info, rate_func=second_half))
+        if flat:
+            why = (f"With {plural(n_better, 'better trial')}, l is nearly flat, so l over g is largest "
+                   f"where the other {n_rest} are sparse.")
+        else:
+            why = f"l has narrowed around the {plural(n_better, 'better trial')}; g spreads over the other {n_rest}."
+        self.play(*anims, run_time=self.split_time,
+                  subcaption=f"Trial {step.trial}. After {step.n} trials, gamma is {step.gamma}: "
+                             + (f"the best trial, loss {format_loss(step.y_star)}, is the better group. "
+                                if n_better == 1 else
+                                f"the {n_better} best trials, loss at most {format_loss(step.y_star)}, "
+                                f"form the better group. ") + why,
+                  subcaption_duration=self.split_time + self.split_hold + self.candidates_time + self.candidates_hold)
+        self.wait(self.split_hold)
+
+        # 2. The candidates drawn from l(x), and log l - log g at each
+        best = c.chosen
+        l_marks = VGroup(*[cross(theme.TEXT).move_to(ui.l.point(x, y)) for x, y in zip(c.x, c.y)])
+        g_marks = VGroup(*[cross(theme.TEXT).move_to(ui.g.point(x, y)) for x, y in zip(c.x, c.y)])
+        ticks = segments([(ui.acq.point(a), ui.acq.point(a) + 0.22 * UP) for a in c.acquisition], theme.TEXT, 2)
+        self.play(FadeIn(l_marks, scale=0.5), FadeIn(g_marks, scale=0.5), FadeIn(ticks), run_time=self.candidates_time)
+        self.wait(self.candidates_hold)
+
+        # 3. The largest log l - log g becomes the next trial
+        rings = VGroup(*[ring().move_to(p.point(c.x[best], c.y[best])) for p in (ui.l, ui.g)])
+        a_best = float(c.acquisition[best])
+        top = Line(ui.acq.point(a_best), ui.acq.point(a_best) + 0.36 * UP, stroke_color=theme.HIGHLIGHT, stroke_width=5)
+        top_label = label(f"max {signed(a_best, 2)}", theme.SMALL_SIZE, theme.HIGHLIGHT).next_to(top, UP, buff=0.05)
+        top_label.shift(LEFT * max(0.0, top_label.get_right()[0] - RIGHT_EDGE))
+        new = trials[step.trial]
+        landed = dot(theme.HIGHLIGHT).move_to(ui.trial.point(new.x, new.y))
+        landed_ring = ring().move_to(landed)
+        tag = place_clear(label(f"trial {new.number}", theme.SMALL_SIZE, theme.HIGHLIGHT), landed_ring,
+                          ui.trial.back, [d.get_center() for d in state.dots.values()])
+        result = VGroup(
+            label(f"→ trial {new.number}: loss {format_loss(new.value)}", theme.SMALL_SIZE, theme.HIGHLIGHT),
+            label(f"lr {format_lr(new.lr)}", theme.SMALL_SIZE, theme.TEXT),
+            label(f"decay {new.decay:.3f}", theme.SMALL_SIZE, theme.TEXT),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        result.next_to(ui.acq, DOWN, buff=0.15).align_to(ui.acq.line, LEFT)
+        self.play(FadeIn(rings), FadeIn(top), FadeIn(top_label), TransformFromCopy(l_marks[best], landed),
+                  FadeIn(landed_ring), FadeIn(tag), FadeIn(result), run_time=self.landing_time,
+                  subcaption=f"Of the {data.n_ei_candidates} candidates, the one with the largest log l minus "
+                             f"log g, {signed(a_best, 2)}, becomes trial {new.number}: learning rate "
+                             f"{format_lr(new.lr)}, decay {new.decay:.3f}. Its loss: {format_loss(new.value)}.",
+                  subcaption_duration=self.landing_time + self.landing_hold)
+        self.wait(self.landing_hold)
+
+        state.dots[new.number] = landed
+        state.old = Group(images, info, l_marks, g_marks, ticks, rings, top, top_label, tag, result)
+        state.ring = landed_ring
+
+    def show_no_model(self, data):
+        sentence = (f"All {len(data.run.trials)} trials were random startup trials "
+                    f"({data.n_startup_trials} startup trials): TPE never used its model.")
+        text = wrapped(sentence, config.frame_width - 1.0, theme.BODY_SIZE)
+        self.add_subcaption(sentence, duration=3.0)
+        self.play(FadeIn(text), run_time=1.0)
+        self.wait(2.0)

@@ -1,0 +1,105 @@
+# manim -pqh scenes/many_seeds.py ManySeeds
+"""Beat 7, many seeds: each sampler's median best-so-far with its interquartile band,
+and how often it reaches the deep well."""
+
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UL, UP, Create, FadeIn, GrowFromEdge, Rectangle, Scene, VGroup, config
+
+import findings
+from scenes import panels, theme
+
+
+class ManySeeds(Scene):
+    margin = 0.45
+    plot_width = 5.6
+    min_plot_width = 4.0
+    plot_height = 5.2
+    bar_length = 1.4
+    band_opacity = 0.22
+
+    def construct(self):
+        self.camera.background_color = theme.BACKGROUND
+        data = findings.many_seeds(theme.SETTINGS)
+        names = list(data.summaries)
+
+        heading = panels.label(f"{data.n_seeds} seeds, {data.budget} runs each", theme.HEADING_SIZE) \
+            .to_corner(UL, buff=self.margin)
+        # The plot gives up width when the bars beside it need it (e.g. a fourth sampler's long name).
+        bars = self._bars(data)
+        plot_width = self.plot_width
+        for _ in range(2):
+            axes = panels.LossAxes(data.budget, data.value_range, plot_width, self.plot_height,
+                                   y_title="best loss so far (median, middle half)")
+            axes.next_to(heading, DOWN, buff=0.35).align_to(heading, LEFT).shift(0.15 * RIGHT)
+            threshold = axes.threshold_line(data.threshold)
+            threshold_label = panels.label("deep well", theme.SMALL_SIZE, theme.HIGHLIGHT) \
+                .next_to(threshold, RIGHT, buff=0.15)
+            left = max(threshold_label.get_right()[0], axes.get_right()[0]) + 0.4
+            room = config.frame_width / 2 - self.margin - left
+            if bars.width <= room or plot_width <= self.min_plot_width:
+                break
+            plot_width = max(plot_width - (bars.width - room), self.min_plot_width)
+        panels.fit_width(bars, room, theme.LABEL_SIZE)
+        bars.move_to([left + bars.width / 2, axes.y_axis.get_center()[1], 0])
+
+        # Median staircases with their interquartile bands, one per sampler.
+        curves, bands = VGroup(), VGroup()
+        for name in names:
+            q1, median, q3 = data.summaries[name].curve_quartiles
+            color = theme.SAMPLER_COLORS[name]
+            bands.add(panels.step_band(axes, q1, q3, color, self.band_opacity))
+            curves.add(panels.step_curve(axes, median, color, stroke_width=5))
+
+        self.play(FadeIn(heading), FadeIn(axes), FadeIn(threshold), FadeIn(threshold_label), run_time=1.5,
+                  subcaption=f"Now {data.n_seeds} seeds per sampler, {data.budget} runs each.",
+                  subcaption_duration=2.9)
+        self.wait(1.5)
+        self.play(FadeIn(bands), Create(curves), *[FadeIn(row[0]) for row in bars.rows], run_time=4.0,
+                  subcaption="Lines: the median best loss so far. Bands: the middle half of the seeds.",
+                  subcaption_duration=4.9)
+        self.wait(1.0)
+        grid = data.summaries["grid"]
+        if grid.same_final_every_seed:
+            grid_text = (f"The grid ends at {findings.signed(grid.median_final)} in every seed: "
+                         "the seed only shuffles the order of its points.")
+        else:
+            grid_text = f"The grid's median final best: {findings.signed(grid.median_final)}."
+        self.add_subcaption(grid_text, duration=3.4)
+        self.wait(3.5)
+        ranked = data.ranked()
+        counts = "; ".join(f"{panels.in_text(s.sampler)} in {s.n_reached}" for s in ranked[1:])
+        first = ranked[0]
+        self.play(*[GrowFromEdge(row[1], LEFT) for row in bars.rows], FadeIn(bars.title),
+                  *[FadeIn(row[2]) for row in bars.rows],
+                  *[FadeIn(row[3]) for row in bars.rows], run_time=2.0,
+                  subcaption=f"{panels.capitalised(panels.in_text(first.sampler))} reached the deep well in "
+                  f"{first.n_reached} of {data.n_seeds} seeds; {counts}.",
+                  subcaption_duration=4.4)
+        self.wait(2.5)
+        medians = ", ".join(f"{panels.in_text(n)} {findings.signed(data.summaries[n].median_final)}" for n in names)
+        self.add_subcaption(f"Median final best: {medians}.", duration=4.0)
+        self.wait(4.0)
+
+    def _bars(self, data: findings.ManySeedsData) -> VGroup:
+        """Seeds that reached the deep well, one bar per sampler, most first."""
+        rows = VGroup()
+        for s in data.ranked():
+            name = panels.label(theme.SAMPLER_NAMES[s.sampler], theme.BODY_SIZE, theme.SAMPLER_COLORS[s.sampler])
+            length = max(self.bar_length * s.n_reached / data.n_seeds, 1e-3)
+            bar = Rectangle(width=length, height=0.36, fill_color=theme.SAMPLER_COLORS[s.sampler], fill_opacity=1.0,
+                            stroke_width=0)
+            count = panels.label(f"{s.n_reached} of {data.n_seeds}", theme.LABEL_SIZE)
+            track = Rectangle(width=self.bar_length, height=0.36, stroke_color=theme.MUTED, stroke_width=1.5)
+            rows.add(VGroup(name, bar, count, track))
+        name_width = max(row[0].width for row in rows)
+        for i, row in enumerate(rows):
+            row[0].move_to([0, -0.75 * i, 0], aligned_edge=LEFT)
+            row[1].move_to([name_width + 0.3, row[0].get_y(), 0], aligned_edge=LEFT)
+            row[3].move_to(row[1], aligned_edge=LEFT)  # the full-length outline: 100 % of seeds
+            row[2].next_to(row[3], RIGHT, buff=0.2)
+        title = panels.label("seeds in the deep well", theme.LABEL_SIZE, theme.HIGHLIGHT)
+        title.next_to(rows, UP, buff=0.4).align_to(rows, LEFT)
+        group = VGroup(title, rows)
+        group.rows, group.title = rows, title
+        return group

@@ -1,0 +1,98 @@
+# manim -pqh scenes/question.py Question
+"""Beat 1, the question: two real hyperparameters, their map onto the box, the loss, a budget, and what we ask."""
+
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UL, FadeIn, Scene, VGroup, Write, config
+
+import findings
+import objective
+from scenes import panels, theme
+
+
+class Question(Scene):
+    margin = 0.5  # kept clear at the frame edges
+    formula_size = theme.HEADING_SIZE
+
+    def construct(self):
+        self.camera.background_color = theme.BACKGROUND
+        data = findings.question(theme.SETTINGS)
+        width = config.frame_width - 2 * self.margin
+
+        title = panels.label("The question", theme.TITLE_SIZE).to_corner(UL, buff=self.margin)
+
+        # The two hyperparameters, their real ranges and the map onto the box.
+        rows = []
+        for row in data.rows:
+            rows.append([
+                panels.math_label(row.symbol, theme.HEADING_SIZE),
+                panels.label(row.label, theme.BODY_SIZE),
+                panels.math_label(f"{row.low} \\;\\dots\\; {row.high}", theme.HEADING_SIZE),
+                panels.label(row.scale, theme.LABEL_SIZE, theme.MUTED),
+                panels.math_label(row.map.latex, theme.HEADING_SIZE, theme.MUTED),
+            ])
+        hp_table = panels.table(rows, col_alignments="llcll", h_buff=0.45, v_buff=0.35)
+        panels.fit_width(hp_table, width, theme.LABEL_SIZE)
+        hp_table.next_to(title, DOWN, buff=0.4).align_to(title, LEFT)
+        low, high = data.box
+
+        # The loss on the box, printed by sympy from objective.py's own terms, broken between terms to fit.
+        formula = panels.wrap_math(list(data.formula_chunks), width, self.formula_size)
+        if data.coordinates_latex:
+            formula.add(panels.math_label("\\displaystyle " + data.coordinates_latex, self.formula_size, theme.MUTED))
+            formula.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        formula.next_to(hp_table, DOWN, buff=0.45).align_to(title, LEFT)
+
+        # The budget and the target.
+        ranges = " \\times ".join(f"[{r.low}, {r.high}]" for r in data.rows)
+        symbols = ", ".join(r.symbol for r in data.rows)
+        box_note = panels.math_label(f"x, y \\in [{low:g}, {high:g}]", theme.HEADING_SIZE, theme.MUTED)
+        target = VGroup(
+            panels.math_label(f"\\theta = ({symbols}) \\in \\Theta = {ranges}", theme.HEADING_SIZE),
+            panels.math_label("\\theta^* = \\arg\\min_{\\theta \\in \\Theta} f(\\theta)", theme.HEADING_SIZE),
+            box_note,
+        ).arrange(RIGHT, buff=0.8)
+        panels.fit_width(target, width, theme.HEADING_SIZE)
+        target.next_to(formula, DOWN, buff=0.4).align_to(title, LEFT)
+        budget = panels.label(f"Budget: {data.budget} training runs", theme.HEADING_SIZE, theme.HIGHLIGHT) \
+            .to_edge(RIGHT, buff=self.margin).align_to(title, DOWN)
+        goal = VGroup(*target[:2], budget)  # the box note comes in with the map
+
+        question = self._question(data).next_to(target, DOWN, buff=0.45).align_to(title, LEFT)
+
+        lr, decay = data.rows
+        self.play(FadeIn(title), FadeIn(hp_table.rows[0][:4]), FadeIn(hp_table.rows[1][:4]), run_time=1.5,
+                  subcaption=f"Two hyperparameters: the {lr.label}, {findings.sci_unicode(objective.LEARNING_RATE.low)}"
+                  f" to {findings.sci_unicode(objective.LEARNING_RATE.high)} on a log scale, and the "
+                  f"{decay.label}, {decay.low} to {decay.high}.", subcaption_duration=4.4)
+        self.wait(3.0)
+        self.play(FadeIn(hp_table.rows[0][4]), FadeIn(hp_table.rows[1][4]), FadeIn(box_note), run_time=1.0,
+                  subcaption=f"Both map onto one square, x and y from {findings.signed(low, 0)} "
+                  f"to {findings.signed(high, 0)}.",
+                  subcaption_duration=2.9)
+        self.wait(2.0)
+        self.play(Write(formula), run_time=2.0,
+                  subcaption=f"On it, the loss f: {data.summary.split(';')[0]}.", subcaption_duration=3.9)
+        self.wait(2.0)
+        self.play(FadeIn(goal), run_time=1.0,
+                  subcaption=f"With {data.budget} training runs, find the setting with the lowest loss.",
+                  subcaption_duration=3.4)
+        self.wait(2.5)
+        self.play(FadeIn(question), run_time=1.0, subcaption=self._question_text(data, plain=True),
+                  subcaption_duration=5.5)
+        self.wait(4.5)
+
+    @staticmethod
+    def _question_text(data: findings.QuestionData, plain: bool = False) -> str:
+        if data.tpe_beats_grid:
+            first = f"Same {data.budget} runs: why does TPE find the deep well while the grid walks past it?"
+        else:
+            first = f"Same {data.budget} runs: which sampler finds the deep well, and why?"
+        second = "And when doesn't it?" if data.tpe_beats_grid else "And when does the grid do as well?"
+        return f"{first} {second}" if plain else f"{first}\n{second}"
+
+    def _question(self, data: findings.QuestionData) -> VGroup:
+        lines = self._question_text(data).split("\n")
+        group = VGroup(*[panels.label(line, theme.BODY_SIZE, theme.TEXT) for line in lines])
+        group.arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+        return panels.fit_width(group, config.frame_width - 2 * self.margin, theme.BODY_SIZE)

@@ -1,0 +1,204 @@
+# manim -pqh scenes/verdict.py Verdict
+"""Beat 8, the verdict: two measured cases where TPE does not win, the takeaways, and the references."""
+
+from __future__ import annotations
+
+from manim import DOWN, LEFT, ORIGIN, RIGHT, UL, UP, FadeIn, FadeOut, Group, Scene, VGroup, config
+
+import findings
+from scenes import panels, theme
+
+
+class Verdict(Scene):
+    margin = 0.45
+    map_side = 2.0
+    small_plot = (3.4, 1.9)
+
+    def __init__(self, **kwargs):
+        super().__init__(camera_class=panels.FlatImageCamera, **kwargs)
+
+    def construct(self):
+        self.camera.background_color = theme.BACKGROUND
+        data = findings.verdict(theme.SETTINGS)
+        half = config.frame_width / 2 - self.margin
+
+        # --- 1. two measured counter-cases, side by side
+        heading = panels.label("When TPE does not win", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
+        column_width = half - 0.4
+        left = self._startup_case(data, column_width)
+        right = self._grid_case(data, column_width)
+        left.next_to(heading, DOWN, buff=0.4).align_to(heading, LEFT)
+        right.next_to(heading, DOWN, buff=0.4).align_to([0.3, 0, 0], LEFT)
+
+        grid_first, grid_second = self._grid_sentences(data)
+        self.play(FadeIn(heading), FadeIn(left), run_time=1.0,
+                  subcaption=self._startup_sentence(data), subcaption_duration=4.9)
+        self.wait(4.0)
+        self.play(FadeIn(right), run_time=1.0, subcaption=grid_first, subcaption_duration=4.9)
+        self.wait(4.0)
+        self.add_subcaption(grid_second, duration=3.9)
+        self.wait(4.0)
+
+        # --- 2. takeaways
+        takeaways = self._takeaways(data, 2 * half)
+        title = panels.label("Takeaways", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
+        takeaways.next_to(title, DOWN, buff=0.45).align_to(title, LEFT)
+        spoken = self._takeaway_subtitles(data)
+        self.play(FadeOut(Group(heading, left, right)), FadeIn(title), FadeIn(takeaways), run_time=1.0,
+                  subcaption=spoken[0], subcaption_duration=3.9)
+        self.wait(3.0)
+        for text in spoken[1:]:
+            self.add_subcaption(text, duration=3.9)
+            self.wait(4.0)
+
+        # --- 3. references
+        refs = self._references(2 * half)
+        refs_title = panels.label("References", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
+        refs.next_to(refs_title, DOWN, buff=0.45).align_to(refs_title, LEFT)
+        self.play(FadeOut(title), FadeOut(takeaways), FadeIn(refs_title), FadeIn(refs), run_time=1.0,
+                  subcaption="The papers behind TPE, random search and Optuna.", subcaption_duration=5.0)
+        self.wait(4.0)
+
+    # --- (a) budget within TPE's start-up trials
+
+    def _startup_case(self, data: findings.VerdictData, width: float) -> VGroup:
+        case = data.startup
+        title = panels.label("Budget within TPE's start-up", theme.BODY_SIZE, theme.SAMPLER_COLORS["tpe"])
+        if case is None:
+            body = panels.paragraph(f"TPE is set to {data.n_startup_trials} start-up trials: "
+                                    "it models from its first trial on.", width, theme.LABEL_SIZE)
+            return VGroup(title, body).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        body = VGroup(
+            panels.paragraph(f"{case.budget} runs, {case.n_startup_trials} of them start-up: "
+                             "every TPE trial is drawn at random.", width, theme.LABEL_SIZE),
+            panels.paragraph(f"Same final best as random search in {case.n_same_final} of {case.n_seeds} seeds.",
+                             width, theme.LABEL_SIZE, theme.HIGHLIGHT),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        legend = VGroup(
+            panels.label("random", theme.SMALL_SIZE, theme.SAMPLER_COLORS["random"]),
+            panels.label("TPE (dashed)", theme.SMALL_SIZE, theme.SAMPLER_COLORS["tpe"]),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        title.move_to(ORIGIN, aligned_edge=LEFT)
+        body.next_to(title, DOWN, buff=0.3).align_to(title, LEFT)
+        plot_width = self.small_plot[0]
+        for _ in range(2):  # the legend sits right of the plot: narrow the plot if it would leave the column
+            axes = panels.LossAxes(case.budget, data.value_range, plot_width, self.small_plot[1],
+                                   y_title="median best loss so far")
+            # Random search thick and solid, TPE thin and dashed on top: where they coincide you see both.
+            random_curve = panels.step_curve(axes, case.random.curve_quartiles[1], theme.SAMPLER_COLORS["random"],
+                                             stroke_width=8)
+            tpe_curve = panels.dashed(panels.step_curve(axes, case.tpe.curve_quartiles[1],
+                                                        theme.SAMPLER_COLORS["tpe"], stroke_width=4))
+            plot = VGroup(axes, random_curve, tpe_curve)
+            plot.next_to(body, DOWN, buff=0.35).align_to(title, LEFT).shift(0.55 * RIGHT)
+            legend.next_to(axes.x_axis.get_end(), RIGHT, buff=0.3).align_to(axes.y_axis, UP)
+            overflow = legend.get_right()[0] - (title.get_left()[0] + width)
+            if overflow <= 0:
+                break
+            plot_width -= overflow
+        return VGroup(title, body, plot, legend)
+
+    @staticmethod
+    def _startup_sentence(data: findings.VerdictData) -> str:
+        case = data.startup
+        if case is None:
+            return "TPE has no start-up trials here, so there is no random phase to compare."
+        return (f"With {case.budget} runs, every TPE trial is a start-up trial: "
+                f"same best as random search in {case.n_same_final} of {case.n_seeds} seeds.")
+
+    # --- (b) a grid that contains the deep well
+
+    def _grid_case(self, data: findings.VerdictData, width: float) -> Group:
+        case = data.grid
+        found = case.hit is not None
+        title = panels.label("A grid that lands in the well" if found else "A grid that never lands in the well",
+                             theme.BODY_SIZE, theme.SAMPLER_COLORS["grid"])
+        landscape = theme.SETTINGS.landscape
+        maps = Group()
+        for at in sorted(filter(None, (case.hit, case.miss)), key=lambda at: at.budget):
+            m = panels.LossMap(landscape, side=self.map_side, axis_titles=False)
+            dots = VGroup(*[panels.trial_dot(theme.SAMPLER_COLORS["grid"], 0.05).move_to(m.point(x, y))
+                            for x, y in findings.grid_points(at.budget)])
+            head = panels.label(f"{at.budget} runs: {at.grid_shape[0]} × {at.grid_shape[1]}", theme.LABEL_SIZE)
+            head.next_to(m.frame, UP, buff=0.15)
+            result = panels.label(f"best {findings.signed(at.grid.median_final)}", theme.LABEL_SIZE,
+                                  theme.HIGHLIGHT if at is case.hit else theme.TEXT)
+            result.next_to(m.labels, DOWN, buff=0.12).set_x(m.frame.get_x())
+            maps.add(Group(head, m, dots, result))
+        maps.arrange(RIGHT, buff=0.45, aligned_edge=UP)
+        body = panels.paragraph(self._grid_sentences(data)[1], width, theme.LABEL_SIZE)
+        title.move_to(ORIGIN, aligned_edge=LEFT)
+        maps.next_to(title, DOWN, buff=0.3).align_to(title, LEFT).shift(0.45 * RIGHT)
+        body.next_to(maps, DOWN, buff=0.3).align_to(title, LEFT)
+        return Group(title, maps, body)
+
+    @staticmethod
+    def _grid_sentences(data: findings.VerdictData) -> tuple[str, str]:
+        """What the grid case shows: (subtitle, and the line under the maps, also a subtitle)."""
+        case, hit, largest = data.grid, data.grid.hit, max(data.grid.scan)
+        if hit is None:
+            return (f"No k by k grid of up to {largest} runs has a point in the deep well on this landscape.",
+                    f"At {case.miss.budget} runs the grid's best is {findings.signed(case.miss.grid.median_final)}.")
+        n_lr, n_decay = hit.grid_shape
+        every = "in every seed" if hit.grid.n_reached == hit.grid.n_seeds else \
+            f"in {hit.grid.n_reached} of {hit.grid.n_seeds} seeds"
+        first = (f"With {hit.budget} runs, the {n_lr} by {n_decay} grid has a point in the deep well: "
+                 f"best {findings.signed(hit.grid.median_final)}, {every}.")
+        if case.miss is None:
+            first += f" Here every k by k grid up to {largest} runs does."
+        second = (f"At {hit.budget} runs TPE reaches the deep well in {hit.tpe.n_reached} of {hit.tpe.n_seeds} "
+                  f"seeds; the grid is at least as good as TPE in {hit.n_grid_at_least_as_good}.")
+        return first, second
+
+    # --- takeaways and references
+
+    @staticmethod
+    def _takeaway_texts(data: findings.VerdictData) -> list[str]:
+        n_lr, _ = data.main_grid_shape
+        first = f"A grid of {data.budget} runs tries only {n_lr} learning rates: hitting a narrow well is luck"
+        hit, miss = data.grid.hit, data.grid.miss
+        if hit and miss:
+            first += (f" ({hit.budget} runs, {hit.grid_shape[0]} × {hit.grid_shape[1]}: hit; "
+                      f"{miss.budget} runs, {miss.grid_shape[0]} × {miss.grid_shape[1]}: miss).")
+        elif hit:
+            first += f" (here every grid up to {max(data.grid.scan)} runs hits)."
+        else:
+            first += f" (here no grid up to {max(data.grid.scan)} runs hits)."
+        tpe = data.main["tpe"]
+        return [
+            first,
+            f"Random search tries {data.budget} different learning rates, but does not learn from them.",
+            f"TPE learns after its {data.n_startup_trials} random start-up runs: deep well in {tpe.n_reached} "
+            f"of {tpe.n_seeds} seeds. Most, not all.",
+            "Judge a sampler over many seeds: one run is one draw.",
+        ]
+
+    @staticmethod
+    def _takeaway_subtitles(data: findings.VerdictData) -> list[str]:
+        tpe = data.main["tpe"]
+        return [
+            "A grid hits or misses a narrow well by luck of alignment; random search does not learn.",
+            f"TPE learns after {data.n_startup_trials} start-up runs, and reaches the deep well in "
+            f"{tpe.n_reached} of {tpe.n_seeds} seeds: most, not all.",
+        ]
+
+    def _takeaways(self, data: findings.VerdictData, width: float) -> VGroup:
+        items = VGroup()
+        for text in self._takeaway_texts(data):
+            bullet = panels.label("•", theme.BODY_SIZE, theme.HIGHLIGHT)
+            body = panels.paragraph(text, width - 0.5, theme.BODY_SIZE)
+            body.next_to(bullet, RIGHT, buff=0.25, aligned_edge=UP)
+            items.add(VGroup(bullet, body))
+        return items.arrange(DOWN, aligned_edge=LEFT, buff=0.4)
+
+    @staticmethod
+    def _references(width: float) -> VGroup:
+        items = VGroup()
+        for authors, rest in findings.REFERENCES:
+            items.add(VGroup(
+                panels.label(authors, theme.BODY_SIZE),
+                panels.paragraph(rest, width - 0.4, theme.LABEL_SIZE, theme.MUTED),
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.12))
+        for item in items:
+            item[1].shift(0.4 * RIGHT)  # titles indented under their authors
+        return items.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
