@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
-from sympy.printing.latex import LatexPrinter
 
 import objective as objectives
 import samplers
@@ -68,29 +67,13 @@ def signed(value: float, places: int = 2) -> str:
 # --- beat 1: the question ---------------------------------------------------------
 
 
-class _FormulaPrinter(LatexPrinter):
-    """sympy's LaTeX with exp(...) inline: an exponent holding fractions would print at half size."""
-
-    def _print_ExpBase(self, expr, exp=None):
-        tex = r"\exp\left(%s\right)" % self._print(expr.args[0])
-        return self._do_exponent(tex, exp)
-
-
 def formula_chunks(landscape: objectives.Objective) -> list[str]:
     """The loss as on-screen LaTeX, one chunk per term, so a scene can break lines between terms.
 
-    Printed by sympy from objective.py's own terms (the same ones the samplers
-    minimise), like `landscape.latex` but with exp(...) written inline and
-    constant factors pulled in front (20/9 exp(...)), so nothing sits in a
-    second-level superscript. The first chunk starts with 'f(x, y) = '.
+    objective.py's own `latex_terms` (printed by sympy from the terms the
+    samplers minimise); the first chunk starts with 'f(x, y) = '.
     """
-    printer = _FormulaPrinter(dict(long_frac_ratio=3))
-    chunks = []
-    for i, term in enumerate(landscape.terms):
-        text = printer.doprint(term)
-        if i and not text.startswith("-"):
-            text = "+ " + text
-        chunks.append(text)
+    chunks = list(landscape.latex_terms)
     chunks[0] = "f(x, y) = " + chunks[0]
     return chunks
 
@@ -415,15 +398,44 @@ def verdict(settings) -> VerdictData:
                        samplers.grid_shape(settings.budget), startup_case(settings), grid_case(settings), main)
 
 
+# --- beat 4: when only one hyperparameter matters -------------------------------------
+
+ONE_AXIS_OBJECTIVE = "lr_valley"
+"""Low effective dimension (Bergstra & Bengio 2012): the loss depends on lr almost alone."""
+
+
+@dataclass(frozen=True)
+class OneAxisCase:
+    objective: str
+    grid: samplers.Run
+    random: samplers.Run
+    n_seeds: int
+    random_beats_grid: float  # share of seeds
+
+
+def one_axis_case(settings, progress: bool = False) -> OneAxisCase:
+    """Grid against random search at the configured budget and seed on the one-axis objective."""
+    runs = {s: samplers.featured_run(ONE_AXIS_OBJECTIVE, s, settings.budget, settings.featured_seed)
+            for s in ("grid", "random")}
+    sweep = samplers.sweep(ONE_AXIS_OBJECTIVE, settings.budget, settings.n_seeds, ("grid", "random"),
+                           progress=progress)
+    return OneAxisCase(ONE_AXIS_OBJECTIVE, runs["grid"], runs["random"], settings.n_seeds,
+                       sweep.share_beating("random", "grid"))
+
+
 # --- the render driver's warm-up ----------------------------------------------------
 
 
 def precompute(settings, progress: bool = False) -> None:
-    """Warm every cache the 2-D beats read: featured runs and all sweeps (main and counter-cases)."""
+    """Warm every cache the beats read: featured runs, all sweeps, the one-axis case, TPE's internals."""
+    import tpe_internals
+
     settings.featured_runs()
     budgets = [settings.budget, startup_budget(settings), *grid_case_budgets(settings)]
     for budget in dict.fromkeys(b for b in budgets if b is not None):
         settings.sweep(budget=budget, progress=progress)
+    one_axis_case(settings, progress=progress)
+    tpe_internals.inside_tpe(settings.objective, settings.budget, settings.featured_seed, settings.n_startup_trials)
 
 
 def main() -> int:

@@ -16,6 +16,7 @@ from functools import cached_property
 import numpy as np
 import sympy as sp
 from scipy import optimize
+from sympy.printing.latex import LatexPrinter
 
 BOX = (-5.0, 5.0)
 """Internal coordinates span this interval on both axes."""
@@ -115,15 +116,21 @@ class Objective:
         return self(*to_internal(lr, decay))
 
     @cached_property
-    def latex(self) -> str:
-        """The formula as a LaTeX string: f(x, y) = term + term ..."""
+    def latex_terms(self) -> tuple[str, ...]:
+        """Each term as LaTeX, signed ('+ ...' or '- ...' after the first), so lines can break between terms."""
+        printer = _InlineExpPrinter(dict(long_frac_ratio=3))
         parts = []
         for i, term in enumerate(self.terms):
-            text = sp.latex(term)
+            text = printer.doprint(term)
             if i and not text.startswith("-"):
                 text = "+ " + text
             parts.append(text)
-        return "f = " + " ".join(parts)
+        return tuple(parts)
+
+    @cached_property
+    def latex(self) -> str:
+        """The formula as one LaTeX string: f(x, y) = term + term ..."""
+        return "f(x, y) = " + " ".join(self.latex_terms)
 
     @cached_property
     def coordinates_latex(self) -> str:
@@ -170,6 +177,14 @@ class Objective:
         if others:
             return lowest + 0.5 * (min(others) - lowest)
         return lowest + 0.05 * (high - low)
+
+
+class _InlineExpPrinter(LatexPrinter):
+    """sympy's LaTeX with exp(...) inline: fractions in an exponent would print at half size."""
+
+    def _print_ExpBase(self, expr, exp=None):
+        tex = r"\exp\left(%s\right)" % self._print(expr.args[0])
+        return self._do_exponent(tex, exp)
 
 
 def _find_minima(objective: Objective, starts_per_axis: int = 15) -> tuple[Minimum, ...]:

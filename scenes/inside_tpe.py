@@ -23,7 +23,7 @@ from manim.utils.rate_functions import smooth, squish_rate_func
 
 import tpe_internals
 from objective import BOX, LAYER_DECAY, LEARNING_RATE
-from scenes import panels, theme
+from scenes import theme
 from scenes.pieces import beat_title, decay_ticks, format_loss, format_lr, lr_label, lr_ticks, nice_ticks
 
 PANEL_FILL = "#1A1E26"
@@ -216,10 +216,6 @@ class InsideTPE(Scene):
     candidates_hold = 1.0
     landing_time = 1.3
     landing_hold = 2.0
-
-    def __init__(self, **kwargs):
-        # Manim 0.22 cannot draw ImageMobjects with the Pillow installed here; panels' camera can.
-        super().__init__(camera_class=panels.FlatImageCamera, **kwargs)
 
     def construct(self):
         self.camera.background_color = theme.BACKGROUND

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DL, DOWN, LEFT, RIGHT, UP, UR, Camera, Circle, DashedLine, DashedVMobject, Group, ImageMobject, Line,
+    DL, DOWN, LEFT, RIGHT, UP, UR, Circle, DashedLine, DashedVMobject, Group, ImageMobject, Line,
     MathTex, Polygon, Rectangle, Text, VGroup, VMobject,
 )
 from PIL import Image
@@ -26,38 +26,6 @@ def label(text: str, size: int = theme.SMALL_SIZE, color=theme.TEXT, **kwargs) -
 
 def math_label(tex: str, size: int = theme.SMALL_SIZE, color=theme.TEXT, **kwargs) -> MathTex:
     return MathTex(tex, font_size=max(size, theme.SMALL_SIZE), color=color, **kwargs)
-
-
-class FlatImageCamera(Camera):
-    """Manim's Cairo camera, drawing axis-aligned ImageMobjects itself.
-
-    Manim 0.22's Camera.display_image_mobject builds its canvas with
-    Image.fromarray(float zeros, mode="RGBA"), which Pillow >= 12 rejects
-    (pyproject pins pillow < 12 for that reason); this camera does not depend
-    on it. The heat maps are never rotated, so a resize and an alpha blend
-    into the frame do the job. Use with Scene(camera_class=FlatImageCamera).
-    """
-
-    def display_image_mobject(self, image_mobject, pixel_array):
-        corners = self.points_to_subpixel_coords(image_mobject, image_mobject.points)
-        (x0, y0), (x1, y1) = np.round(corners.min(axis=0)).astype(int), np.round(corners.max(axis=0)).astype(int)
-        if not np.allclose(np.sort(corners[:, 0]), [x0, x0, x1, x1], atol=1.5):
-            raise NotImplementedError("FlatImageCamera draws only unrotated images")
-        if x1 - x0 < 1 or y1 - y0 < 1:
-            return
-        source = Image.fromarray(np.ascontiguousarray(image_mobject.get_pixel_array(), dtype=np.uint8))
-        sub = np.asarray(source.resize((x1 - x0, y1 - y0), resample=image_mobject.resampling_algorithm), float)
-        # Clip to the frame, then blend by the image's alpha.
-        h, w = pixel_array.shape[:2]
-        cx0, cy0, cx1, cy1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
-        if cx1 <= cx0 or cy1 <= cy0:
-            return
-        sub = sub[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0]
-        alpha = sub[..., 3:4] / 255.0
-        target = pixel_array[cy0:cy1, cx0:cx1].astype(float)
-        target[..., :3] = sub[..., :3] * alpha + target[..., :3] * (1 - alpha)
-        target[..., 3:4] = 255 * (alpha + target[..., 3:4] / 255 * (1 - alpha))
-        pixel_array[cy0:cy1, cx0:cx1] = np.round(target).astype(np.uint8)
 
 
 def loss_image(objective: Objective, resolution: int = 160) -> np.ndarray:

@@ -70,7 +70,6 @@ class Landscape(VGroup):
         self.objective = objective
         self.layout = box_layout(objective)
         self.origin = np.zeros(3)  # where the box centre sits in the scene
-        low, high = self.layout.z_low, self.layout.z_high
         self.surface = self._surface(resolution)
         self.frame, self.labels = self._axes()
         self.add(self.frame, self.surface)

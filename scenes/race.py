@@ -25,9 +25,6 @@ class Race(Scene):
     intro = 4.0
     hold = 6.0
 
-    def __init__(self, **kwargs):
-        super().__init__(camera_class=panels.FlatImageCamera, **kwargs)
-
     def construct(self):
         self.camera.background_color = theme.BACKGROUND
         data = findings.race(theme.SETTINGS)

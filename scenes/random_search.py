@@ -8,14 +8,11 @@ from manim import (
     ThreeDScene, ValueTracker, VGroup,
 )
 
+import findings
 import objective
-import samplers
 from objective import LEARNING_RATE
 from scenes import theme
 from scenes.pieces import PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT, RunReadout, beat_title, drop_trials, format_loss, lr_label, lr_ticks, stage_landscape
-
-# The low-effective-dimension landscape the argument needs: loss depends on lr alone, almost.
-ONE_AXIS_OBJECTIVE = "lr_valley"
 
 
 class RandomSearch(ThreeDScene):
@@ -69,10 +66,9 @@ class RandomSearch(ThreeDScene):
         self.one_axis_argument(settings)
 
     def one_axis_argument(self, settings):
-        valley = objective.get_objective(ONE_AXIS_OBJECTIVE)
-        grid_run = samplers.featured_run(ONE_AXIS_OBJECTIVE, "grid", settings.budget, settings.featured_seed)
-        run = samplers.featured_run(ONE_AXIS_OBJECTIVE, "random", settings.budget, settings.featured_seed)
-        sweep = samplers.sweep(ONE_AXIS_OBJECTIVE, settings.budget, settings.n_seeds, ("grid", "random"))
+        case = findings.one_axis_case(settings)
+        valley = objective.get_objective(case.objective)
+        grid_run, run = case.grid, case.random
         color, grid_color = theme.SAMPLER_COLORS["random"], theme.SAMPLER_COLORS["grid"]
 
         title = beat_title(4, "Random search", "when only the learning rate matters (Bergstra & Bengio 2012)")
@@ -115,7 +111,7 @@ class RandomSearch(ThreeDScene):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
         legend[2].shift(0.25 * DOWN)
         legend[3].shift(0.25 * DOWN)
-        share = sweep.share_beating("random", "grid")
+        share = case.random_beats_grid
         verdict = Text(f"over {settings.n_seeds} seeds, random beats this grid in {share:.0%} of them",
                        font_size=theme.LABEL_SIZE, color=theme.TEXT)
         legend.move_to([2.6, 1.4, 0], aligned_edge=UP + LEFT)

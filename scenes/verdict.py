@@ -14,9 +14,6 @@ class Verdict(Scene):
     map_side = 2.0
     small_plot = (3.4, 1.9)
 
-    def __init__(self, **kwargs):
-        super().__init__(camera_class=panels.FlatImageCamera, **kwargs)
-
     def construct(self):
         self.camera.background_color = theme.BACKGROUND
         data = findings.verdict(theme.SETTINGS)
