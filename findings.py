@@ -48,14 +48,14 @@ def decimal_text(value: float, places: int = 1) -> str:
     return f"{value:.4f}"
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+SUPERSCRIPTS = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 
 
 def sci_unicode(value: float) -> str:
     """An exact power of ten as plain text for subtitles: 1e-06 -> '10⁻⁶'; other values -> '1.5e-05'."""
     exponent = round(math.log10(value))
     if value > 0 and abs(value / 10.0**exponent - 1) < 1e-12:
-        return "10" + str(exponent).translate(_SUPERSCRIPT)
+        return "10" + str(exponent).translate(SUPERSCRIPTS)
     return f"{value:.1e}"
 
 

@@ -11,6 +11,7 @@ import math
 import numpy as np
 from manim import DEGREES, DOWN, LEFT, OUT, RIGHT, UP, Dot, Line, MathTex, Rectangle, Surface, Text, VGroup, VMobject
 
+from findings import SUPERSCRIPTS
 from objective import BOX, LAYER_DECAY, LEARNING_RATE, Objective
 from scenes import theme
 from visibility import BoxLayout
@@ -176,9 +177,6 @@ def face_camera(mobject, phi: float, theta: float):
     mobject.rotate(phi, axis=RIGHT, about_point=mobject.get_center())
     mobject.rotate(theta + 90 * DEGREES, axis=OUT, about_point=mobject.get_center())
     return mobject
-
-
-SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def format_lr(lr: float) -> str:

@@ -114,7 +114,7 @@ class RandomSearch(ThreeDScene):
         share = case.random_beats_grid
         verdict = Text(f"over {settings.n_seeds} seeds, random beats this grid in {share:.0%} of them",
                        font_size=theme.LABEL_SIZE, color=theme.TEXT)
-        legend.move_to([2.6, 1.4, 0], aligned_edge=UP + LEFT)
+        legend.move_to([1.95, 1.4, 0], aligned_edge=UP + LEFT)
         verdict.to_edge(DOWN, buff=0.3)
         self.add(title)
         self.play(FadeIn(frame), FadeIn(ticks), FadeIn(x_title), FadeIn(y_title), FadeIn(y_ticks), FadeIn(band),

@@ -24,6 +24,7 @@ import samplers
 import settings
 
 import findings
+from references import REFERENCES, my_map, wells_ref
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 pytestmark = pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
@@ -31,37 +32,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalW
 N_SEEDS = 4  # small sweeps: the logic, not the statistics
 
 
-# --- independent transcriptions --------------------------------------------------
-
-def my_map(lr, decay):
-    """(lr, decay) -> internal (x, y): affine in log10(lr) and in decay, onto [-5, 5]^2."""
-    return 5.0 * np.log10(lr) + 25.0, 25.0 * np.asarray(decay, float) - 20.0
-
-
-def wells_ref(x, y):
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    return 1.0 - (
-        10.0 * np.exp(-((x + 2) ** 2 + (y + 2) ** 2) / 1.0)
-        + 14.5 * np.exp(-(x**2 + (y - 3) ** 2) / 2.0)
-        + 5.0 * np.exp(-((x - 3) ** 2 + (y + 1) ** 2) / 1.5)
-    ) / 4.5
-
-
-def lr_valley_ref(x, y):
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    return 1.0 - 2.0 * np.exp(-2.0 * (x - 1.9) ** 2) + (y - 1) ** 2 / 250.0
-
-
-def branin_uv(u, v):
-    a, b, c, r, s, t = 1.0, 5.1 / (4 * math.pi**2), 5 / math.pi, 6.0, 10.0, 1 / (8 * math.pi)
-    return a * (v - b * u**2 + c * u - r) ** 2 + s * (1 - t) * np.cos(u) + s
-
-
-REFERENCES = {
-    "wells": wells_ref,
-    "lr_valley": lr_valley_ref,
-    "branin": lambda x, y: branin_uv(1.5 * np.asarray(x) + 2.5, 1.5 * np.asarray(y) + 7.5),
-}
 # The wells' minima are -2.2222 (0, 3) and -1.2222 (-2, -2): the deep well is below their midpoint.
 WELLS_THRESHOLD = ((1 - 14.5 / 4.5) + (1 - 10 / 4.5)) / 2
 

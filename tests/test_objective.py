@@ -18,38 +18,10 @@ from scipy import optimize
 
 import objective
 from objective import get_objective, to_hyperparameters, to_internal
+from references import REFERENCES, branin_ref, wells_ref
 
 BOUNDS = [(-5.0, 5.0), (-5.0, 5.0)]
 
-
-# --- independent transcriptions -------------------------------------------------
-
-def wells_ref(x, y):
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    return 1.0 - (
-        10.0 * np.exp(-((x + 2) ** 2 + (y + 2) ** 2) / 1.0)
-        + 14.5 * np.exp(-(x**2 + (y - 3) ** 2) / 2.0)
-        + 5.0 * np.exp(-((x - 3) ** 2 + (y + 1) ** 2) / 1.5)
-    ) / 4.5
-
-
-def branin_uv(u, v):
-    """The published Branin-Hoo function on its own (u, v) domain."""
-    a, b, c, r, s, t = 1.0, 5.1 / (4 * math.pi**2), 5 / math.pi, 6.0, 10.0, 1 / (8 * math.pi)
-    return a * (v - b * u**2 + c * u - r) ** 2 + s * (1 - t) * np.cos(u) + s
-
-
-def branin_ref(x, y):
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    return branin_uv(1.5 * x + 2.5, 1.5 * y + 7.5)
-
-
-def lr_valley_ref(x, y):
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    return 1.0 - 2.0 * np.exp(-2.0 * (x - 1.9) ** 2) + (y - 1) ** 2 / 250.0
-
-
-REFERENCES = {"wells": wells_ref, "branin": branin_ref, "lr_valley": lr_valley_ref}
 
 # Published Branin minima (Dixon & Szego 1978), in (u, v), value 0.397887.
 BRANIN_MIN_VALUE = 0.397887

@@ -20,6 +20,7 @@ import pytest
 from scipy import optimize
 
 import samplers
+from references import my_map, wells_ref
 from samplers import Run, run_study, sweep, featured_run
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -28,21 +29,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalW
 
 LR_LOW, LR_HIGH = 1e-6, 1e-4
 DECAY_LOW, DECAY_HIGH = 0.6, 1.0
-
-
-# --- independent transcriptions --------------------------------------------------
-
-def my_map(lr, decay):
-    """(lr, decay) -> internal (x, y): affine in log10(lr) and in decay, onto [-5, 5]^2."""
-    return 5.0 * np.log10(lr) + 25.0, 25.0 * np.asarray(decay, float) - 20.0
-
-
-def wells_ref(x, y):
-    return 1.0 - (
-        10.0 * np.exp(-((x + 2) ** 2 + (y + 2) ** 2) / 1.0)
-        + 14.5 * np.exp(-(x**2 + (y - 3) ** 2) / 2.0)
-        + 5.0 * np.exp(-((x - 3) ** 2 + (y + 1) ** 2) / 1.5)
-    ) / 4.5
 
 
 def my_objective(trial):
