@@ -16,6 +16,7 @@ import dataclasses
 import datetime
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -34,18 +35,19 @@ class Beat:
     module: str  # file in scenes/
     scene: str  # Scene class
     title: str  # chapter title
+    cost: int  # relative render cost (measured with bench.py): the costliest start first
 
 
 BEATS = (
-    Beat("question", "Question", "The question"),
-    Beat("landscape", "Landscape", "The landscape"),
-    Beat("grid_search", "GridSearch", "Grid search"),
-    Beat("random_search", "RandomSearch", "Random search"),
-    Beat("tpe_search", "TPESearch", "TPE"),
-    Beat("inside_tpe", "InsideTPE", "Inside TPE"),
-    Beat("race", "Race", "The race"),
-    Beat("many_seeds", "ManySeeds", "Many seeds"),
-    Beat("verdict", "Verdict", "When TPE does not win"),
+    Beat("question", "Question", "The question", 4),
+    Beat("landscape", "Landscape", "The landscape", 7),
+    Beat("grid_search", "GridSearch", "Grid search", 4),
+    Beat("random_search", "RandomSearch", "Random search", 5),
+    Beat("tpe_search", "TPESearch", "TPE", 4),
+    Beat("inside_tpe", "InsideTPE", "Inside TPE", 9),
+    Beat("race", "Race", "The race", 7),
+    Beat("many_seeds", "ManySeeds", "Many seeds", 3),
+    Beat("verdict", "Verdict", "When TPE does not win", 6),
 )
 BEATS_BY_NAME = {b.scene: b for b in BEATS}
 
@@ -68,14 +70,42 @@ def config_name(resolved_toml: str, defaults_toml: str) -> str:
     return "hpsearch-" + hashlib.sha256(resolved_toml.encode()).hexdigest()[:8]
 
 
-def render_beat(beat: Beat, quality_flag: str, media_dir: Path, env: dict, log_dir: Path) -> tuple[Path, float]:
-    """Render one beat with plain `manim`; returns its MP4 and the wall seconds it took."""
-    # A media folder per beat: manim's LaTeX cache is not safe for two processes at once.
-    media_dir = media_dir / beat.module
-    cmd = [sys.executable, "-m", "manim", "render", f"-q{quality_flag}", "--media_dir", str(media_dir),
-           "--progress_bar", "none", "-v", "WARNING", str(ROOT / "scenes" / f"{beat.module}.py"), beat.scene]
+def beat_key(beat: Beat, resolved_toml: str, quality_flag: str) -> str:
+    """Everything that determines a beat's MP4: its scene file, the shared code, the configuration.
+
+    The beat's own file and every shared module (all top-level modules and the
+    non-beat files in scenes/) are hashed, so a change anywhere the beat could
+    see re-renders it, and an edit to another beat does not.
+    """
+    import manim
+    import optuna
+
+    other_beats = {f"{b.module}.py" for b in BEATS if b is not beat}
+    sources = sorted(p for p in [*ROOT.glob("*.py"), *(ROOT / "scenes").glob("*.py")] if p.name not in other_beats)
+    digest = hashlib.sha256()
+    for part in (resolved_toml, quality_flag, manim.__version__, optuna.__version__, beat.scene):
+        digest.update(part.encode() + b"\0")
+    for path in sources:
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:20]
+
+
+def render_beat(beat: Beat, quality_flag: str, media_dir: Path, env: dict, key: str) -> tuple[Path, float | None]:
+    """The beat's MP4 (and .srt beside it): reused when its key matches, else rendered with plain `manim`.
+
+    Returns the MP4 and the wall seconds the render took (None when reused).
+    Manim's own per-animation cache is off: hashing every mobject at every
+    play() cost more than it saved, and this cache skips whole beats instead.
+    """
+    store = media_dir / "beats" / f"{beat.scene}-{key}.mp4"
+    if store.exists():
+        return store, None
+    work = media_dir / beat.module  # a folder per beat: manim's LaTeX cache is not safe for two processes
+    cmd = [sys.executable, "-m", "manim", "render", f"-q{quality_flag}", "--media_dir", str(work),
+           "--disable_caching", "--progress_bar", "none", "-v", "WARNING",
+           str(ROOT / "scenes" / f"{beat.module}.py"), beat.scene]
     start = time.perf_counter()
-    log = log_dir / f"{beat.scene}.log"
+    log = media_dir / "logs" / f"{beat.scene}.log"
     with open(log, "w") as out:
         # Its own process group, so Ctrl-C here stops the whole manim tree.
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT, start_new_session=True)
@@ -88,10 +118,18 @@ def render_beat(beat: Beat, quality_flag: str, media_dir: Path, env: dict, log_d
     if code != 0:
         tail = "".join(log.read_text().splitlines(keepends=True)[-15:])
         raise RenderError(f"{beat.scene} failed (exit {code}); log {log}:\n{tail}")
-    found = sorted((media_dir / "videos" / beat.module).glob(f"*/{beat.scene}.mp4"), key=lambda p: p.stat().st_mtime)
+    found = sorted((work / "videos" / beat.module).glob(f"*/{beat.scene}.mp4"), key=lambda p: p.stat().st_mtime)
     if not found or found[-1].stat().st_mtime < start - 1:
-        raise RenderError(f"{beat.scene}: manim exited 0 but wrote no new MP4 under {media_dir}")
-    return found[-1], time.perf_counter() - start
+        raise RenderError(f"{beat.scene}: manim exited 0 but wrote no new MP4 under {work}")
+    # Into the store: the .srt first, the MP4 last and by rename, so a stored MP4 is always whole.
+    store.parent.mkdir(parents=True, exist_ok=True)
+    srt_file = found[-1].with_suffix(".srt")
+    if srt_file.exists():
+        shutil.copyfile(srt_file, store.with_suffix(".srt"))
+    tmp = _atomic_path(store)
+    shutil.copyfile(found[-1], tmp)
+    os.replace(tmp, store)
+    return store, time.perf_counter() - start
 
 
 def join_movies(parts: list[Path], output: Path) -> list[float]:
@@ -232,8 +270,7 @@ def main(argv=None) -> int:
     config_file.parent.mkdir(parents=True, exist_ok=True)
     config_file.write_text(resolved)
     env = dict(os.environ, **{settings.ENV_VAR: str(config_file)})
-    log_dir = media_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
+    (media_dir / "logs").mkdir(parents=True, exist_ok=True)
 
     try:
         # 2. Trial data once, before the parallel renders read it.
@@ -243,15 +280,18 @@ def main(argv=None) -> int:
         findings.precompute(config, progress=True)
         print(f"trial data ready in {time.perf_counter() - start:.1f} s", file=sys.stderr)
 
-        # 3. Beats in parallel, the slowest (3-D camera move) first.
-        order = sorted(beats, key=lambda b: b.scene != "Landscape")
+        # 3. Beats in parallel, the costliest first so the cores finish together.
+        order = sorted(beats, key=lambda b: -b.cost)
         print(f"rendering {len(beats)} beat(s) at {config.quality} with {args.jobs} job(s)...", file=sys.stderr)
         with ThreadPoolExecutor(args.jobs) as pool:
-            futures = {b: pool.submit(render_beat, b, config.quality_flag, media_dir, env, log_dir) for b in order}
+            futures = {b: pool.submit(render_beat, b, config.quality_flag, media_dir, env,
+                                      beat_key(b, resolved, config.quality_flag)) for b in order}
             results = {}
             for b in order:
                 results[b] = futures[b].result()
-                print(f"  {b.scene:<13} {results[b][1]:6.1f} s", file=sys.stderr)
+                seconds = results[b][1]
+                print(f"  {b.scene:<13} " + ("reused (nothing it depends on changed)" if seconds is None
+                                             else f"{seconds:6.1f} s"), file=sys.stderr)
         parts = [results[b][0] for b in beats]
 
         # 4. Join, subtitle, store the studies; each lands by atomic rename.

@@ -1,10 +1,12 @@
 # manim -pqh scenes/landscape.py Landscape
 """Beat 2: the loss surface on axes in real units, its wells found by scipy and labelled."""
 
-from manim import DEGREES, DOWN, LEFT, RIGHT, UP, FadeIn, Text, ThreeDScene, VGroup
+from manim import DEGREES, DOWN, LEFT, RIGHT, UP, FadeIn, Text, ThreeDScene, VGroup, config
 
 from scenes import theme
-from scenes.pieces import PANEL_TOP_LEFT, beat_title, face_camera, format_loss, format_lr, stage_landscape, surface_marker
+from scenes.pieces import (
+    PANEL_TOP_LEFT, PREVIEW_HEIGHT, beat_title, face_camera, freeze_landscape, format_loss, format_lr, stage_landscape, surface_marker, surface_resolution,
+)
 
 WELL_NAMES = "ABCDEFG"
 
@@ -20,11 +22,13 @@ class Landscape(ThreeDScene):
     # frame, so the swing uses 32 (about half the cost per frame) and swaps to 48 at the end.
     moving_resolution = 32
     surface_resolution = 48
+    preview_moving_resolution = 24  # at 480p15 the swing is 30 frames of motion blur anyway
     hold = 6.0
 
     def construct(self):
         settings = theme.SETTINGS
-        landscape = stage_landscape(self, settings.landscape, self.moving_resolution)
+        moving = self.moving_resolution if config.pixel_height > PREVIEW_HEIGHT else self.preview_moving_resolution
+        landscape = stage_landscape(self, settings.landscape, moving, frozen=False)
         title = beat_title(2, "The landscape", settings.landscape.summary)
         self.add_fixed_in_frame_mobjects(title)
 
@@ -36,7 +40,8 @@ class Landscape(ThreeDScene):
                          subcaption="Each point of this surface is one training run: its validation loss "
                                     "at one learning rate and one decay.",
                          subcaption_duration=self.move_seconds + 2.5)
-        landscape.set_resolution(self.surface_resolution)
+        landscape.set_resolution(surface_resolution(self.surface_resolution))
+        freeze_landscape(self, landscape)
 
         # The wells, found numerically
         minima = settings.landscape.minima[: len(WELL_NAMES)]

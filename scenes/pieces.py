@@ -9,7 +9,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from manim import DEGREES, DOWN, LEFT, OUT, RIGHT, UP, Dot, Line, MathTex, Rectangle, Surface, Text, VGroup, VMobject
+from manim import (
+    DEGREES, DOWN, LEFT, ORIGIN, OUT, RESAMPLING_ALGORITHMS, RIGHT, UP, Dot, ImageMobject, Line, MathTex, Rectangle,
+    Surface, Text, VGroup, VMobject, config,
+)
 
 from findings import SUPERSCRIPTS
 from objective import BOX, LAYER_DECAY, LEARNING_RATE, Objective
@@ -20,6 +23,7 @@ XY_LENGTH = 4.5
 Z_LENGTH = 1.125
 # The side panel of the 3-D beats: text starts here (frame units), right of the plot.
 PANEL_TOP_LEFT = np.array([1.7, 2.6, 0.0])
+PREVIEW_HEIGHT, PREVIEW_RESOLUTION = 480, 32
 # Where the 3-D plot sits on screen: left of centre, leaving the right third to the panel.
 SCREEN_SHIFT = (-2.3, 0.6)
 PANEL_MIDDLE_LEFT = np.array([1.7, 0.6, 0.0])
@@ -192,23 +196,52 @@ def format_loss(value: float) -> str:
     return f"{value:+.3f}".replace("-", "−")
 
 
-def stage_landscape(scene, objective: Objective, resolution: int = 48, screen_shift=SCREEN_SHIFT) -> Landscape:
+def surface_resolution(requested: int) -> int:
+    """The requested surface resolution, capped at previews: at 480p a 32x32 surface
+    looks the same as 48x48 and builds in half the time."""
+    return min(requested, PREVIEW_RESOLUTION) if config.pixel_height <= PREVIEW_HEIGHT else requested
+
+
+def stage_landscape(scene, objective: Objective, resolution: int = 48, screen_shift=SCREEN_SHIFT,
+                    frozen: bool = True) -> Landscape:
     """Put the landscape in a ThreeDScene at the configured camera, shifted on screen.
 
-    The camera never moves afterwards, so Manim draws the surface once per play()
-    as the static background.
+    The camera never moves afterwards, so by default the surface is frozen into
+    one picture (see freeze_landscape); pass frozen=False to move the camera.
     """
     settings = theme.SETTINGS
     scene.camera.background_color = theme.BACKGROUND
     scene.set_camera_orientation(phi=settings.camera_phi * DEGREES, theta=settings.camera_theta * DEGREES)
-    landscape = Landscape(objective, resolution)
+    landscape = Landscape(objective, surface_resolution(resolution))
     # Shift along the camera's own screen axes so the plot leaves room for a side panel
     # (moving the camera instead would move fixed-in-frame text too).
     landscape.shift_on_screen(*screen_shift, scene.camera.get_rotation_matrix())
     scene.add(landscape)
+    if frozen:
+        freeze_landscape(scene, landscape)
     scene.add_fixed_orientation_mobjects(*landscape.labels)
     scene.add_fixed_in_frame_mobjects(LossColorBar(objective, height=1.5).to_corner(DOWN + RIGHT, buff=0.45))
     return landscape
+
+
+def freeze_landscape(scene, landscape: Landscape) -> ImageMobject:
+    """Swap the surface and its axis lines for one picture of them from the scene's camera.
+
+    The 3-D beats never move the camera after staging, so the picture is exact;
+    every later play() then hashes and redraws one image instead of a few
+    thousand surface faces. Labels stay live mobjects on top.
+    """
+    camera = scene.camera
+    camera.reset()
+    camera.capture_mobjects([landscape])
+    picture = ImageMobject(camera.pixel_array.copy())
+    camera.reset()
+    picture.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])  # pixel for pixel
+    picture.stretch_to_fit_width(config.frame_width).stretch_to_fit_height(config.frame_height).move_to(ORIGIN)
+    scene.remove(landscape)
+    scene.add_fixed_in_frame_mobjects(picture)
+    scene.bring_to_back(picture)
+    return picture
 
 
 def surface_marker(scene, landscape: Landscape, x: float, y: float, color, radius: float = 0.075) -> Dot:
@@ -262,17 +295,22 @@ def beat_title(number: int | str, title: str, subtitle: str = "") -> VGroup:
 class RunReadout(VGroup):
     """'trial k / N', the best-so-far loss and where it was found, following a tracker.
 
-    The tracker holds how many trials have landed. In a 3-D scene pass the
-    camera: rebuilt text must be registered as fixed in frame again.
+    The tracker holds how many trials have landed. Only the text that changes
+    is rebuilt (the counter at each trial, the best only when it improves):
+    building a Text is the costliest step of these beats. In a 3-D scene pass
+    the camera: rebuilt text must be registered as fixed in frame again.
     """
 
-    def __init__(self, run, tracker, color, camera=None, width: float = 4.2, **kwargs):
+    def __init__(self, run, tracker, color, camera=None, **kwargs):
         super().__init__(**kwargs)
         self.run, self.tracker, self.color, self.camera = run, tracker, color, camera
-        self.panel_width = width
-        self._shown = None
-        self._anchor = None
-        self.refresh()
+        self.counter = Text(f"trial 0 / {len(run.trials)}", font_size=theme.BODY_SIZE, color=theme.TEXT)
+        self.best_label = Text("best so far", font_size=theme.LABEL_SIZE, color=theme.MUTED)
+        self.best_value = Text("–", font_size=theme.BODY_SIZE, color=self.color, weight="BOLD")
+        self.best_where = Text(" ", font_size=theme.SMALL_SIZE, color=theme.MUTED)
+        self.add(self.counter, self.best_label, self.best_value, self.best_where)
+        self._shown, self._best = 0, None
+        self.anchor_at(np.zeros(3))
         self.add_updater(lambda m: m.refresh())
 
     def landed(self) -> int:
@@ -283,31 +321,30 @@ class RunReadout(VGroup):
         if k == self._shown:
             return self
         self._shown = k
-        n = len(self.run.trials)
-        rows = [Text(f"trial {k} / {n}", font_size=theme.BODY_SIZE, color=theme.TEXT)]
-        if k:
-            best = min(self.run.trials[:k], key=lambda t: (t.value, t.number))
-            rows.append(VGroup(
-                Text("best so far", font_size=theme.LABEL_SIZE, color=theme.MUTED),
-                Text(format_loss(best.value), font_size=theme.BODY_SIZE, color=self.color, weight="BOLD"),
-            ).arrange(RIGHT, buff=0.25))
-            rows.append(Text(f"lr {format_lr(best.lr)}   decay {best.decay:.2f}",
-                             font_size=theme.SMALL_SIZE, color=theme.MUTED))
-        else:
-            rows.append(Text("best so far  –", font_size=theme.LABEL_SIZE, color=theme.MUTED))
-        new = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
-        if self._anchor is None:
-            self._anchor = np.array([0.0, 0.0, 0.0])
-        new.move_to(self._anchor, aligned_edge=UP + LEFT)
-        self.submobjects = [new]
+        self.counter.become(Text(f"trial {k} / {len(self.run.trials)}", font_size=theme.BODY_SIZE,
+                                 color=theme.TEXT))
+        best = min(self.run.trials[:k], key=lambda t: (t.value, t.number)) if k else None
+        if best is not self._best:
+            self._best = best
+            self.best_value.become(Text(format_loss(best.value) if best else "–", font_size=theme.BODY_SIZE,
+                                        color=self.color, weight="BOLD"))
+            self.best_where.become(Text(f"lr {format_lr(best.lr)}   decay {best.decay:.2f}" if best else " ",
+                                        font_size=theme.SMALL_SIZE, color=theme.MUTED))
+        self._place()
         if self.camera is not None:
             self.camera.add_fixed_in_frame_mobjects(self)
         return self
 
+    def _place(self):
+        self.counter.move_to(self._anchor, aligned_edge=UP + LEFT)
+        self.best_label.next_to(self.counter, DOWN, aligned_edge=LEFT, buff=0.22)
+        self.best_value.next_to(self.best_label, RIGHT, buff=0.25).align_to(self.best_label, DOWN)
+        self.best_where.next_to(self.best_label, DOWN, aligned_edge=LEFT, buff=0.18)
+
     def anchor_at(self, point):
         """Pin the readout's top-left corner at a frame point."""
         self._anchor = np.asarray(point, float)
-        self.submobjects[0].move_to(self._anchor, aligned_edge=UP + LEFT)
+        self._place()
         return self
 
 
