@@ -26,7 +26,7 @@ from objective import BOX, LAYER_DECAY, LEARNING_RATE
 from scenes import theme
 from scenes.pieces import beat_title, decay_ticks, format_loss, format_lr, lr_label, lr_ticks, nice_ticks
 
-PANEL_FILL = "#1A1E26"
+
 """The empty panels' background: a shade lighter than the frame so the box reads."""
 DENSITY_DARK = np.array([0x16, 0x19, 0x20]) / 255
 """The heat maps' low end (the lowest log density of the moment)."""
@@ -81,7 +81,7 @@ class HPPanel(Group):
     def __init__(self, side: float, decay_labels: bool = True):
         super().__init__()
         self.side = side
-        self.back = Rectangle(width=side, height=side, stroke_width=0, fill_color=PANEL_FILL, fill_opacity=1.0)
+        self.back = Rectangle(width=side, height=side, stroke_width=0, fill_color=theme.PANEL_FILL, fill_opacity=1.0)
         self.frame = Rectangle(width=side, height=side, stroke_color=theme.MUTED, stroke_width=1.5)
         self.ticks, self.labels = VGroup(), VGroup()
         tick = 0.09

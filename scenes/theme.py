@@ -18,6 +18,7 @@ PALETTE = SETTINGS.palette
 BACKGROUND = ManimColor("#111318")
 TEXT = ManimColor("#ECEFF4")
 MUTED = ManimColor("#9AA5B1")
+PANEL_FILL = ManimColor("#1A1E26")  # behind flat plots
 HIGHLIGHT = ManimColor(PALETTE["highlight"])
 SURFACE_LOW = ManimColor(PALETTE["surface_low"])
 SURFACE_HIGH = ManimColor(PALETTE["surface_high"])
