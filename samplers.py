@@ -410,7 +410,7 @@ def sweep(objective_name: str, budget: int, n_seeds: int = 100, samplers=("grid"
 
 
 def _progress(enabled: bool, label: str, done: int, total: int) -> None:
-    if enabled:
+    if enabled and sys.stderr.isatty():  # a live counter on a terminal; nothing in logs
         end = "\n" if done == total else ""
         print(f"\r  sweep {label}: {done}/{total} batches", end=end, file=sys.stderr, flush=True)
 
