@@ -46,8 +46,10 @@ ensure_venv() {
     local stamp="$VENV/.installed-$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)"
     if [ ! -f "$stamp" ]; then
         say "installing the project and its pinned dependencies into $VENV (a few minutes the first time)"
-        "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null || die "pip upgrade failed"
-        "$VENV/bin/python" -m pip install -q -e "$ROOT[test]" || die "pip install failed"
+        local log="$VENV/install.log"
+        { "$VENV/bin/python" -m pip install --upgrade pip &&
+          "$VENV/bin/python" -m pip install -e "$ROOT[test]"; } >"$log" 2>&1 ||
+            { tail -n 30 "$log" >&2; die "pip install failed (whole log: $log)"; }
         rm -f "$VENV"/.installed-* && touch "$stamp"
     fi
 }
