@@ -22,14 +22,10 @@ from manim.constants import RESAMPLING_ALGORITHMS
 from manim.utils.rate_functions import smooth, squish_rate_func
 
 import tpe_internals
-from objective import BOX, LAYER_DECAY, LEARNING_RATE
-from scenes import theme
-from scenes.pieces import beat_title, decay_ticks, format_loss, format_lr, lr_label, lr_ticks, nice_ticks
+from objective import BOX
+from scenes import panels, theme
+from scenes.pieces import beat_title, format_loss, format_lr, nice_ticks
 
-
-"""The empty panels' background: a shade lighter than the frame so the box reads."""
-DENSITY_DARK = np.array([0x16, 0x19, 0x20]) / 255
-"""The heat maps' low end (the lowest log density of the moment)."""
 RIGHT_EDGE = config.frame_width / 2 - 0.3
 
 
@@ -66,7 +62,7 @@ def density_rgba(log_density: np.ndarray, low: float, high: float, color) -> np.
     """
     t = np.clip((np.asarray(log_density, float) - low) / (high - low), 0.0, 1.0)
     top = np.asarray(color.to_rgb(), float)
-    rgb = np.round((DENSITY_DARK + t[..., None] * (top - DENSITY_DARK)) * 255).astype(np.uint8)
+    rgb = np.round((theme.DENSITY_LOW_RGB + t[..., None] * (top - theme.DENSITY_LOW_RGB)) * 255).astype(np.uint8)
     rgba = np.concatenate([rgb, np.full(rgb.shape[:2] + (1,), 255, np.uint8)], axis=-1)
     return rgba[::-1]  # grid rows run from y = BOX[0] upwards; image rows from the top down
 
@@ -83,30 +79,12 @@ class HPPanel(Group):
         self.side = side
         self.back = Rectangle(width=side, height=side, stroke_width=0, fill_color=theme.PANEL_FILL, fill_opacity=1.0)
         self.frame = Rectangle(width=side, height=side, stroke_color=theme.MUTED, stroke_width=1.5)
-        self.ticks, self.labels = VGroup(), VGroup()
-        tick = 0.09
-        style = dict(stroke_color=theme.MUTED, stroke_width=1.5)
-        majors, minors = lr_ticks()
-        for value in majors + minors:
-            p = self.point(float(LEARNING_RATE.to_internal(value)), BOX[0])
-            self.ticks.add(Line(p, p + (tick if value in majors else tick / 2) * DOWN, **style))
-            if value in majors:
-                self.labels.add(MathTex(lr_label(value), font_size=theme.LABEL_SIZE, color=theme.TEXT)
-                                .next_to(p, DOWN, buff=tick + 0.05))
-        for value in decay_ticks():
-            p = self.point(BOX[0], float(LAYER_DECAY.to_internal(value)))
-            self.ticks.add(Line(p, p + tick * LEFT, **style))
-            if decay_labels:
-                self.labels.add(MathTex(f"{value:.1f}", font_size=theme.LABEL_SIZE, color=theme.TEXT)
-                                .next_to(p, LEFT, buff=tick + 0.05))
+        self.ticks, self.labels = panels.box_ticks(self.point, 0.09, 0.05, decay_labels=decay_labels)
         self.frame.set_z_index(1)  # over the heat maps, which come and go
         self.add(self.back, self.frame, self.ticks, self.labels)
 
     def point(self, x, y) -> np.ndarray:
-        ll, ur = self.back.get_corner(DL), self.back.get_corner(UR)
-        span = BOX[1] - BOX[0]
-        return np.array([ll[0] + (x - BOX[0]) / span * (ur[0] - ll[0]),
-                         ll[1] + (y - BOX[0]) / span * (ur[1] - ll[1]), 0.0])
+        return panels.box_point(self.back, x, y)
 
     def heat_map(self, rgba: np.ndarray, xs: np.ndarray) -> ImageMobject:
         image = ImageMobject(rgba)

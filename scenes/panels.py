@@ -38,6 +38,34 @@ def loss_image(objective: Objective, resolution: int = 160) -> np.ndarray:
     return np.concatenate([rgb, np.full(rgb.shape[:2] + (1,), 255, np.uint8)], axis=-1)
 
 
+def box_point(square, x, y) -> np.ndarray:
+    """Scene point of internal (x, y) inside a square drawn over the box, wherever it now is."""
+    ll, ur = square.get_corner(DL), square.get_corner(UR)
+    span = BOX[1] - BOX[0]
+    return np.array([ll[0] + (x - BOX[0]) / span * (ur[0] - ll[0]),
+                     ll[1] + (y - BOX[0]) / span * (ur[1] - ll[1]), 0.0])
+
+
+def box_ticks(point, tick: float, label_gap: float, lr_labels: bool = True, decay_labels: bool = True,
+              math_size: int = theme.LABEL_SIZE) -> tuple[VGroup, VGroup]:
+    """Ticks in real units along a flat box plot's bottom (lr, log: labelled decades and
+    2..9 x 10^k minors) and left edge (decay); `point(x, y)` places internal coordinates."""
+    ticks, labels = VGroup(), VGroup()
+    style = dict(stroke_color=theme.MUTED, stroke_width=1.5)
+    majors, minors = lr_ticks()
+    for value in majors + minors:
+        p = point(float(LEARNING_RATE.to_internal(value)), BOX[0])
+        ticks.add(Line(p, p + (tick if value in majors else tick / 2) * DOWN, **style))
+        if lr_labels and value in majors:
+            labels.add(math_label(lr_label(value), math_size).next_to(p, DOWN, buff=tick + label_gap))
+    for value in decay_ticks():
+        p = point(BOX[0], float(LAYER_DECAY.to_internal(value)))
+        ticks.add(Line(p, p + tick * LEFT, **style))
+        if decay_labels:
+            labels.add(math_label(findings.decimal_text(value), math_size).next_to(p, LEFT, buff=tick + label_gap))
+    return ticks, labels
+
+
 class LossMap(Group):
     """A top-down heat map of an objective on the box, ticked in hyperparameter units.
 
@@ -56,21 +84,7 @@ class LossMap(Group):
         self.image.stretch_to_fit_width(side).stretch_to_fit_height(side)
         self.frame = Rectangle(width=side, height=side, stroke_color=theme.MUTED, stroke_width=1.5)
         self.add(self.image, self.frame)
-        self.ticks, self.labels = VGroup(), VGroup()
-        tick = 0.1
-        style = dict(stroke_color=theme.MUTED, stroke_width=1.5)
-        majors, minors = lr_ticks()
-        for value in majors + minors:
-            p = self.point(float(LEARNING_RATE.to_internal(value)), BOX[0])
-            self.ticks.add(Line(p, p + (tick if value in majors else tick / 2) * DOWN, **style))
-            if lr_labels and value in majors:
-                self.labels.add(math_label(lr_label(value), math_size).next_to(p, DOWN, buff=tick + 0.06))
-        for value in decay_ticks():
-            p = self.point(BOX[0], float(LAYER_DECAY.to_internal(value)))
-            self.ticks.add(Line(p, p + tick * LEFT, **style))
-            if decay_labels:
-                self.labels.add(math_label(findings.decimal_text(value), math_size)
-                                .next_to(p, LEFT, buff=tick + 0.06))
+        self.ticks, self.labels = box_ticks(self.point, 0.1, 0.06, lr_labels, decay_labels, math_size)
         if axis_titles:
             below = self.labels if lr_labels else self.frame
             self.labels.add(label("learning rate", font_size, theme.MUTED)
@@ -87,10 +101,7 @@ class LossMap(Group):
 
     def point(self, x, y) -> np.ndarray:
         """Scene point of internal (x, y), wherever the map now is."""
-        ll, ur = self.frame.get_corner(DL), self.frame.get_corner(UR)
-        span = BOX[1] - BOX[0]
-        return np.array([ll[0] + (x - BOX[0]) / span * (ur[0] - ll[0]),
-                         ll[1] + (y - BOX[0]) / span * (ur[1] - ll[1]), 0.0])
+        return box_point(self.frame, x, y)
 
 
 def minimum_marker(size: float) -> VGroup:

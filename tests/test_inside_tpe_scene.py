@@ -55,7 +55,7 @@ def test_density_image_is_a_linear_unsmoothed_map_of_the_grid(data):
     iy, ix = np.unravel_index(np.argmax(grid.log_g), grid.log_g.shape)
     assert tuple(rgba[len(grid.ys) - 1 - iy, ix, :3]) == tuple(np.round(np.array(theme.MUTED.to_rgb()) * 255))
     iy, ix = np.unravel_index(np.argmin(grid.log_g), grid.log_g.shape)
-    assert tuple(rgba[len(grid.ys) - 1 - iy, ix, :3]) == tuple(np.round(beat.DENSITY_DARK * 255))
+    assert tuple(rgba[len(grid.ys) - 1 - iy, ix, :3]) == tuple(np.round(theme.DENSITY_LOW_RGB * 255))
     # Monotone: a larger log density is never darker.
     flat = grid.log_g[::-1].ravel()
     order = np.argsort(flat)
