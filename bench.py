@@ -198,7 +198,7 @@ def main(argv=None) -> int:
                 movie = next((tmp / f"out-{quality}-0").glob("*.mp4"))
                 frames, seconds = movie_stats(movie)
                 wall = statistics.median(walls)
-                print(f"whole video at {quality}, beats in parallel ({os.cpu_count()} jobs), cold: "
+                print(f"whole video at {quality}, beats in parallel ({os.cpu_count() + 1} jobs on {os.cpu_count()} cores), cold: "
                       f"{seconds:.1f} s of video, {frames} frames, {wall:.1f} s wall, "
                       f"{wall / seconds:.2f} s per s of video, peak {max(rsses):.0f} MB "
                       f"(medians of {args.runs})", flush=True)

@@ -227,7 +227,9 @@ def parse_args(argv):
                         help="preview = 480p15 (fast), medium = 720p30, high = 1080p60 (default: render.quality)")
     parser.add_argument("--scenes", metavar="NAME,...",
                         help=f"render only these beats, e.g. GridSearch,Race (from: {', '.join(BEATS_BY_NAME)})")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="beats rendered at once (default: cores)")
+    # One more than the cores: a beat waiting on LaTeX or the encoder leaves a core idle (preview: 79 s -> 71 s).
+    parser.add_argument("--jobs", type=int, default=(os.cpu_count() or 1) + 1,
+                        help="beats rendered at once (default: cores + 1)")
     parser.add_argument("--out", default=str(ROOT / "out"), metavar="DIR", help="where the video lands (default: out/)")
     parser.add_argument("--media-dir", default=str(ROOT / "media"), metavar="DIR",
                         help="manim's working folder; cached partial movies are reused from here (default: media/)")
