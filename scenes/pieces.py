@@ -33,7 +33,8 @@ def nice_ticks(low: float, high: float, target: int = 4) -> np.ndarray:
     """Round tick values inside [low, high], about `target` of them."""
     raw = (high - low) / target
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = min((m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw), default=10 * magnitude)
+    # The round step nearest the raw one (rounding up only could leave a single tick).
+    step = min((m * magnitude for m in (1, 2, 2.5, 5, 10)), key=lambda candidate: abs(math.log(candidate / raw)))
     first = math.ceil(low / step - 1e-9) * step
     return np.round(np.arange(first, high + 1e-9 * step, step), 10)
 
