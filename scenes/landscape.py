@@ -49,7 +49,8 @@ class Landscape(ThreeDScene):
         phi, theta = settings.camera_phi * DEGREES, settings.camera_theta * DEGREES
         screen_up = self.camera.get_rotation_matrix()[1]
         for name, well in zip(WELL_NAMES, minima):
-            color = theme.HIGHLIGHT if well is minima[0] else theme.TEXT
+            # The deepest well in the highlight colour, the others muted: brightness tells them apart.
+            color = theme.HIGHLIGHT if well is minima[0] else theme.MUTED
             markers.add(surface_marker(self, landscape, well.x, well.y, color, radius=0.09))
             letter = Text(name, font_size=theme.LABEL_SIZE, color=color, weight="BOLD")
             letter.add_background_rectangle(color=theme.BACKGROUND, opacity=0.75, buff=0.06)
