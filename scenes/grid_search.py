@@ -2,14 +2,14 @@
 """Beat 3: the grid's N points land in the order Optuna's GridSampler visits them."""
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, Circle, Create, FadeIn, Text, ThreeDScene, ValueTracker, VGroup
+from manim import DOWN, LEFT, RIGHT, UL, Create, FadeIn, Text, ThreeDScene, ValueTracker, VGroup
 
 import samplers
 from objective import BOX, LAYER_DECAY, LEARNING_RATE
 from scenes import theme
 from scenes.pieces import (
     PANEL_TOP_LEFT,
-    RunReadout, beat_title, drop_trials, face_camera, format_loss, format_lr, stage_landscape, surface_marker,
+    RunReadout, beat_title, best_ring, drop_trials, format_loss, format_lr, stage_landscape, surface_marker,
     visible_path,
 )
 
@@ -54,8 +54,7 @@ class GridSearch(ThreeDScene):
             lines.add(visible_path(landscape, ys, np.full_like(ys, y), color, stroke_width=2))
         star = surface_marker(self, landscape, deepest.x, deepest.y, theme.HIGHLIGHT, radius=0.11)
         best = run.best_trial
-        ring = face_camera(Circle(radius=0.17, color=color, stroke_width=4).move_to(landscape.point(best.x, best.y)),
-                           settings.camera_phi * np.pi / 180, settings.camera_theta * np.pi / 180)
+        ring = best_ring(landscape, best, color)
         lr_deep, decay_deep = deepest.hyperparameters
         notes = VGroup(
             Text(f"{n_lr} distinct learning rates", font_size=theme.LABEL_SIZE, color=color),

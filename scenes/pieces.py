@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 from manim import (
-    DEGREES, DOWN, LEFT, ORIGIN, OUT, RESAMPLING_ALGORITHMS, RIGHT, UP, Dot, ImageMobject, Line, MathTex, Rectangle,
+    DEGREES, DOWN, LEFT, ORIGIN, OUT, RESAMPLING_ALGORITHMS, RIGHT, UP, Circle, Dot, ImageMobject, Line, MathTex, Rectangle,
     Surface, Text, VGroup, VMobject, config,
 )
 
@@ -105,9 +105,6 @@ class Landscape(VGroup):
     def point(self, x, y, lift: float = 0.0) -> np.ndarray:
         """Scene point of the surface above internal (x, y), optionally lifted."""
         return self.layout.to_scene(x, y, self.objective(x, y)) + np.array([0, 0, lift]) + self.origin
-
-    def floor_point(self, x, y) -> np.ndarray:
-        return self.layout.to_scene(x, y, self.layout.z_low) + self.origin
 
     def loss_at_height(self, z: float) -> float:
         low, high = self.layout.z_low, self.layout.z_high
@@ -262,6 +259,13 @@ def surface_marker(scene, landscape: Landscape, x: float, y: float, color, radiu
                        f"phi={settings.camera_phi}, theta={settings.camera_theta}: try a higher camera (smaller phi)")
     dot = trial_marker(color, radius).move_to(landscape.point(x, y))
     return face_camera(dot, settings.camera_phi * DEGREES, settings.camera_theta * DEGREES)
+
+
+def best_ring(landscape: Landscape, trial, color) -> Circle:
+    """A ring around a run's best trial on the surface, facing the camera."""
+    settings = theme.SETTINGS
+    ring = Circle(radius=0.17, color=color, stroke_width=4).move_to(landscape.point(trial.x, trial.y))
+    return face_camera(ring, settings.camera_phi * DEGREES, settings.camera_theta * DEGREES)
 
 
 def visible_path(landscape: Landscape, xs, ys, color, stroke_width: float = 3.0) -> VGroup:

@@ -1,13 +1,12 @@
 # manim -pqh scenes/tpe_search.py TPESearch
 """Beat 5: TPE's random startup trials, then the model-guided trials gathering in the deep well."""
 
-import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Circle, Create, FadeIn, FadeOut, Text, ThreeDScene, ValueTracker, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, Text, ThreeDScene, ValueTracker, VGroup
 
 from scenes import theme
 from scenes.pieces import (
     PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT,
-    RunReadout, beat_title, drop_trials, face_camera, format_loss, stage_landscape, surface_marker,
+    RunReadout, beat_title, best_ring, drop_trials, format_loss, stage_landscape, surface_marker,
 )
 
 
@@ -52,10 +51,8 @@ class TPESearch(ThreeDScene):
         landscape_obj = settings.landscape
         deepest = landscape_obj.global_minimum
         best = run.best_trial
-        phi, theta = settings.camera_phi * np.pi / 180, settings.camera_theta * np.pi / 180
         star = surface_marker(self, landscape, deepest.x, deepest.y, theme.HIGHLIGHT, radius=0.11)
-        ring = face_camera(Circle(radius=0.17, color=color, stroke_width=4).move_to(landscape.point(best.x, best.y)),
-                           phi, theta)
+        ring = best_ring(landscape, best, color)
         gap = best.value - deepest.value
         summary = VGroup(
             VGroup(Text("deep well", font_size=theme.LABEL_SIZE, color=theme.HIGHLIGHT),
