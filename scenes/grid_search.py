@@ -2,14 +2,14 @@
 """Beat 3: the grid's N points land in the order Optuna's GridSampler visits them."""
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, Create, FadeIn, Text, ThreeDScene, ValueTracker, VGroup
+from manim import DOWN, LEFT, RIGHT, UL, Create, Text, ThreeDScene, ValueTracker, VGroup
 
 import samplers
 from objective import BOX, LAYER_DECAY, LEARNING_RATE
 from scenes import theme
 from scenes.pieces import (
     PANEL_TOP_LEFT,
-    RunReadout, beat_title, best_ring, drop_trials, format_loss, format_lr, stage_landscape, surface_marker,
+    Fade, RunReadout, beat_title, best_ring, drop_trials, format_loss, format_lr, stage_landscape, surface_marker,
     visible_path,
 )
 
@@ -68,7 +68,7 @@ class GridSearch(ThreeDScene):
         notes.move_to(readout.get_corner(UL) + 1.9 * DOWN, aligned_edge=UL)
         self.add_fixed_in_frame_mobjects(notes)
         self.remove(notes)
-        self.play(Create(lines), FadeIn(star), Create(ring), FadeIn(notes), run_time=2.0,
+        self.play(Create(lines), Fade(star), Create(ring), Fade(notes), run_time=2.0,
                   subcaption=f"Its best point scores {format_loss(best.value)}; the deep well, "
                              f"{format_loss(deepest.value)}, lies between its lines.",
                   subcaption_duration=self.hold + 2.0)

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import numpy as np
 from manim import (
-    DL, DOWN, DR, LEFT, RIGHT, UL, UP, UR, Circle, DashedLine, FadeIn, FadeOut, Group, ImageMobject, Line, MathTex,
+    DL, DOWN, DR, LEFT, RIGHT, UL, UP, UR, Circle, DashedLine, FadeIn, Group, ImageMobject, Line, MathTex,
     Rectangle, Scene, Text, TransformFromCopy, VGroup, VMobject, config,
 )
 from manim.constants import RESAMPLING_ALGORITHMS
@@ -24,7 +24,7 @@ from manim.utils.rate_functions import smooth, squish_rate_func
 import tpe_internals
 from objective import BOX
 from scenes import panels, theme
-from scenes.pieces import beat_title, format_loss, format_lr, nice_ticks
+from scenes.pieces import Fade, beat_title, format_loss, format_lr, nice_ticks
 
 RIGHT_EDGE = config.frame_width / 2 - 0.3
 
@@ -214,7 +214,7 @@ class InsideTPE(Scene):
             "Inside TPE: Optuna splits the trials so far into a better group and the rest, fits a density "
             "to each, and runs the candidate where the better density beats the other most.",
             duration=self.intro_time + self.intro_hold)
-        self.play(FadeIn(ui.static), run_time=self.intro_time)
+        self.play(Fade(ui.static), run_time=self.intro_time)
         self.wait(self.intro_hold)
 
         state = SimpleNamespace(dots={}, old=Group(), ring=VGroup())
@@ -299,8 +299,8 @@ class InsideTPE(Scene):
                        ui.g.heat_map(density_rgba(grid.log_g, low, high, theme.MUTED), grid.xs))
         # The old moment's words leave in the first half, the new ones come in the second: no overprinting.
         first_half, second_half = squish_rate_func(smooth, 0, 0.5), squish_rate_func(smooth, 0.5, 1)
-        anims = [FadeOut(state.old, rate_func=first_half), FadeOut(state.ring, rate_func=first_half),
-                 FadeIn(images)]
+        anims = [Fade(state.old, rate_func=first_half, out=True), Fade(state.ring, rate_func=first_half, out=True),
+                 Fade(images)]
         for t in trials[:step.n]:
             color = tpe_color if t.number in below else theme.MUTED
             if t.number in state.dots:
@@ -335,7 +335,7 @@ class InsideTPE(Scene):
                       wrapped(shape, ui.note_width, theme.SMALL_SIZE, theme.MUTED)) \
             .arrange(DOWN, aligned_edge=LEFT, buff=0.12).move_to([ui.note_left, ui.note_top, 0], aligned_edge=UL)
         info = VGroup(split, star, star_label, counts, note)
-        anims.append(FadeIn(info, rate_func=second_half))
+        anims.append(Fade(info, rate_func=second_half))
         if flat:
             why = (f"With {plural(n_better, 'better trial')}, l is nearly flat, so l over g is largest "
                    f"where the other {n_rest} are sparse.")
@@ -355,7 +355,7 @@ class InsideTPE(Scene):
         l_marks = VGroup(*[cross(theme.TEXT).move_to(ui.l.point(x, y)) for x, y in zip(c.x, c.y)])
         g_marks = VGroup(*[cross(theme.TEXT).move_to(ui.g.point(x, y)) for x, y in zip(c.x, c.y)])
         ticks = segments([(ui.acq.point(a), ui.acq.point(a) + 0.22 * UP) for a in c.acquisition], theme.TEXT, 2)
-        self.play(FadeIn(l_marks, scale=0.5), FadeIn(g_marks, scale=0.5), FadeIn(ticks), run_time=self.candidates_time)
+        self.play(FadeIn(l_marks, scale=0.5), FadeIn(g_marks, scale=0.5), Fade(ticks), run_time=self.candidates_time)
         self.wait(self.candidates_hold)
 
         # 3. The largest log l - log g becomes the next trial
@@ -375,8 +375,8 @@ class InsideTPE(Scene):
             label(f"decay {new.decay:.3f}", theme.SMALL_SIZE, theme.TEXT),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         result.next_to(ui.acq, DOWN, buff=0.15).align_to(ui.acq.line, LEFT)
-        self.play(FadeIn(rings), FadeIn(top), FadeIn(top_label), TransformFromCopy(l_marks[best], landed),
-                  FadeIn(landed_ring), FadeIn(tag), FadeIn(result), run_time=self.landing_time,
+        self.play(Fade(rings), Fade(top), Fade(top_label), TransformFromCopy(l_marks[best], landed),
+                  Fade(landed_ring), Fade(tag), Fade(result), run_time=self.landing_time,
                   subcaption=f"Of the {data.n_ei_candidates} candidates, the one with the largest log l minus "
                              f"log g, {signed(a_best, 2)}, becomes trial {new.number}: learning rate "
                              f"{format_lr(new.lr)}, decay {new.decay:.3f}. Its loss: {format_loss(new.value)}.",
@@ -392,5 +392,5 @@ class InsideTPE(Scene):
                     f"({data.n_startup_trials} startup trials): TPE never used its model.")
         text = wrapped(sentence, config.frame_width - 1.0, theme.BODY_SIZE)
         self.add_subcaption(sentence, duration=3.0)
-        self.play(FadeIn(text), run_time=1.0)
+        self.play(Fade(text), run_time=1.0)
         self.wait(2.0)

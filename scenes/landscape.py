@@ -1,11 +1,12 @@
 # manim -pqh scenes/landscape.py Landscape
 """Beat 2: the loss surface on axes in real units, its wells found by scipy and labelled."""
 
-from manim import DEGREES, DOWN, LEFT, RIGHT, UP, FadeIn, Text, ThreeDScene, VGroup, config
+from manim import DEGREES, DOWN, LEFT, RIGHT, UP, Text, ThreeDScene, VGroup, config
 
 from scenes import theme
 from scenes.pieces import (
-    PANEL_TOP_LEFT, PREVIEW_HEIGHT, beat_title, face_camera, freeze_landscape, format_loss, format_lr, stage_landscape, surface_marker, surface_resolution,
+    PANEL_TOP_LEFT, PREVIEW_HEIGHT,
+    Fade, beat_title, face_camera, freeze_landscape, format_loss, format_lr, stage_landscape, surface_marker, surface_resolution,
 )
 
 WELL_NAMES = "ABCDEFG"
@@ -67,7 +68,7 @@ class Landscape(ThreeDScene):
         self.add_fixed_in_frame_mobjects(table)
         self.remove(table)
         deepest = minima[0]
-        self.play(FadeIn(markers), FadeIn(letters), FadeIn(table), run_time=1.0,
+        self.play(Fade(markers), Fade(letters), Fade(table), run_time=1.0,
                   subcaption=f"{len(minima)} wells. The deepest, A, reaches {format_loss(deepest.value)} "
                              f"at lr {format_lr(deepest.hyperparameters[0])}, decay {deepest.hyperparameters[1]:.2f}.",
                   subcaption_duration=self.hold)

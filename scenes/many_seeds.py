@@ -4,10 +4,11 @@ and how often it reaches the deep well."""
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UL, UP, Create, FadeIn, GrowFromEdge, Rectangle, Scene, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UL, UP, Create, GrowFromEdge, Rectangle, Scene, VGroup, config
 
 import findings
 from scenes import panels, theme
+from scenes.pieces import Fade
 
 
 class ManySeeds(Scene):
@@ -51,11 +52,11 @@ class ManySeeds(Scene):
             bands.add(panels.step_band(axes, q1, q3, color, self.band_opacity))
             curves.add(panels.step_curve(axes, median, color, stroke_width=5))
 
-        self.play(FadeIn(heading), FadeIn(axes), FadeIn(threshold), FadeIn(threshold_label), run_time=1.5,
+        self.play(Fade(heading), Fade(axes), Fade(threshold), Fade(threshold_label), run_time=1.5,
                   subcaption=f"Now {data.n_seeds} seeds per sampler, {data.budget} runs each.",
                   subcaption_duration=2.9)
         self.wait(1.5)
-        self.play(FadeIn(bands), Create(curves), *[FadeIn(row[0]) for row in bars.rows], run_time=4.0,
+        self.play(Fade(bands), Create(curves), *[Fade(row[0]) for row in bars.rows], run_time=4.0,
                   subcaption="Lines: the median best loss so far. Bands: the middle half of the seeds.",
                   subcaption_duration=4.9)
         self.wait(1.0)
@@ -70,9 +71,9 @@ class ManySeeds(Scene):
         ranked = data.ranked()
         counts = "; ".join(f"{panels.in_text(s.sampler)} in {s.n_reached}" for s in ranked[1:])
         first = ranked[0]
-        self.play(*[GrowFromEdge(row[1], LEFT) for row in bars.rows], FadeIn(bars.title),
-                  *[FadeIn(row[2]) for row in bars.rows],
-                  *[FadeIn(row[3]) for row in bars.rows], run_time=2.0,
+        self.play(*[GrowFromEdge(row[1], LEFT) for row in bars.rows], Fade(bars.title),
+                  *[Fade(row[2]) for row in bars.rows],
+                  *[Fade(row[3]) for row in bars.rows], run_time=2.0,
                   subcaption=f"{panels.capitalised(panels.in_text(first.sampler))} reached the deep well in "
                   f"{first.n_reached} of {data.n_seeds} seeds; {counts}.",
                   subcaption_duration=4.4)

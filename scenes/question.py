@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UL, FadeIn, Scene, VGroup, Write, config
+from manim import DOWN, LEFT, RIGHT, UL, Scene, VGroup, Write, config
 
 import findings
 import objective
 from scenes import panels, theme
+from scenes.pieces import Fade
 
 
 class Question(Scene):
@@ -61,12 +62,12 @@ class Question(Scene):
         question = self._question(data).next_to(target, DOWN, buff=0.45).align_to(title, LEFT)
 
         lr, decay = data.rows
-        self.play(FadeIn(title), FadeIn(hp_table.rows[0][:4]), FadeIn(hp_table.rows[1][:4]), run_time=1.5,
+        self.play(Fade(title), Fade(hp_table.rows[0][:4]), Fade(hp_table.rows[1][:4]), run_time=1.5,
                   subcaption=f"Two hyperparameters: the {lr.label}, {findings.sci_unicode(objective.LEARNING_RATE.low)}"
                   f" to {findings.sci_unicode(objective.LEARNING_RATE.high)} on a log scale, and the "
                   f"{decay.label}, {decay.low} to {decay.high}.", subcaption_duration=4.4)
         self.wait(3.0)
-        self.play(FadeIn(hp_table.rows[0][4]), FadeIn(hp_table.rows[1][4]), FadeIn(box_note), run_time=1.0,
+        self.play(Fade(hp_table.rows[0][4]), Fade(hp_table.rows[1][4]), Fade(box_note), run_time=1.0,
                   subcaption=f"Both map onto one square, x and y from {findings.signed(low, 0)} "
                   f"to {findings.signed(high, 0)}.",
                   subcaption_duration=2.9)
@@ -74,11 +75,11 @@ class Question(Scene):
         self.play(Write(formula), run_time=2.0,
                   subcaption=f"On it, the loss f: {data.summary.split(';')[0]}.", subcaption_duration=3.9)
         self.wait(2.0)
-        self.play(FadeIn(goal), run_time=1.0,
+        self.play(Fade(goal), run_time=1.0,
                   subcaption=f"With {data.budget} training runs, find the setting with the lowest loss.",
                   subcaption_duration=3.4)
         self.wait(2.5)
-        self.play(FadeIn(question), run_time=1.0, subcaption=self._question_text(data, plain=True),
+        self.play(Fade(question), run_time=1.0, subcaption=self._question_text(data, plain=True),
                   subcaption_duration=5.5)
         self.wait(4.5)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Group, Scene, ValueTracker, VGroup, always_redraw, config, linear,
+    DOWN, LEFT, RIGHT, UP, Group, Scene, ValueTracker, VGroup, always_redraw, config, linear,
 )
 
 import findings
 from scenes import panels, theme
+from scenes.pieces import Fade
 
 
 class Race(Scene):
@@ -67,7 +68,7 @@ class Race(Scene):
                 plot_width = max(plot_width - overflow, self.min_plot_width)
             plot_height = min(plot_height + max(spare, 0), self.max_plot_height)
 
-        self.play(FadeIn(maps), FadeIn(titles), FadeIn(axes), FadeIn(threshold), FadeIn(threshold_label),
+        self.play(Fade(maps), Fade(titles), Fade(axes), Fade(threshold), Fade(threshold_label),
                   run_time=2.0, subcaption=f"Each sampler gets {data.budget} runs on the same loss map. "
                   "Darker is lower; the cross marks the minimum.", subcaption_duration=self.intro - 0.1)
         self.wait(self.intro - 2.0)
@@ -104,7 +105,7 @@ class Race(Scene):
         # Final values: best loss and where it was, in real units.
         first, second = self._final_sentences(data, names)
         panels.fit_width(table, right_area[1] - right_area[0], theme.LABEL_SIZE)
-        self.play(FadeOut(counter), FadeIn(table.move_to(counter_anchor)), run_time=1.0,
+        self.play(Fade(counter, out=True), Fade(table.move_to(counter_anchor)), run_time=1.0,
                   subcaption=first, subcaption_duration=self.hold / 2 + 0.9)
         self.add_subcaption(second, duration=self.hold / 2, offset=self.hold / 2)  # after the first one ends
         self.wait(self.hold)

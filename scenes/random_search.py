@@ -4,7 +4,7 @@ hyperparameter matters most (Bergstra & Bengio 2012)."""
 
 import numpy as np
 from manim import (
-    DEGREES, DOWN, LEFT, UP, Axes, Create, Dot, FadeIn, Line, MathTex, Polygon, Rectangle, Text,
+    DEGREES, DOWN, LEFT, UP, Axes, Create, Dot, Line, MathTex, Polygon, Rectangle, Text,
     ThreeDScene, ValueTracker, VGroup,
 )
 
@@ -12,7 +12,10 @@ import findings
 import objective
 from objective import LEARNING_RATE
 from scenes import theme
-from scenes.pieces import PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT, RunReadout, beat_title, drop_trials, format_loss, lr_label, lr_ticks, stage_landscape
+from scenes.pieces import (
+    PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT,
+    Fade, RunReadout, beat_title, drop_trials, format_loss, lr_label, lr_ticks, stage_landscape,
+)
 
 
 class RandomSearch(ThreeDScene):
@@ -50,7 +53,7 @@ class RandomSearch(ThreeDScene):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.18).move_to(PANEL_MIDDLE_LEFT, aligned_edge=UP + LEFT)
         self.add_fixed_in_frame_mobjects(counts)
         self.remove(counts)
-        self.play(Create(rug), FadeIn(counts), run_time=1.5,
+        self.play(Create(rug), Fade(counts), run_time=1.5,
                   subcaption=f"Projected onto the lr axis: {run.distinct_lr} different learning rates, "
                              f"against the grid's {grid_run.distinct_lr}.",
                   subcaption_duration=self.hold + 1.5)
@@ -60,7 +63,7 @@ class RandomSearch(ThreeDScene):
         curtain = Rectangle(width=16, height=9, fill_color=theme.BACKGROUND, fill_opacity=1, stroke_width=0)
         self.add_fixed_in_frame_mobjects(curtain)
         self.remove(curtain)
-        self.play(FadeIn(curtain), run_time=0.6)
+        self.play(Fade(curtain), run_time=0.6)
         self.clear()
         self.set_camera_orientation(phi=0, theta=-90 * DEGREES)
         self.one_axis_argument(settings)
@@ -117,19 +120,19 @@ class RandomSearch(ThreeDScene):
         legend.move_to([1.95, 1.4, 0], aligned_edge=UP + LEFT)
         verdict.to_edge(DOWN, buff=0.3)
         self.add(title)
-        self.play(FadeIn(frame), FadeIn(ticks), FadeIn(x_title), FadeIn(y_title), FadeIn(y_ticks), FadeIn(band),
+        self.play(Fade(frame), Fade(ticks), Fade(x_title), Fade(y_title), Fade(y_ticks), Fade(band),
                   run_time=1.0,
                   subcaption="Here the loss depends on the learning rate alone: the band spans every decay.",
                   subcaption_duration=3.0)
-        self.play(FadeIn(grid_dots, lag_ratio=0.05), FadeIn(legend[:2]), run_time=2.0,
+        self.play(Fade(grid_dots, lag_ratio=0.05), Fade(legend[:2]), run_time=2.0,
                   subcaption=f"The grid spends {grid_run.distinct_lr} runs on each of its "
                              f"{grid_run.distinct_lr} learning rates, and misses the valley.",
                   subcaption_duration=3.0)
         self.wait(1.0)
-        self.play(FadeIn(random_dots, lag_ratio=0.05), FadeIn(legend[2:]), run_time=2.0,
+        self.play(Fade(random_dots, lag_ratio=0.05), Fade(legend[2:]), run_time=2.0,
                   subcaption=f"Random search tries {run.distinct_lr} learning rates with the same budget.",
                   subcaption_duration=3.0)
-        self.play(FadeIn(verdict), run_time=0.5,
+        self.play(Fade(verdict), run_time=0.5,
                   subcaption=f"Over {settings.n_seeds} seeds it beats the grid in {share:.0%} of them.",
                   subcaption_duration=self.hold + 0.5)
         self.wait(self.hold)

@@ -1,12 +1,12 @@
 # manim -pqh scenes/tpe_search.py TPESearch
 """Beat 5: TPE's random startup trials, then the model-guided trials gathering in the deep well."""
 
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, Text, ThreeDScene, ValueTracker, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Create, Text, ThreeDScene, ValueTracker, VGroup
 
 from scenes import theme
 from scenes.pieces import (
     PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT,
-    RunReadout, beat_title, best_ring, drop_trials, format_loss, stage_landscape, surface_marker,
+    Fade, RunReadout, beat_title, best_ring, drop_trials, format_loss, stage_landscape, surface_marker,
 )
 
 
@@ -42,7 +42,7 @@ class TPESearch(ThreeDScene):
 
         # Guided: each next trial maximises l(x)/g(x) over candidates drawn from l(x).
         if n_guided:
-            self.play(FadeOut(phase_startup), FadeIn(phase_guided), run_time=0.5)
+            self.play(Fade(phase_startup, out=True), Fade(phase_guided), run_time=0.5)
             drop_trials(self, landscape, run.trials[n_startup:], color, self.seconds_per_guided_trial, tracker,
                         "Then it splits the trials into good and bad, models each, "
                         "and tries where good is likely and bad is not.")
@@ -63,7 +63,7 @@ class TPESearch(ThreeDScene):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(phase_guided, DOWN, aligned_edge=LEFT, buff=0.35)
         self.add_fixed_in_frame_mobjects(summary)
         self.remove(summary)
-        self.play(FadeIn(star), Create(ring), FadeIn(summary), run_time=1.0,
+        self.play(Fade(star), Create(ring), Fade(summary), run_time=1.0,
                   subcaption=f"Its best, {format_loss(best.value)} at trial {best.number + 1}, is within "
                              f"{gap:.3f} of the deep well's floor.",
                   subcaption_duration=self.hold + 1.0)

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, ORIGIN, RIGHT, UL, UP, FadeIn, FadeOut, Group, Scene, VGroup, config
+from manim import DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Group, Scene, VGroup, config
 
 import findings
 from scenes import panels, theme
+from scenes.pieces import Fade
 
 
 class Verdict(Scene):
@@ -28,10 +29,10 @@ class Verdict(Scene):
         right.next_to(heading, DOWN, buff=0.4).align_to([0.3, 0, 0], LEFT)
 
         grid_first, grid_second = self._grid_sentences(data)
-        self.play(FadeIn(heading), FadeIn(left), run_time=1.0,
+        self.play(Fade(heading), Fade(left), run_time=1.0,
                   subcaption=self._startup_sentence(data), subcaption_duration=4.9)
         self.wait(4.0)
-        self.play(FadeIn(right), run_time=1.0, subcaption=grid_first, subcaption_duration=4.9)
+        self.play(Fade(right), run_time=1.0, subcaption=grid_first, subcaption_duration=4.9)
         self.wait(4.0)
         self.add_subcaption(grid_second, duration=3.9)
         self.wait(4.0)
@@ -41,7 +42,7 @@ class Verdict(Scene):
         title = panels.label("Takeaways", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
         takeaways.next_to(title, DOWN, buff=0.45).align_to(title, LEFT)
         spoken = self._takeaway_subtitles(data)
-        self.play(FadeOut(Group(heading, left, right)), FadeIn(title), FadeIn(takeaways), run_time=1.0,
+        self.play(Fade(Group(heading, left, right), out=True), Fade(title), Fade(takeaways), run_time=1.0,
                   subcaption=spoken[0], subcaption_duration=3.9)
         self.wait(3.0)
         for text in spoken[1:]:
@@ -52,7 +53,7 @@ class Verdict(Scene):
         refs = self._references(2 * half)
         refs_title = panels.label("References", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
         refs.next_to(refs_title, DOWN, buff=0.45).align_to(refs_title, LEFT)
-        self.play(FadeOut(title), FadeOut(takeaways), FadeIn(refs_title), FadeIn(refs), run_time=1.0,
+        self.play(Fade(title, out=True), Fade(takeaways, out=True), Fade(refs_title), Fade(refs), run_time=1.0,
                   subcaption="The papers behind TPE, random search and Optuna.", subcaption_duration=5.0)
         self.wait(4.0)
 
