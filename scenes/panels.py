@@ -209,12 +209,18 @@ def step_points(axes: LossAxes, values, upto: float | None = None) -> list[np.nd
 
 
 def step_curve(axes: LossAxes, values, color, upto: float | None = None, stroke_width: float = 4) -> VMobject:
-    curve = VMobject(stroke_color=color, stroke_width=stroke_width)
+    return set_steps(VMobject(stroke_color=color, stroke_width=stroke_width), axes, values, upto)
+
+
+def set_steps(curve: VMobject, axes: LossAxes, values, upto: float | None = None) -> VMobject:
+    """Give `curve` the staircase's corners (in place, so a growing curve is never rebuilt)."""
     points = step_points(axes, values, upto)
     if len(points) == 1:
         points = points * 2
     if points:
         curve.set_points_as_corners(points)
+    else:
+        curve.clear_points()
     return curve
 
 

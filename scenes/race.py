@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Group, Scene, ValueTracker, VGroup, always_redraw, config, linear,
+    DOWN, LEFT, RIGHT, UP, Group, Scene, ValueTracker, VGroup, config, linear,
 )
 
 import findings
@@ -74,21 +74,27 @@ class Race(Scene):
         self.wait(self.intro - 2.0)
 
         # Trials appear in every panel at once, driven by one tracker: trials shown = t.
+        # The updaters swap prebuilt parts in and out: always_redraw would rebuild and
+        # re-align whole groups every frame, which cost a quarter of the beat. Each group
+        # starts empty: manim draws, all through play(), every part a moving group had at its start.
         t = ValueTracker(0.0)
-        live = []  # mobjects redrawn every frame while the trials come in
+        live = []  # mobjects updated every frame while the trials come in
         for name, m in zip(names, maps):
             run = data.runs[name]
             color = theme.SAMPLER_COLORS[name]
             dots = [panels.trial_dot(color).move_to(m.point(trial.x, trial.y)) for trial in run.trials]
-            live.append(always_redraw(lambda run=run, dots=dots, m=m, color=color:
-                                      self._dots(run, dots, m, color, t.get_value())))
-            live.append(always_redraw(lambda run=run, color=color: panels.step_curve(
-                axes, run.best_so_far, color, upto=min(t.get_value(), len(run.trials)))))
+            rings = [panels.best_ring().move_to(m.point(trial.x, trial.y)) for trial in run.trials]
+            shown = VGroup().add_updater(lambda g, run=run, dots=dots, rings=rings, m=m, color=color:
+                                         self._show_dots(g, run, dots, rings, m, color, t.get_value()))
+            curve = panels.step_curve(axes, run.best_so_far, color, upto=0).add_updater(
+                lambda c, run=run: panels.set_steps(c, axes, run.best_so_far, upto=min(t.get_value(), len(run.trials))))
+            live += [shown, curve]
         # One text per count, built once: building text every frame is what would cost.
         counter_anchor = np.array([sum(right_area) / 2, axes.get_center()[1], 0])
         counts = [panels.label(f"trial {k} of {data.budget}", theme.HEADING_SIZE).move_to(counter_anchor)
                   for k in range(data.budget + 1)]
-        counter = always_redraw(lambda: counts[min(int(t.get_value()), data.budget)].copy())
+        counter = VGroup().add_updater(
+            lambda g: setattr(g, "submobjects", [counts[min(int(t.get_value()), data.budget)]]))
         live.append(counter)
         self.add(*live)
 
@@ -111,17 +117,17 @@ class Race(Scene):
         self.wait(self.hold)
 
     @staticmethod
-    def _dots(run, dots: list, m: panels.LossMap, color, t: float) -> VGroup:
-        """The first t trials' markers (made once, reused every frame), the next one growing, a ring on the best."""
+    def _show_dots(group: VGroup, run, dots: list, rings: list, m: panels.LossMap, color, t: float) -> None:
+        """The first t trials' markers, the next one growing, a ring on the best so far (all but the growing one prebuilt)."""
         n = int(min(t, len(run.trials)))
-        group = VGroup(*dots[:n])
+        parts = dots[:n]
         if n < len(run.trials) and t - n > 0.02:  # the next trial pops in
             trial = run.trials[n]
-            group.add(panels.trial_dot(color, 0.06 * min(1.0, (t - n) * 3)).move_to(m.point(trial.x, trial.y)))
+            parts = parts + [panels.trial_dot(color, 0.06 * min(1.0, (t - n) * 3)).move_to(m.point(trial.x, trial.y))]
         if n:
-            best = min(run.trials[:n], key=lambda tr: (tr.value, tr.number))
-            group.add(panels.best_ring().move_to(m.point(best.x, best.y)))
-        return group
+            best = min(range(n), key=lambda i: (run.trials[i].value, run.trials[i].number))
+            parts = parts + [rings[best]]
+        group.submobjects = parts
 
     @staticmethod
     def _grid_sentence(data: findings.RaceData) -> str:
