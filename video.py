@@ -90,6 +90,25 @@ def beat_key(beat: Beat, resolved_toml: str, quality_flag: str) -> str:
     return digest.hexdigest()[:20]
 
 
+def share_tex(source: Path, target: Path) -> None:
+    """Put into `target` every compiled formula (.svg) of `source` that it lacks, each whole or not at all.
+
+    Manim names a formula's SVG after a hash of its full LaTeX source, so one
+    file serves every beat that typesets the same thing (the axis tick labels
+    are in seven beats). Beats compile in their own folders, since manim's
+    LaTeX cache is not safe for two processes at once; finished beats publish
+    here and later beats start from it, instead of compiling the same TeX again.
+    """
+    if not source.is_dir():
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    for svg in source.glob("*.svg"):
+        if not (target / svg.name).exists():
+            tmp = _atomic_path(target / svg.name)
+            shutil.copyfile(svg, tmp)
+            os.replace(tmp, target / svg.name)
+
+
 def render_beat(beat: Beat, quality_flag: str, media_dir: Path, env: dict, key: str) -> tuple[Path, float | None]:
     """The beat's MP4 (and .srt beside it): reused when its key matches, else rendered with plain `manim`.
 
@@ -103,6 +122,7 @@ def render_beat(beat: Beat, quality_flag: str, media_dir: Path, env: dict, key: 
     if store.exists():
         return store, None
     work = media_dir / beat.module  # a folder per beat: manim's LaTeX cache is not safe for two processes
+    share_tex(media_dir / "Tex", work / "Tex")
     cmd = [sys.executable, "-m", "manim", "render", f"-q{quality_flag}", "--media_dir", str(work),
            "--disable_caching", "--encoder-queue-size", "2", "--progress_bar", "none", "-v", "WARNING",
            str(ROOT / "scenes" / f"{beat.module}.py"), beat.scene]
@@ -123,6 +143,7 @@ def render_beat(beat: Beat, quality_flag: str, media_dir: Path, env: dict, key: 
     found = sorted((work / "videos" / beat.module).glob(f"*/{beat.scene}.mp4"), key=lambda p: p.stat().st_mtime)
     if not found or found[-1].stat().st_mtime < start - 1:
         raise RenderError(f"{beat.scene}: manim exited 0 but wrote no new MP4 under {work}")
+    share_tex(work / "Tex", media_dir / "Tex")
     # Into the store: the .srt first, the MP4 last and by rename, so a stored MP4 is always whole.
     store.parent.mkdir(parents=True, exist_ok=True)
     srt_file = found[-1].with_suffix(".srt")

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import numpy as np
 from manim import (
     DL, DOWN, DR, LEFT, RIGHT, UL, UP, UR, Circle, DashedLine, FadeIn, Group, ImageMobject, Line, MathTex,
-    Rectangle, Scene, Text, TransformFromCopy, VGroup, VMobject, config,
+    Rectangle, Scene, TransformFromCopy, VGroup, VMobject, config,
 )
 from manim.constants import RESAMPLING_ALGORITHMS
 from manim.utils.rate_functions import smooth, squish_rate_func
@@ -30,24 +30,6 @@ RIGHT_EDGE = config.frame_width / 2 - 0.3
 
 
 # --- small drawing helpers (local to this beat) ------------------------------------------------
-
-def label(text: str, size: int = theme.SMALL_SIZE, color=theme.TEXT, **kwargs) -> Text:
-    return Text(text, font_size=max(size, theme.SMALL_SIZE), color=color, **kwargs)
-
-
-def wrapped(text: str, max_width: float, size: int = theme.SMALL_SIZE, color=theme.TEXT) -> VGroup:
-    """Text broken between words into left-aligned lines no wider than max_width."""
-    lines, current = [], ""
-    for word in text.split():
-        trial = f"{current} {word}".strip()
-        if current and label(trial, size).width > max_width:
-            lines.append(current)
-            current = word
-        else:
-            current = trial
-    lines.append(current)
-    return VGroup(*[label(line, size, color) for line in lines]).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-
 
 def signed(value: float, places: int) -> str:
     """+1.16 / −0.90 with a true minus; 0 stays 0."""
@@ -108,7 +90,7 @@ class Strip(VGroup):
         for v in nice_ticks(low, high, n_ticks):
             p = self.point(v)
             self.add(Line(p, p + 0.08 * DOWN, stroke_color=theme.MUTED, stroke_width=2))
-            self.add(label(f"{v:g}".replace("-", "−"), theme.SMALL_SIZE, theme.MUTED).next_to(p, DOWN, buff=0.1))
+            self.add(panels.label(f"{v:g}".replace("-", "−"), theme.SMALL_SIZE, theme.MUTED).next_to(p, DOWN, buff=0.1))
 
     def point(self, value: float) -> np.ndarray:
         start, end = self.line.get_start(), self.line.get_end()
@@ -233,37 +215,37 @@ class InsideTPE(Scene):
             p.shift([x - p.back.get_left()[0], self.panels_top - p.back.get_top()[1], 0])
             x = p.back.get_right()[0] + self.panel_gap
         titles = VGroup(
-            label("trials so far", theme.LABEL_SIZE, theme.TEXT),
+            panels.label("trials so far", theme.LABEL_SIZE, theme.TEXT),
             VGroup(MathTex(r"\ell(x)", font_size=theme.BODY_SIZE, color=tpe_color),
-                   label("better group", theme.SMALL_SIZE, tpe_color)).arrange(RIGHT, buff=0.12),
+                   panels.label("better group", theme.SMALL_SIZE, tpe_color)).arrange(RIGHT, buff=0.12),
             VGroup(MathTex(r"g(x)", font_size=theme.BODY_SIZE, color=theme.MUTED),
-                   label("the rest", theme.SMALL_SIZE, theme.MUTED)).arrange(RIGHT, buff=0.12),
+                   panels.label("the rest", theme.SMALL_SIZE, theme.MUTED)).arrange(RIGHT, buff=0.12),
         )
         for t, p in zip(titles, (trial_panel, l_panel, g_panel)):
             t.next_to(p.back, UP, buff=0.12).align_to(p.back, LEFT)
-        lr_title = label("learning rate", theme.SMALL_SIZE, theme.MUTED) \
+        lr_title = panels.label("learning rate", theme.SMALL_SIZE, theme.MUTED) \
             .next_to(trial_panel.labels, DOWN, buff=0.08).set_x(trial_panel.back.get_x())
-        decay_title = label("decay", theme.SMALL_SIZE, theme.MUTED).rotate(np.pi / 2) \
+        decay_title = panels.label("decay", theme.SMALL_SIZE, theme.MUTED).rotate(np.pi / 2) \
             .next_to(trial_panel.labels, LEFT, buff=0.1).set_y(trial_panel.back.get_y())
-        legend = label("brighter = denser (same log scale)", theme.SMALL_SIZE, theme.MUTED)
+        legend = panels.label("brighter = denser (same log scale)", theme.SMALL_SIZE, theme.MUTED)
         legend.move_to([(l_panel.back.get_x() + g_panel.back.get_x()) / 2, lr_title.get_y(), 0])
 
         # Right-hand column: the losses split at y*, then log l - log g at the candidates
         left, width = self.column_left, RIGHT_EDGE - self.column_left
         values = np.array([t.value for t in data.run.trials])
         loss_strip = Strip(values.min(), values.max(), width, n_ticks=4).place(left, 1.05)
-        loss_title = label("loss of each trial", theme.SMALL_SIZE, theme.MUTED) \
+        loss_title = panels.label("loss of each trial", theme.SMALL_SIZE, theme.MUTED) \
             .move_to([left, 1.95, 0], aligned_edge=LEFT)
         acq = np.concatenate([m.step.candidates.acquisition for m in moments])
         acq_strip = Strip(acq.min(), acq.max(), width, n_ticks=4).place(left, -1.2)
         acq_title = VGroup(
             MathTex(r"\log\ell - \log g", font_size=theme.BODY_SIZE, color=theme.TEXT),
-            label(f"at {data.n_ei_candidates} draws", theme.SMALL_SIZE, theme.MUTED),
+            panels.label(f"at {data.n_ei_candidates} draws", theme.SMALL_SIZE, theme.MUTED),
         ).arrange(RIGHT, buff=0.15).move_to([left, -0.2, 0], aligned_edge=LEFT)
 
         # Bottom band: the acquisition rule, typeset once
         ei = MathTex(r"\mathrm{EI}(x)\ \propto\ \frac{\ell(x)}{g(x)}", font_size=theme.HEADING_SIZE, color=theme.TEXT)
-        cite = label("Bergstra et al. 2011", theme.SMALL_SIZE, theme.MUTED)
+        cite = panels.label("Bergstra et al. 2011", theme.SMALL_SIZE, theme.MUTED)
         lines = [r"y^* = \text{the } \gamma(n)\text{-th best loss}"]
         gamma_tex = gamma_rule_tex(data.gamma_rule)
         if gamma_tex:
@@ -313,13 +295,13 @@ class InsideTPE(Scene):
                          for t in trials[:step.n]])
         star = DashedLine(ui.loss.point(step.y_star) + 0.06 * DOWN, ui.loss.point(step.y_star) + 0.3 * UP,
                           stroke_color=theme.HIGHLIGHT, stroke_width=3, dash_length=0.06)
-        star_label = label(f"y* = {format_loss(step.y_star)}", theme.SMALL_SIZE, theme.HIGHLIGHT) \
+        star_label = panels.label(f"y* = {format_loss(step.y_star)}", theme.SMALL_SIZE, theme.HIGHLIGHT) \
             .next_to(star, UP, buff=0.04)
         star_label.shift(RIGHT * max(0.0, ui.loss.line.get_left()[0] - star_label.get_left()[0]))
         counts = VGroup(
-            label(f"n = {step.n},  γ(n) = {step.gamma}", theme.LABEL_SIZE, theme.TEXT),
-            VGroup(dot(tpe_color), label(f"{n_better} better", theme.SMALL_SIZE, tpe_color),
-                   dot(theme.MUTED).shift(0.25 * RIGHT), label(f"{n_rest} rest", theme.SMALL_SIZE, theme.MUTED))
+            panels.label(f"n = {step.n},  γ(n) = {step.gamma}", theme.LABEL_SIZE, theme.TEXT),
+            VGroup(dot(tpe_color), panels.label(f"{n_better} better", theme.SMALL_SIZE, tpe_color),
+                   dot(theme.MUTED).shift(0.25 * RIGHT), panels.label(f"{n_rest} rest", theme.SMALL_SIZE, theme.MUTED))
             .arrange(RIGHT, buff=0.12),
         )
         counts[0].move_to([self.column_left, 2.35, 0], aligned_edge=LEFT)
@@ -331,8 +313,8 @@ class InsideTPE(Scene):
         else:
             shape = (f"ℓ(x) has narrowed to {m.metrics['l_area']:.0%} of the box, "
                      f"around the {plural(n_better, 'better trial')}.")
-        note = VGroup(label(note_head(m.note), theme.SMALL_SIZE, theme.TEXT),
-                      wrapped(shape, ui.note_width, theme.SMALL_SIZE, theme.MUTED)) \
+        note = VGroup(panels.label(note_head(m.note), theme.SMALL_SIZE, theme.TEXT),
+                      panels.paragraph(shape, ui.note_width, theme.SMALL_SIZE, theme.MUTED, line_buff=0.12)) \
             .arrange(DOWN, aligned_edge=LEFT, buff=0.12).move_to([ui.note_left, ui.note_top, 0], aligned_edge=UL)
         info = VGroup(split, star, star_label, counts, note)
         anims.append(Fade(info, rate_func=second_half))
@@ -362,17 +344,17 @@ class InsideTPE(Scene):
         rings = VGroup(*[ring().move_to(p.point(c.x[best], c.y[best])) for p in (ui.l, ui.g)])
         a_best = float(c.acquisition[best])
         top = Line(ui.acq.point(a_best), ui.acq.point(a_best) + 0.36 * UP, stroke_color=theme.HIGHLIGHT, stroke_width=5)
-        top_label = label(f"max {signed(a_best, 2)}", theme.SMALL_SIZE, theme.HIGHLIGHT).next_to(top, UP, buff=0.05)
+        top_label = panels.label(f"max {signed(a_best, 2)}", theme.SMALL_SIZE, theme.HIGHLIGHT).next_to(top, UP, buff=0.05)
         top_label.shift(LEFT * max(0.0, top_label.get_right()[0] - RIGHT_EDGE))
         new = trials[step.trial]
         landed = dot(theme.HIGHLIGHT).move_to(ui.trial.point(new.x, new.y))
         landed_ring = ring().move_to(landed)
-        tag = place_clear(label(f"trial {new.number}", theme.SMALL_SIZE, theme.HIGHLIGHT), landed_ring,
+        tag = place_clear(panels.label(f"trial {new.number}", theme.SMALL_SIZE, theme.HIGHLIGHT), landed_ring,
                           ui.trial.back, [d.get_center() for d in state.dots.values()])
         result = VGroup(
-            label(f"→ trial {new.number}: loss {format_loss(new.value)}", theme.SMALL_SIZE, theme.HIGHLIGHT),
-            label(f"lr {format_lr(new.lr)}", theme.SMALL_SIZE, theme.TEXT),
-            label(f"decay {new.decay:.3f}", theme.SMALL_SIZE, theme.TEXT),
+            panels.label(f"→ trial {new.number}: loss {format_loss(new.value)}", theme.SMALL_SIZE, theme.HIGHLIGHT),
+            panels.label(f"lr {format_lr(new.lr)}", theme.SMALL_SIZE, theme.TEXT),
+            panels.label(f"decay {new.decay:.3f}", theme.SMALL_SIZE, theme.TEXT),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         result.next_to(ui.acq, DOWN, buff=0.15).align_to(ui.acq.line, LEFT)
         self.play(Fade(rings), Fade(top), Fade(top_label), TransformFromCopy(l_marks[best], landed),
@@ -390,7 +372,7 @@ class InsideTPE(Scene):
     def show_no_model(self, data):
         sentence = (f"All {len(data.run.trials)} trials were random startup trials "
                     f"({data.n_startup_trials} startup trials): TPE never used its model.")
-        text = wrapped(sentence, config.frame_width - 1.0, theme.BODY_SIZE)
+        text = panels.paragraph(sentence, config.frame_width - 1.0, theme.BODY_SIZE, line_buff=0.12)
         self.add_subcaption(sentence, duration=3.0)
         self.play(Fade(text), run_time=1.0)
         self.wait(2.0)

@@ -163,3 +163,26 @@ def test_same_configuration_gives_byte_identical_trial_data(tmp_path):
         curves = {s: st.curves.tolist() for s, st in sweep.stats.items()}
         dumps.append(json.dumps({"runs": runs, "curves": curves}, sort_keys=True).encode())
     assert dumps[0] == dumps[1]
+
+
+def test_shared_tex_fills_gaps_and_never_overwrites(tmp_path):
+    store, beat = tmp_path / "Tex", tmp_path / "beat" / "Tex"
+    beat.mkdir(parents=True)
+    (beat / "a.svg").write_text("<svg>a</svg>")
+    (beat / "a.tex").write_text("source, not shared")
+    video.share_tex(beat, store)
+    assert sorted(p.name for p in store.iterdir()) == ["a.svg"]
+
+    # Another beat's file of the same name (same hash) is never replaced, and no temporary file is left.
+    other = tmp_path / "other" / "Tex"
+    other.mkdir(parents=True)
+    (other / "a.svg").write_text("<svg>changed</svg>")
+    (other / "b.svg").write_text("<svg>b</svg>")
+    video.share_tex(other, store)
+    assert (store / "a.svg").read_text() == "<svg>a</svg>"
+    assert sorted(p.name for p in store.iterdir()) == ["a.svg", "b.svg"]
+
+    fresh = tmp_path / "fresh" / "Tex"
+    video.share_tex(store, fresh)  # a beat's folder that does not exist yet
+    assert {p.name: p.read_text() for p in fresh.iterdir()} == {"a.svg": "<svg>a</svg>", "b.svg": "<svg>b</svg>"}
+    video.share_tex(tmp_path / "missing", fresh)  # nothing to share: nothing happens
