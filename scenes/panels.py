@@ -291,19 +291,34 @@ def wrap_math(chunks: list[str], max_width: float, font_size: float, color=theme
 _ADVANCE: dict[tuple[str, int], float] = {}
 
 
-def _advance(char: str, size: int) -> float:
-    """Horizontal advance of one character at a font size, measured once between two x's."""
-    key = (char, size)
-    if key not in _ADVANCE:
-        if ("", size) not in _ADVANCE:
-            _ADVANCE[("", size)] = label("xx", size).width
-        _ADVANCE[key] = label(f"x{char}x", size).width - _ADVANCE[("", size)]
-    return _ADVANCE[key]
+def _measure_advances(chars: set[str], size: int) -> None:
+    """Horizontal advance of each character at a font size, from ONE text "xx" + "c1x" + "c2x" + ...
+
+    Between the left edges of the x's on either side of c lie the advances of
+    x and c (kerning included), and "xx" gives x's own. One text instead of one
+    per character: building text costs per glyph and per call.
+    """
+    others = sorted(chars - {"x"})
+    probe = "xx" + "".join(f"{c}x" for c in others)
+    inked = probe.replace(" ", "")  # a space draws no glyph
+    glyphs = label(probe, size)
+    if len(glyphs) != len(inked):  # a character drew no glyph or several: measure one by one
+        x_width = label("xx", size).width
+        for c in chars:
+            _ADVANCE[(c, size)] = label(f"x{c}x", size).width - x_width
+        return
+    x_lefts = [glyph.get_left()[0] for glyph, char in zip(glyphs, inked) if char == "x"]
+    _ADVANCE[("x", size)] = x_lefts[1] - x_lefts[0]
+    for c, left, right in zip(others, x_lefts[1:], x_lefts[2:]):
+        _ADVANCE[(c, size)] = right - left - _ADVANCE[("x", size)]
 
 
 def estimated_width(text: str, size: int) -> float:
     """About the width label(text, size) will have, without building it (building costs per glyph)."""
-    return sum(_advance(c, size) for c in text)
+    missing = {c for c in text if (c, size) not in _ADVANCE}
+    if missing:
+        _measure_advances(missing, size)
+    return sum(_ADVANCE[(c, size)] for c in text)
 
 
 def paragraph(text: str, max_width: float, size: int = theme.BODY_SIZE, color=theme.TEXT,
