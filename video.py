@@ -15,12 +15,15 @@ import argparse
 import dataclasses
 import datetime
 import hashlib
+import json
+import multiprocessing
 import os
+import resource
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -109,10 +112,75 @@ def share_tex(source: Path, target: Path) -> None:
             os.replace(tmp, target / svg.name)
 
 
-def render_beat(beat: Beat, quality_flag: str, media_dir: Path, env: dict, key: str) -> tuple[Path, float | None]:
-    """The beat's MP4 (and .srt beside it): reused when its key matches, else rendered with plain `manim`.
+# What every beat imports before it draws anything (1.4-1.9 s of a fresh process):
+# imported once in a fork server, so each beat starts as a fork of it.
+PRELOAD = ["manim", "manim.__main__", "findings", "objective", "samplers", "settings", "tpe_internals", "visibility"]
 
-    Returns the MP4 and the wall seconds the render took (None when reused).
+
+class Renders:
+    """Beats rendered by `manim render`, each in a process forked from one that has manim imported.
+
+    The command is manim's own CLI with the same arguments as on the command
+    line; only the import is shared. Every beat process leads its own process
+    group, so stop() ends it together with any LaTeX it started.
+    """
+
+    def __init__(self):
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(PRELOAD)
+        self._running: set = set()
+        self._lock = threading.Lock()
+        self._stopped = False
+
+    def run(self, args: list[str], log: Path, env: dict) -> tuple[int, float]:
+        """Exit status and peak resident memory (MB) of one `manim <args>` process."""
+        peak_kb = self._context.Value("d", 0.0)
+        with self._lock:
+            if self._stopped:
+                raise KeyboardInterrupt
+            proc = self._context.Process(target=_manim_in_child, args=(args, str(log), env, peak_kb))
+            proc.start()
+            self._running.add(proc)
+        try:
+            proc.join()
+        finally:
+            with self._lock:
+                self._running.discard(proc)
+        return proc.exitcode, peak_kb.value / 1024
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            for proc in self._running:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+
+
+def _manim_in_child(args: list[str], log: str, env: dict, peak_kb) -> None:
+    """A beat process: its own process group, output to its log, then `manim <args>`; reports its peak RSS."""
+    os.setsid()
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(ROOT)
+    from manim.__main__ import main as manim_main
+
+    try:
+        manim_main(args=args, prog_name="manim")
+    finally:
+        peak_kb.value = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def render_beat(beat: Beat, quality_flag: str, media_dir: Path, env: dict, key: str,
+                renders: Renders) -> tuple[Path, float | None, float | None]:
+    """The beat's MP4 (and .srt beside it): reused when its key matches, else rendered by `manim render`.
+
+    Returns the MP4, the wall seconds the render took and its peak memory in
+    MB (both None when reused).
     Manim's own per-animation cache is off: hashing every mobject at every
     play() cost more than it saved, and this cache skips whole beats instead.
     Two queued frames (not eight) keep a 1080p process about 40 MB smaller at
@@ -120,23 +188,15 @@ def render_beat(beat: Beat, quality_flag: str, media_dir: Path, env: dict, key: 
     """
     store = media_dir / "beats" / f"{beat.scene}-{key}.mp4"
     if store.exists():
-        return store, None
+        return store, None, None
     work = media_dir / beat.module  # a folder per beat: manim's LaTeX cache is not safe for two processes
     share_tex(media_dir / "Tex", work / "Tex")
-    cmd = [sys.executable, "-m", "manim", "render", f"-q{quality_flag}", "--media_dir", str(work),
-           "--disable_caching", "--encoder-queue-size", "2", "--progress_bar", "none", "-v", "WARNING",
-           str(ROOT / "scenes" / f"{beat.module}.py"), beat.scene]
+    args = ["render", f"-q{quality_flag}", "--media_dir", str(work),
+            "--disable_caching", "--encoder-queue-size", "2", "--progress_bar", "none", "-v", "WARNING",
+            str(ROOT / "scenes" / f"{beat.module}.py"), beat.scene]
     start = time.perf_counter()
     log = media_dir / "logs" / f"{beat.scene}.log"
-    with open(log, "w") as out:
-        # Its own process group, so Ctrl-C here stops the whole manim tree.
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT, start_new_session=True)
-        try:
-            code = proc.wait()
-        except BaseException:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait()
-            raise
+    code, peak_mb = renders.run(args, log, env)
     if code != 0:
         tail = "".join(log.read_text().splitlines(keepends=True)[-15:])
         raise RenderError(f"{beat.scene} failed (exit {code}); log {log}:\n{tail}")
@@ -152,7 +212,7 @@ def render_beat(beat: Beat, quality_flag: str, media_dir: Path, env: dict, key: 
     tmp = _atomic_path(store)
     shutil.copyfile(found[-1], tmp)
     os.replace(tmp, store)
-    return store, time.perf_counter() - start
+    return store, time.perf_counter() - start, peak_mb
 
 
 def join_movies(parts: list[Path], output: Path) -> list[float]:
@@ -308,16 +368,26 @@ def main(argv=None) -> int:
         # 3. Beats in parallel, the costliest first so the cores finish together.
         order = sorted(beats, key=lambda b: -b.cost)
         print(f"rendering {len(beats)} beat(s) at {config.quality} with {args.jobs} job(s)...", file=sys.stderr)
-        with ThreadPoolExecutor(args.jobs) as pool:
+        renders = Renders()
+        pool = ThreadPoolExecutor(args.jobs)
+        try:
             futures = {b: pool.submit(render_beat, b, config.quality_flag, media_dir, env,
-                                      beat_key(b, resolved, config.quality_flag)) for b in order}
+                                      beat_key(b, resolved, config.quality_flag), renders) for b in order}
             results = {}
             for b in order:
                 results[b] = futures[b].result()
-                seconds = results[b][1]
+                _, seconds, peak_mb = results[b]
                 print(f"  {b.scene:<13} " + ("reused (nothing it depends on changed)" if seconds is None
-                                             else f"{seconds:6.1f} s"), file=sys.stderr)
+                                             else f"{seconds:6.1f} s  {peak_mb:5.0f} MB peak"), file=sys.stderr)
+        except BaseException:  # a failed beat or Ctrl-C: stop the others now rather than let them finish
+            renders.stop()
+            raise
+        finally:
+            pool.shutdown(cancel_futures=True)
         parts = [results[b][0] for b in beats]
+        # What each beat cost, for ./render.sh bench (a rendered beat's process is not the driver's child).
+        report = {b.scene: {"seconds": results[b][1], "peak_mb": results[b][2]} for b in beats}
+        (media_dir / "logs" / "render-report.json").write_text(json.dumps(report, indent=1))
 
         # 4. Join, subtitle, store the studies; each lands by atomic rename.
         out_dir.mkdir(parents=True, exist_ok=True)
