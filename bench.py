@@ -185,6 +185,7 @@ def main(argv=None) -> int:
         frames, seconds, wall, floor = (sum(col) for col in zip(*rows))
         print(f"{'sum (serial)':<13} {frames:>6} {seconds:>7.1f} {wall:>7.1f} {wall / frames:>8.3f} "
               f"{wall / seconds:>7.2f} {'':>7} {floor:>7.1f} {wall / floor:>7.2f}")
+        print(f"(wall: median of {args.runs} cold renders per beat; peak MB: the largest of them)")
 
         if not args.no_video:
             qualities = [args.quality] + ([] if args.no_preview or args.quality == "preview" else ["preview"])
@@ -198,14 +199,14 @@ def main(argv=None) -> int:
                     # The beats run in processes forked from a server, not children of the driver:
                     # each reports its own peak, which the driver writes down.
                     report = json.loads((media / "logs" / "render-report.json").read_text())
-                    rsses.append(max([rss] + [beat["peak_mb"] for beat in report.values()]))
+                    rsses.append(max([(rss, "driver")] + [(beat["peak_mb"], name) for name, beat in report.items()]))
                 movie = next((tmp / f"out-{quality}-0").glob("*.mp4"))
                 frames, seconds = movie_stats(movie)
                 wall = statistics.median(walls)
                 print(f"whole video at {quality}, beats in parallel ({os.cpu_count() + 1} jobs on {os.cpu_count()} cores), cold: "
                       f"{seconds:.1f} s of video, {frames} frames, {wall:.1f} s wall, "
-                      f"{wall / seconds:.2f} s per s of video, peak {max(rsses):.0f} MB per process "
-                      f"(medians of {args.runs})", flush=True)
+                      f"{wall / seconds:.2f} s per s of video (median of {args.runs}); peak per process "
+                      f"{', '.join(f'{mb:.0f} MB ({name})' for mb, name in rsses)}", flush=True)
     return 0
 
 

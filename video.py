@@ -154,8 +154,8 @@ class Renders:
             for proc in self._running:
                 try:
                     os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
+                except ProcessLookupError:  # forked but not yet leading its group
+                    proc.terminate()
 
 
 def _manim_in_child(args: list[str], log: str, env: dict, peak_kb) -> None:
