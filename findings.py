@@ -60,8 +60,13 @@ def sci_unicode(value: float) -> str:
 
 
 def signed(value: float, places: int = 2) -> str:
-    """A loss as the viewer reads it, with a real minus sign: -2.208 -> '−2.21'."""
+    """A number with a real minus sign: -5 -> '−5', -2.208 -> '−2.21'."""
     return f"{value:.{places}f}".replace("-", "\u2212")
+
+
+def format_loss(value: float) -> str:
+    """A loss as every beat shows it: signed, three decimals, a real minus: -2.208 -> '−2.208', 0.6 -> '+0.600'."""
+    return f"{value:+.3f}".replace("-", "\u2212")
 
 
 # --- beat 1: the question ---------------------------------------------------------

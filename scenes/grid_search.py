@@ -5,11 +5,12 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UL, Create, Text, ThreeDScene, ValueTracker, VGroup
 
 import samplers
+from findings import format_loss
 from objective import BOX, LAYER_DECAY, LEARNING_RATE
 from scenes import theme
 from scenes.pieces import (
     PANEL_TOP_LEFT,
-    Fade, RunReadout, beat_title, best_ring, drop_trials, format_loss, format_lr, stage_landscape, surface_marker,
+    Fade, RunReadout, beat_title, best_ring, drop_trials, format_lr, stage_landscape, surface_marker,
     visible_path,
 )
 

@@ -22,9 +22,10 @@ from manim.constants import RESAMPLING_ALGORITHMS
 from manim.utils.rate_functions import smooth, squish_rate_func
 
 import tpe_internals
+from findings import format_loss
 from objective import BOX
 from scenes import panels, theme
-from scenes.pieces import Fade, beat_title, format_loss, format_lr, nice_ticks
+from scenes.pieces import Fade, beat_title, format_lr, nice_ticks
 
 RIGHT_EDGE = config.frame_width / 2 - 0.3
 

@@ -3,10 +3,11 @@
 
 from manim import DEGREES, DOWN, LEFT, RIGHT, UP, Text, ThreeDScene, VGroup, config
 
+from findings import format_loss
 from scenes import theme
 from scenes.pieces import (
     PANEL_TOP_LEFT, PREVIEW_HEIGHT,
-    Fade, beat_title, face_camera, freeze_landscape, format_loss, format_lr, stage_landscape, surface_marker, surface_resolution,
+    Fade, beat_title, face_camera, freeze_landscape, format_lr, stage_landscape, surface_marker, surface_resolution,
 )
 
 WELL_NAMES = "ABCDEFG"

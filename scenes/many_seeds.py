@@ -62,10 +62,10 @@ class ManySeeds(Scene):
         self.wait(1.0)
         grid = data.summaries["grid"]
         if grid.same_final_every_seed:
-            grid_text = (f"The grid ends at {findings.signed(grid.median_final)} in every seed: "
+            grid_text = (f"The grid ends at {findings.format_loss(grid.median_final)} in every seed: "
                          "the seed only shuffles the order of its points.")
         else:
-            grid_text = f"The grid's median final best: {findings.signed(grid.median_final)}."
+            grid_text = f"The grid's median final best: {findings.format_loss(grid.median_final)}."
         self.add_subcaption(grid_text, duration=3.4)
         self.wait(3.5)
         ranked = data.ranked()
@@ -78,7 +78,7 @@ class ManySeeds(Scene):
                   f"{first.n_reached} of {data.n_seeds} seeds; {counts}.",
                   subcaption_duration=4.4)
         self.wait(2.5)
-        medians = ", ".join(f"{panels.in_text(n)} {findings.signed(data.summaries[n].median_final)}" for n in names)
+        medians = ", ".join(f"{panels.in_text(n)} {findings.format_loss(data.summaries[n].median_final)}" for n in names)
         self.add_subcaption(f"Median final best: {medians}.", duration=4.0)
         self.wait(4.0)
 

@@ -15,7 +15,7 @@ from manim import (
 )
 from manim.mobject.types.image_mobject import AbstractImageMobject
 
-from findings import SUPERSCRIPTS
+from findings import SUPERSCRIPTS, format_loss
 from objective import BOX, LAYER_DECAY, LEARNING_RATE, Objective
 from scenes import theme
 from visibility import BoxLayout
@@ -246,10 +246,6 @@ def format_lr(lr: float) -> str:
     if round(mantissa, 1) >= 10:
         mantissa, exponent = mantissa / 10, exponent + 1
     return f"{mantissa:.1f}×10{str(exponent).translate(SUPERSCRIPTS)}"
-
-
-def format_loss(value: float) -> str:
-    return f"{value:+.3f}".replace("-", "−")
 
 
 def surface_resolution(requested: int) -> int:

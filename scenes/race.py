@@ -143,11 +143,11 @@ class Race(Scene):
     @staticmethod
     def _final_sentences(data: findings.RaceData, names: list[str]) -> tuple[str, str]:
         s = data.summaries
-        best = ", ".join(f"{panels.in_text(n)} {findings.signed(s[n].best_value)}" for n in names)
+        best = ", ".join(f"{panels.in_text(n)} {findings.format_loss(s[n].best_value)}" for n in names)
         first = f"Best loss after {data.budget} runs: {best}."
         reached = [panels.in_text(n) for n in names if s[n].reached]
         missed = [panels.in_text(n) for n in names if not s[n].reached]
-        below = f"(below {findings.signed(data.threshold)})"
+        below = f"(below {findings.format_loss(data.threshold)})"
         if reached and missed:
             second = (f"{panels.capitalised(panels.and_list(reached))} reached the deep well {below}; "
                       f"{panels.and_list(missed)} did not.")
@@ -166,7 +166,7 @@ class Race(Scene):
             s = data.summaries[n]
             rows.append([
                 panels.label(theme.SAMPLER_NAMES[n], size, theme.SAMPLER_COLORS[n]),
-                panels.math_label(f"{s.best_value:.2f}", theme.BODY_SIZE, theme.HIGHLIGHT if s.reached else theme.TEXT),
+                panels.math_label(f"{s.best_value:+.3f}", theme.BODY_SIZE, theme.HIGHLIGHT if s.reached else theme.TEXT),
                 panels.math_label(findings.sci_latex(s.best_lr), theme.BODY_SIZE),
                 panels.math_label(f"{s.best_decay:.2f}", theme.BODY_SIZE),
             ])

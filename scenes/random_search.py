@@ -9,12 +9,13 @@ from manim import (
 )
 
 import findings
+from findings import format_loss
 import objective
 from objective import LEARNING_RATE
 from scenes import theme
 from scenes.pieces import (
     PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT,
-    Fade, RunReadout, beat_title, drop_trials, format_loss, lr_label, lr_ticks, stage_landscape,
+    Fade, RunReadout, beat_title, drop_trials, lr_label, lr_ticks, stage_landscape,
 )
 
 

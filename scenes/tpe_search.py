@@ -3,10 +3,11 @@
 
 from manim import DOWN, LEFT, RIGHT, UP, Create, Text, ThreeDScene, ValueTracker, VGroup
 
+from findings import format_loss
 from scenes import theme
 from scenes.pieces import (
     PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT,
-    Fade, RunReadout, beat_title, best_ring, drop_trials, format_loss, stage_landscape, surface_marker,
+    Fade, RunReadout, beat_title, best_ring, drop_trials, stage_landscape, surface_marker,
 )
 
 

@@ -119,7 +119,7 @@ class Verdict(Scene):
                             for x, y in findings.grid_points(at.budget)])
             head = panels.label(f"{at.budget} runs: {at.grid_shape[0]} × {at.grid_shape[1]}", theme.LABEL_SIZE)
             head.next_to(m.frame, UP, buff=0.15)
-            result = panels.label(f"best {findings.signed(at.grid.median_final)}", theme.LABEL_SIZE,
+            result = panels.label(f"best {findings.format_loss(at.grid.median_final)}", theme.LABEL_SIZE,
                                   theme.HIGHLIGHT if at is case.hit else theme.TEXT)
             result.next_to(m.labels, DOWN, buff=0.12).set_x(m.frame.get_x())
             maps.add(Group(head, m, dots, result))
@@ -136,12 +136,12 @@ class Verdict(Scene):
         case, hit, largest = data.grid, data.grid.hit, max(data.grid.scan)
         if hit is None:
             return (f"No k by k grid of up to {largest} runs has a point in the deep well on this landscape.",
-                    f"At {case.miss.budget} runs the grid's best is {findings.signed(case.miss.grid.median_final)}.")
+                    f"At {case.miss.budget} runs the grid's best is {findings.format_loss(case.miss.grid.median_final)}.")
         n_lr, n_decay = hit.grid_shape
         every = "in every seed" if hit.grid.n_reached == hit.grid.n_seeds else \
             f"in {hit.grid.n_reached} of {hit.grid.n_seeds} seeds"
         first = (f"With {hit.budget} runs, the {n_lr} by {n_decay} grid has a point in the deep well: "
-                 f"best {findings.signed(hit.grid.median_final)}, {every}.")
+                 f"best {findings.format_loss(hit.grid.median_final)}, {every}.")
         if case.miss is None:
             first += f" Here every k by k grid up to {largest} runs does."
         second = (f"At {hit.budget} runs TPE reaches the deep well in {hit.tpe.n_reached} of {hit.tpe.n_seeds} "

@@ -114,6 +114,13 @@ def test_sci_unicode_and_decimals():
     assert findings.signed(-2.2080012) == "\u22122.21" and findings.signed(0.5639) == "0.56"
 
 
+def test_every_loss_is_written_one_way():
+    # Three decimals, always a sign, a true minus (U+2212), rounding half away as Python's format does.
+    assert findings.format_loss(-2.2080012) == "\u22122.208"
+    assert findings.format_loss(0.6) == "+0.600"
+    assert findings.format_loss(-0.95437) == "\u22120.954"
+
+
 # --- beat 1: formula and map -----------------------------------------------------------
 
 @pytest.mark.parametrize("name", sorted(REFERENCES))

@@ -13,10 +13,11 @@ import pytest
 from manim import DOWN, LEFT, RIGHT, UP, Circle, MathTex, Text, config, tempconfig
 
 import tpe_internals
+from findings import format_loss
 from objective import BOX, LAYER_DECAY, LEARNING_RATE
 from scenes import inside_tpe as beat
 from scenes import theme
-from scenes.pieces import format_loss, format_lr
+from scenes.pieces import format_lr
 
 
 @pytest.fixture(scope="module")
