@@ -59,14 +59,16 @@ def sci_unicode(value: float) -> str:
     return f"{value:.1e}"
 
 
-def signed(value: float, places: int = 2) -> str:
-    """A number with a real minus sign: -5 -> '−5', -2.208 -> '−2.21'."""
-    return f"{value:.{places}f}".replace("-", "\u2212")
+def signed(value: float, places: int = 2, plus: bool = False) -> str:
+    """A number with a real minus sign (and, with plus, a plus sign): -2.208 -> '−2.21'; what rounds to 0 is '0.00'."""
+    if not round(value, places):
+        return f"{0:.{places}f}"
+    return f"{value:{'+' if plus else ''}.{places}f}".replace("-", "\u2212")
 
 
 def format_loss(value: float) -> str:
-    """A loss as every beat shows it: signed, three decimals, a real minus: -2.208 -> '−2.208', 0.6 -> '+0.600'."""
-    return f"{value:+.3f}".replace("-", "\u2212")
+    """A loss as every beat shows it: signed, three decimals: -2.208 -> '−2.208', 0.6 -> '+0.600'."""
+    return signed(value, 3, plus=True)
 
 
 # --- beat 1: the question ---------------------------------------------------------

@@ -22,7 +22,7 @@ from manim.constants import RESAMPLING_ALGORITHMS
 from manim.utils.rate_functions import smooth, squish_rate_func
 
 import tpe_internals
-from findings import format_loss
+from findings import format_loss, signed
 from objective import BOX
 from scenes import panels, theme
 from scenes.pieces import Fade, beat_title, format_lr, nice_ticks
@@ -31,11 +31,6 @@ RIGHT_EDGE = config.frame_width / 2 - 0.3
 
 
 # --- small drawing helpers (local to this beat) ------------------------------------------------
-
-def signed(value: float, places: int) -> str:
-    """+1.16 / −0.90 with a true minus; 0 stays 0."""
-    return f"{value:+.{places}f}".replace("-", "−") if round(value, places) else f"{0:.{places}f}"
-
 
 def density_rgba(log_density: np.ndarray, low: float, high: float, color) -> np.ndarray:
     """Recorded log densities, linearly onto dark..color; row 0 is the top (largest y).
@@ -345,7 +340,7 @@ class InsideTPE(Scene):
         rings = VGroup(*[ring().move_to(p.point(c.x[best], c.y[best])) for p in (ui.l, ui.g)])
         a_best = float(c.acquisition[best])
         top = Line(ui.acq.point(a_best), ui.acq.point(a_best) + 0.36 * UP, stroke_color=theme.HIGHLIGHT, stroke_width=5)
-        top_label = panels.label(f"max {signed(a_best, 2)}", theme.SMALL_SIZE, theme.HIGHLIGHT).next_to(top, UP, buff=0.05)
+        top_label = panels.label(f"max {signed(a_best, 2, plus=True)}", theme.SMALL_SIZE, theme.HIGHLIGHT).next_to(top, UP, buff=0.05)
         top_label.shift(LEFT * max(0.0, top_label.get_right()[0] - RIGHT_EDGE))
         new = trials[step.trial]
         landed = dot(theme.HIGHLIGHT).move_to(ui.trial.point(new.x, new.y))
@@ -361,7 +356,7 @@ class InsideTPE(Scene):
         self.play(Fade(rings), Fade(top), Fade(top_label), TransformFromCopy(l_marks[best], landed),
                   Fade(landed_ring), Fade(tag), Fade(result), run_time=self.landing_time,
                   subcaption=f"Of the {data.n_ei_candidates} candidates, the one with the largest log l minus "
-                             f"log g, {signed(a_best, 2)}, becomes trial {new.number}: learning rate "
+                             f"log g, {signed(a_best, 2, plus=True)}, becomes trial {new.number}: learning rate "
                              f"{format_lr(new.lr)}, decay {new.decay:.3f}. Its loss: {format_loss(new.value)}.",
                   subcaption_duration=self.landing_time + self.landing_hold)
         self.wait(self.landing_hold)

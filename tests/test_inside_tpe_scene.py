@@ -13,7 +13,7 @@ import pytest
 from manim import DOWN, LEFT, RIGHT, UP, Circle, MathTex, Text, config, tempconfig
 
 import tpe_internals
-from findings import format_loss
+from findings import format_loss, signed
 from objective import BOX, LAYER_DECAY, LEARNING_RATE
 from scenes import inside_tpe as beat
 from scenes import theme
@@ -182,5 +182,5 @@ def test_last_frame_of_each_moment(data, media, role):
     assert on_screen(f"at {data.n_ei_candidates} draws")
     best = float(step.candidates.acquisition[step.candidates.chosen])
     assert best == float(np.max(step.candidates.acquisition))
-    assert on_screen(f"max {beat.signed(best, 2)}")
+    assert on_screen(f"max {signed(best, 2, plus=True)}")
     assert f"trial {step.trial}" in subcaptions and format_lr(new.lr) in subcaptions
