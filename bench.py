@@ -56,10 +56,7 @@ def movie_stats(path: Path) -> tuple[int, float]:
 
 
 def render_scene(module_path: Path, scene: str, flag: str, media: Path) -> tuple[float, float, Path]:
-    wall, rss = run_measured([sys.executable, "-m", "manim", "render", f"-q{flag}", "--disable_caching",
-                              "--encoder-queue-size", "2",
-                              "--progress_bar", "none", "-v", "WARNING", "--media_dir", str(media),
-                              str(module_path), scene])
+    wall, rss = run_measured([sys.executable, "-m", "manim", *video.manim_args(flag, media, module_path, scene)])
     movie = next(media.glob(f"videos/{module_path.stem}/*/{scene}.mp4"))
     return wall, rss, movie
 

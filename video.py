@@ -175,25 +175,32 @@ def _manim_in_child(args: list[str], log: str, env: dict, peak_kb) -> None:
         peak_kb.value = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def manim_args(quality_flag: str, media_dir: Path, scene_file: Path, scene: str) -> list[str]:
+    """The `manim` command line a beat renders with (the benchmark times exactly this).
+
+    Manim's own per-animation cache is off: hashing every mobject at every
+    play() cost more than it saved, and the driver skips whole beats instead.
+    Two queued frames (not eight) keep a 1080p process about 40 MB smaller at
+    no measured cost in speed.
+    """
+    return ["render", f"-q{quality_flag}", "--media_dir", str(media_dir),
+            "--disable_caching", "--encoder-queue-size", "2", "--progress_bar", "none", "-v", "WARNING",
+            str(scene_file), scene]
+
+
 def render_beat(beat: Beat, quality_flag: str, media_dir: Path, env: dict, key: str,
                 renders: Renders) -> tuple[Path, float | None, float | None]:
     """The beat's MP4 (and .srt beside it): reused when its key matches, else rendered by `manim render`.
 
     Returns the MP4, the wall seconds the render took and its peak memory in
     MB (both None when reused).
-    Manim's own per-animation cache is off: hashing every mobject at every
-    play() cost more than it saved, and this cache skips whole beats instead.
-    Two queued frames (not eight) keep a 1080p process about 40 MB smaller at
-    no measured cost in speed.
     """
     store = media_dir / "beats" / f"{beat.scene}-{key}.mp4"
     if store.exists():
         return store, None, None
     work = media_dir / beat.module  # a folder per beat: manim's LaTeX cache is not safe for two processes
     share_tex(media_dir / "Tex", work / "Tex")
-    args = ["render", f"-q{quality_flag}", "--media_dir", str(work),
-            "--disable_caching", "--encoder-queue-size", "2", "--progress_bar", "none", "-v", "WARNING",
-            str(ROOT / "scenes" / f"{beat.module}.py"), beat.scene]
+    args = manim_args(quality_flag, work, ROOT / "scenes" / f"{beat.module}.py", beat.scene)
     start = time.perf_counter()
     log = media_dir / "logs" / f"{beat.scene}.log"
     code, peak_mb = renders.run(args, log, env)
