@@ -27,16 +27,22 @@ import samplers
 # --- formatting (plain strings; tested) ------------------------------------------
 
 
-def sci_latex(value: float, digits: int = 2) -> str:
-    """1.03e-05 -> '1.0 \\times 10^{-5}' (`digits` significant figures); an exact power of ten 1e-06 -> '10^{-6}'."""
+def scientific(value: float, digits: int = 2) -> tuple[float, int]:
+    """(mantissa rounded to `digits` significant figures, exponent): 9.96e-6 -> (1.0, -5)."""
     if value <= 0 or not math.isfinite(value):
-        raise ValueError(f"sci_latex takes a positive finite number, got {value!r}")
+        raise ValueError(f"scientific notation takes a positive finite number, got {value!r}")
     exponent = math.floor(math.log10(value))
-    if abs(value / 10.0**exponent - 1) < 1e-12:
-        return f"10^{{{exponent}}}"
     mantissa = round(value / 10.0**exponent, digits - 1)
     if mantissa >= 10:  # 9.96e-6 rounds up to 10.0
         mantissa, exponent = mantissa / 10, exponent + 1
+    return mantissa, exponent
+
+
+def sci_latex(value: float, digits: int = 2) -> str:
+    """1.03e-05 -> '1.0 \\times 10^{-5}' (`digits` significant figures); an exact power of ten 1e-06 -> '10^{-6}'."""
+    mantissa, exponent = scientific(value, digits)
+    if abs(value / 10.0**exponent - 1) < 1e-12:
+        return f"10^{{{exponent}}}"
     return f"{mantissa:.{digits - 1}f} \\times 10^{{{exponent}}}"
 
 

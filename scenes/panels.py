@@ -17,7 +17,7 @@ from PIL import Image
 import findings
 from objective import BOX, LAYER_DECAY, LEARNING_RATE, Objective
 from scenes import theme
-from scenes.pieces import decay_ticks, lr_label, lr_ticks, nice_ticks
+from scenes.pieces import decay_ticks, lr_ticks, nice_ticks
 
 
 def label(text: str, size: int = theme.SMALL_SIZE, color=theme.TEXT, **kwargs) -> Text:
@@ -57,7 +57,7 @@ def box_ticks(point, tick: float, label_gap: float, lr_labels: bool = True, deca
         p = point(float(LEARNING_RATE.to_internal(value)), BOX[0])
         ticks.add(Line(p, p + (tick if value in majors else tick / 2) * DOWN, **style))
         if lr_labels and value in majors:
-            labels.add(math_label(lr_label(value), math_size).next_to(p, DOWN, buff=tick + label_gap))
+            labels.add(math_label(findings.sci_latex(value), math_size).next_to(p, DOWN, buff=tick + label_gap))
     for value in decay_ticks():
         p = point(BOX[0], float(LAYER_DECAY.to_internal(value)))
         ticks.add(Line(p, p + tick * LEFT, **style))

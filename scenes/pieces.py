@@ -15,7 +15,7 @@ from manim import (
 )
 from manim.mobject.types.image_mobject import AbstractImageMobject
 
-from findings import SUPERSCRIPTS, format_loss
+from findings import SUPERSCRIPTS, format_loss, sci_latex, scientific
 from objective import BOX, LAYER_DECAY, LEARNING_RATE, Objective
 from scenes import theme
 from visibility import BoxLayout
@@ -109,10 +109,6 @@ def decay_ticks() -> list[float]:
     return list(nice_ticks(LAYER_DECAY.low, LAYER_DECAY.high, 4))
 
 
-def lr_label(value: float) -> str:
-    return f"10^{{{round(math.log10(value))}}}"
-
-
 def number_label(value: float) -> str:
     return f"{value:g}"
 
@@ -185,7 +181,7 @@ class Landscape(VGroup):
             lines.add(Line(c(x, -5, low), c(x, -5, low) + size * DOWN, **style))
         for value in majors:
             x = float(LEARNING_RATE.to_internal(value))
-            labels.add(MathTex(lr_label(value), font_size=theme.LABEL_SIZE, color=theme.TEXT)
+            labels.add(MathTex(sci_latex(value), font_size=theme.LABEL_SIZE, color=theme.TEXT)
                        .move_to(c(x, -6.1, low)))
         for value in decay_ticks():
             y = float(LAYER_DECAY.to_internal(value))
@@ -241,10 +237,7 @@ def face_camera(mobject, phi: float, theta: float):
 
 def format_lr(lr: float) -> str:
     """3.2×10⁻⁵: plain text (Pango), so per-frame updates need no LaTeX run."""
-    exponent = math.floor(math.log10(lr))
-    mantissa = lr / 10.0**exponent
-    if round(mantissa, 1) >= 10:
-        mantissa, exponent = mantissa / 10, exponent + 1
+    mantissa, exponent = scientific(lr, 2)
     return f"{mantissa:.1f}×10{str(exponent).translate(SUPERSCRIPTS)}"
 
 

@@ -15,7 +15,7 @@ from objective import LEARNING_RATE
 from scenes import theme
 from scenes.pieces import (
     PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT,
-    Fade, RunReadout, beat_title, drop_trials, lr_label, lr_ticks, stage_landscape,
+    Fade, RunReadout, beat_title, drop_trials, lr_ticks, stage_landscape,
 )
 
 
@@ -84,7 +84,7 @@ class RandomSearch(ThreeDScene):
         frame.set_stroke(theme.MUTED, 2)
         majors, _ = lr_ticks()
         ticks = VGroup(*[
-            MathTex(lr_label(v), font_size=theme.LABEL_SIZE, color=theme.TEXT)
+            MathTex(findings.sci_latex(v), font_size=theme.LABEL_SIZE, color=theme.TEXT)
             .next_to(axes.c2p(float(LEARNING_RATE.to_internal(v)), low), DOWN, buff=0.2) for v in majors
         ])
         x_title = Text("learning rate", font_size=theme.LABEL_SIZE, color=theme.MUTED).next_to(ticks, DOWN, buff=0.15)
