@@ -8,7 +8,7 @@
 #
 # Set-up on a fresh Debian 12 machine: the Debian packages Manim needs (installed
 # when run as root, otherwise named so you can install them), a virtualenv in
-# .venv, and this project with pinned manim and optuna. Re-runs skip what is done.
+# .venv, and this project at the versions in constraints.txt. Re-runs skip what is done.
 set -u -o pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -42,13 +42,13 @@ ensure_venv() {
         say "creating $VENV"
         python3 -m venv "$VENV" || die "could not create a virtualenv (on Debian: apt-get install python3-venv)"
     fi
-    # Reinstall only when the project's dependencies changed.
-    local stamp="$VENV/.installed-$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)"
+    # Reinstall only when the project's dependencies or their pins changed.
+    local stamp="$VENV/.installed-$(cat "$ROOT/pyproject.toml" "$ROOT/constraints.txt" | sha256sum | cut -c1-16)"
     if [ ! -f "$stamp" ]; then
         say "installing the project and its pinned dependencies into $VENV (a few minutes the first time)"
         local log="$VENV/install.log"
         { "$VENV/bin/python" -m pip install --upgrade pip &&
-          "$VENV/bin/python" -m pip install -e "$ROOT[test]"; } >"$log" 2>&1 ||
+          "$VENV/bin/python" -m pip install -e "$ROOT[test]" -c "$ROOT/constraints.txt"; } >"$log" 2>&1 ||
             { tail -n 30 "$log" >&2; die "pip install failed (whole log: $log)"; }
         rm -f "$VENV"/.installed-* && touch "$stamp"
     fi
@@ -65,7 +65,7 @@ case "${1:-}" in
         echo
         # The options come from the driver; its --help needs nothing installed.
         py="$VENV/bin/python"; [ -x "$py" ] || py=python3
-        "$py" "$ROOT/video.py" --help | sed '1,/^$/d'
+        cd "$ROOT" && "$py" -m hpsearch.render --help | sed '1,/^$/d'
         exit 0 ;;
     test)
         shift
@@ -74,8 +74,8 @@ case "${1:-}" in
     bench)
         shift
         setup
-        cd "$ROOT" && exec "$VENV/bin/python" "$ROOT/bench.py" "$@" ;;
+        cd "$ROOT" && exec "$VENV/bin/python" -m hpsearch.bench "$@" ;;
     *)
         setup
-        cd "$ROOT" && exec "$VENV/bin/python" "$ROOT/video.py" "$@" ;;
+        cd "$ROOT" && exec "$VENV/bin/python" -m hpsearch.render "$@" ;;
 esac

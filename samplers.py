@@ -11,19 +11,25 @@ built from everything that determines them.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import math
 import os
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import optuna
 
 import objective as objectives
+from hpsearch import plain
+from hpsearch.plain import from_plain, to_plain
+from hpsearch.tpe import recorder
 from objective import LAYER_DECAY, LEARNING_RATE, to_internal
 
 SAMPLERS = ("grid", "random", "tpe", "qmc")
@@ -36,34 +42,54 @@ DEFAULT_N_STARTUP_TRIALS = 10
 CACHE_DIR = Path(os.environ.get("HPSEARCH_CACHE_DIR", Path(__file__).resolve().parent / ".cache" / "trials"))
 
 
-# --- validation -------------------------------------------------------------
+# --- what a study is ---------------------------------------------------------
 
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+class SpecError(ValueError):
+    """A study field that is not allowed; `field`, `value` and `allowed` say which and why."""
 
-
-def check_budget(budget) -> int:
-    if not _is_int(budget) or not 1 <= budget <= MAX_BUDGET:
-        raise ValueError(f"budget must be an integer from 1 to {MAX_BUDGET}, got {budget!r}")
-    return int(budget)
+    def __init__(self, field: str, value: object, allowed: str):
+        super().__init__(f"{field} = {value!r} is not allowed: {allowed}")
+        self.field, self.value, self.allowed = field, value, allowed
 
 
-def check_seed(seed, name: str = "seed") -> int:
-    if not _is_int(seed) or not 0 <= seed <= MAX_SEED:
-        raise ValueError(f"{name} must be an integer from 0 to {MAX_SEED}, got {seed!r}")
-    return int(seed)
+def _whole(field: str, value: object, low: int, high: int) -> int:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or not low <= value <= high:
+        raise SpecError(field, value, f"an integer from {low} to {high}")
+    return int(value)  # a plain int, so what is built from it serialises
 
 
-def check_sampler(name) -> str:
+@dataclass(frozen=True)
+class StudySpec:
+    """Everything that determines a study but the sampler: validated once, when it is made.
+
+    A sweep reads `seed` as its first seed.
+    """
+
+    objective: str
+    budget: int
+    seed: int = 0
+    n_startup_trials: int = DEFAULT_N_STARTUP_TRIALS
+
+    def __post_init__(self):
+        if not isinstance(self.objective, str) or self.objective not in objectives.OBJECTIVES:
+            raise SpecError("objective", self.objective, f"one of {', '.join(objectives.OBJECTIVES)}")
+        object.__setattr__(self, "budget", _whole("budget", self.budget, 1, MAX_BUDGET))
+        object.__setattr__(self, "seed", _whole("seed", self.seed, 0, MAX_SEED))
+        object.__setattr__(self, "n_startup_trials",
+                           _whole("n_startup_trials", self.n_startup_trials, 0, MAX_BUDGET))
+
+    @property
+    def objective_function(self) -> objectives.Objective:
+        return objectives.OBJECTIVES[self.objective]
+
+    def replace(self, **changes) -> StudySpec:
+        return dataclasses.replace(self, **changes)
+
+
+def check_sampler(name: object) -> str:
     if name not in SAMPLERS:
-        raise ValueError(f"unknown sampler {name!r}; choose one of: {', '.join(SAMPLERS)}")
-    return name
-
-
-def check_n_startup_trials(n) -> int:
-    if not _is_int(n) or n < 0:
-        raise ValueError(f"n_startup_trials must be an integer >= 0, got {n!r}")
-    return int(n)
+        raise SpecError("sampler", name, f"one of {', '.join(SAMPLERS)}")
+    return str(name)
 
 
 # --- one study ----------------------------------------------------------------
@@ -75,7 +101,7 @@ def grid_shape(budget: int) -> tuple[int, int]:
     the rest of the budget allows: 36 -> 6 x 6, 30 -> 6 x 5, 40 -> 6 x 6 (4 runs
     unspent). Endpoints are always included.
     """
-    budget = check_budget(budget)
+    budget = _whole("budget", budget, 1, MAX_BUDGET)
     n_decay = math.isqrt(budget)
     return budget // n_decay, n_decay
 
@@ -90,33 +116,28 @@ def grid_values(budget: int) -> dict[str, list[float]]:
     return {"lr": lr.tolist(), "decay": np.linspace(LAYER_DECAY.low, LAYER_DECAY.high, n_decay).tolist()}
 
 
-def make_sampler(name: str, seed: int, budget: int, n_startup_trials: int = DEFAULT_N_STARTUP_TRIALS):
+def make_sampler(spec: StudySpec, name: str) -> optuna.samplers.BaseSampler:
     check_sampler(name)
     if name == "grid":
-        return optuna.samplers.GridSampler(grid_values(budget), seed=seed)
+        return optuna.samplers.GridSampler(grid_values(spec.budget), seed=spec.seed)
     if name == "random":
-        return optuna.samplers.RandomSampler(seed=seed)
+        return optuna.samplers.RandomSampler(seed=spec.seed)
     if name == "tpe":
-        return optuna.samplers.TPESampler(seed=seed, n_startup_trials=n_startup_trials)
-    return optuna.samplers.QMCSampler(qmc_type="sobol", scramble=True, seed=seed, warn_asynchronous_seeding=False)
+        return optuna.samplers.TPESampler(seed=spec.seed, n_startup_trials=spec.n_startup_trials)
+    return optuna.samplers.QMCSampler(qmc_type="sobol", scramble=True, seed=spec.seed,
+                                      warn_asynchronous_seeding=False)
 
 
-def sampler_settings(name: str, budget: int, n_startup_trials: int = DEFAULT_N_STARTUP_TRIALS) -> dict:
+def sampler_settings(spec: StudySpec, name: str) -> dict:
     """The settings a run used, read back from the sampler Optuna builds."""
-    sampler = make_sampler(name, 0, budget, n_startup_trials)
+    sampler = make_sampler(spec.replace(seed=0), name)
     settings: dict = {"sampler": type(sampler).__name__, "optuna": optuna.__version__}
     if name == "grid":
-        n_lr, n_decay = grid_shape(budget)
+        n_lr, n_decay = grid_shape(spec.budget)
         settings.update(n_lr=n_lr, n_decay=n_decay, n_trials=n_lr * n_decay)
     elif name == "tpe":
-        # Private attributes: pinned to optuna 5.0.0 in pyproject.toml.
-        settings.update(
-            n_startup_trials=sampler._n_startup_trials,
-            n_ei_candidates=sampler._n_ei_candidates,
-            multivariate=sampler._multivariate is not False,  # None means "multivariate for one objective"
-            constant_liar=sampler._constant_liar,
-            gamma="default_gamma(n) = min(ceil(0.1 n), 25)" if sampler._gamma is None else repr(sampler._gamma),
-        )
+        assert isinstance(sampler, optuna.samplers.TPESampler)
+        settings.update(recorder.tpe_settings(sampler))
     elif name == "qmc":
         settings.update(qmc_type="sobol", scramble=True)
     return settings
@@ -176,61 +197,51 @@ class Run:
     def distinct_lr(self) -> int:
         return len(set(t.lr for t in self.trials))
 
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["best_trial"] = self.best_trial.number
-        return data
+    def plain_extras(self) -> dict:
+        """For readers of the cached JSON: which trial is the best."""
+        return {"best_trial": self.best_trial.number}
 
-    @classmethod
-    def from_dict(cls, data: dict) -> "Run":
-        trials = tuple(Trial(**t) for t in data["trials"])
-        return cls(data["objective"], data["sampler"], data["budget"], data["seed"], data["settings"], trials)
+    def same_trials(self, other: Run) -> bool:
+        """Exactly the same trials (numbers, params, values) in the same order."""
+        return [(t.number, t.lr, t.decay, t.value) for t in self.trials] == \
+            [(t.number, t.lr, t.decay, t.value) for t in other.trials]
 
 
-def study_objective(objective_name: str):
+def study_objective(function: objectives.Objective) -> Callable[[optuna.Trial], float]:
     """The function Optuna optimises: real-unit suggestions -> loss."""
-    landscape = objectives.get_objective(objective_name)
 
     def evaluate(trial: optuna.Trial) -> float:
         lr = trial.suggest_float(LEARNING_RATE.name, LEARNING_RATE.low, LEARNING_RATE.high, log=LEARNING_RATE.log)
         decay = trial.suggest_float(LAYER_DECAY.name, LAYER_DECAY.low, LAYER_DECAY.high, log=LAYER_DECAY.log)
-        return float(landscape.at_hyperparameters(lr, decay))
+        return float(function.at_hyperparameters(lr, decay))
 
     return evaluate
 
 
-def run_optuna_study(objective_name: str, sampler: str, budget: int, seed: int,
-                     n_startup_trials: int = DEFAULT_N_STARTUP_TRIALS, storage=None, study_name=None) -> optuna.Study:
-    """Run the real Optuna study (validated inputs), returning it."""
-    objectives.get_objective(objective_name)
-    budget, seed = check_budget(budget), check_seed(seed)
-    check_n_startup_trials(n_startup_trials)
+def run_optuna_study(spec: StudySpec, name: str, sampler: optuna.samplers.BaseSampler | None = None,
+                     storage: str | None = None, study_name: str | None = None) -> optuna.Study:
+    """Run the real Optuna study, returning it; `sampler` replaces make_sampler(spec, name) (the TPE recorder)."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = optuna.create_study(
-        direction="minimize", sampler=make_sampler(sampler, seed, budget, n_startup_trials),
-        storage=storage, study_name=study_name,
-    )
-    study.optimize(study_objective(objective_name), n_trials=trials_run(sampler, budget))
+    study = optuna.create_study(direction="minimize", sampler=sampler or make_sampler(spec, name),
+                                storage=storage, study_name=study_name)
+    study.optimize(study_objective(spec.objective_function), n_trials=trials_run(name, spec.budget))
     return study
 
 
-def run_study(objective_name: str, sampler: str, budget: int, seed: int,
-              n_startup_trials: int = DEFAULT_N_STARTUP_TRIALS) -> Run:
+def run_study(spec: StudySpec, name: str) -> Run:
     """One seeded study as plain data."""
-    budget, seed = check_budget(budget), check_seed(seed)  # plain ints, so the Run serialises
-    study = run_optuna_study(objective_name, sampler, budget, seed, n_startup_trials)
-    return run_from_study(study, objective_name, sampler, budget, seed, n_startup_trials)
+    return run_from_study(run_optuna_study(spec, name), spec, name)
 
 
-def run_from_study(study: optuna.Study, objective_name: str, sampler: str, budget: int, seed: int,
-                   n_startup_trials: int = DEFAULT_N_STARTUP_TRIALS) -> Run:
+def run_from_study(study: optuna.Study, spec: StudySpec, name: str) -> Run:
     trials, best = [], math.inf
     for t in sorted(study.trials, key=lambda t: t.number):
         lr, decay = t.params[LEARNING_RATE.name], t.params[LAYER_DECAY.name]
         x, y = to_internal(lr, decay)
+        assert t.value is not None  # a finished single-objective trial
         best = min(best, t.value)
         trials.append(Trial(t.number, lr, decay, float(x), float(y), float(t.value), best))
-    return Run(objective_name, sampler, budget, seed, sampler_settings(sampler, budget, n_startup_trials), tuple(trials))
+    return Run(spec.objective, name, spec.budget, spec.seed, sampler_settings(spec, name), tuple(trials))
 
 
 # --- sweeps and statistics ---------------------------------------------------
@@ -284,14 +295,14 @@ class Sweep:
     budget: int
     seeds: tuple[int, ...]
     n_startup_trials: int
-    stats: dict  # sampler -> SamplerStats
+    stats: dict[str, SamplerStats]
 
     def share_beating(self, sampler: str, other: str) -> float:
         """Share of seeds where `sampler` ends strictly below `other`."""
         return float(np.mean(self.stats[sampler].final < self.stats[other].final))
 
     def summary_table(self) -> str:
-        obj = objectives.get_objective(self.objective)
+        obj = objectives.OBJECTIVES[self.objective]
         lines = [
             f"{self.objective}, budget {self.budget}, {len(self.seeds)} seeds "
             f"(deep well: final best < {obj.deep_threshold:.4f}; global minimum {obj.global_minimum.value:.4f})",
@@ -308,7 +319,7 @@ class Sweep:
 
 
 def _cache_key(payload: dict) -> str:
-    sources = [Path(objectives.__file__), Path(__file__)]
+    sources = [Path(m.__file__) for m in (objectives, plain, recorder)] + [Path(__file__)]
     payload = dict(payload, optuna=optuna.__version__, numpy=np.__version__,
                    code=[hashlib.sha256(p.read_bytes()).hexdigest() for p in sources])
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
@@ -348,65 +359,55 @@ def cached(kind: str, payload: dict, compute, cache_dir: Path | None = None):
     return data
 
 
-def featured_run(objective_name: str, sampler: str, budget: int, seed: int,
-                 n_startup_trials: int = DEFAULT_N_STARTUP_TRIALS, cache_dir: Path | None = None) -> Run:
+def featured_run(spec: StudySpec, name: str, cache_dir: Path | None = None) -> Run:
     """The one run a scene shows, cached."""
-    objectives.get_objective(objective_name)
-    check_sampler(sampler)
-    budget, seed, n_startup_trials = check_budget(budget), check_seed(seed), check_n_startup_trials(n_startup_trials)
-    payload = dict(objective=objective_name, sampler=sampler, budget=budget, seed=seed, n_startup_trials=n_startup_trials)
-    data = cached("run", payload, lambda: run_study(objective_name, sampler, budget, seed, n_startup_trials).to_dict(),
-                  cache_dir)
-    return Run.from_dict(data)
+    check_sampler(name)
+    payload = dict(objective=spec.objective, sampler=name, budget=spec.budget, seed=spec.seed,
+                   n_startup_trials=spec.n_startup_trials)
+    return from_plain(Run, cached("run", payload, lambda: to_plain(run_study(spec, name)), cache_dir))
 
 
-def _sweep_curves(args) -> list[list[float]]:
-    objective_name, sampler, budget, seeds, n_startup_trials = args
-    return [run_study(objective_name, sampler, budget, s, n_startup_trials).best_so_far.tolist() for s in seeds]
+def _sweep_curves(task: tuple[StudySpec, str, tuple[int, ...]]) -> list[list[float]]:
+    spec, name, seeds = task
+    return [run_study(spec.replace(seed=s), name).best_so_far.tolist() for s in seeds]
 
 
-def sweep(objective_name: str, budget: int, n_seeds: int = 100, samplers=("grid", "random", "tpe"),
-          n_startup_trials: int = DEFAULT_N_STARTUP_TRIALS, first_seed: int = 0,
+def sweep(spec: StudySpec, names: Sequence[str] = ("grid", "random", "tpe"), n_seeds: int = 100,
           cache_dir: Path | None = None, progress: bool = False, workers: int | None = None) -> Sweep:
-    """Best-so-far curves of each sampler over seeds first_seed .. first_seed + n_seeds - 1."""
-    landscape = objectives.get_objective(objective_name)
-    budget = check_budget(budget)
-    if not _is_int(n_seeds) or n_seeds < 1:
-        raise ValueError(f"n_seeds must be an integer >= 1, got {n_seeds!r}")
-    check_seed(first_seed, "first_seed")
-    check_seed(first_seed + n_seeds - 1, "last seed")
-    samplers = tuple(check_sampler(s) for s in samplers)
-    if len(set(samplers)) != len(samplers):
-        raise ValueError(f"samplers must be distinct, got {samplers!r}")
-    seeds = tuple(range(first_seed, first_seed + n_seeds))
+    """Best-so-far curves of each sampler over seeds spec.seed .. spec.seed + n_seeds - 1."""
+    n_seeds = _whole("n_seeds", n_seeds, 1, MAX_SEED - spec.seed + 1)
+    names = tuple(check_sampler(s) for s in names)
+    if len(set(names)) != len(names):
+        raise SpecError("samplers", names, "distinct names")
+    seeds = tuple(range(spec.seed, spec.seed + n_seeds))
+    label = f"{spec.objective} budget {spec.budget}"
 
-    def compute():
+    def compute() -> dict[str, list[list[float]]]:
         # One task per (sampler, chunk of seeds), spread over the cores.
         chunk = 10
-        tasks = [(objective_name, s, budget, seeds[i:i + chunk], n_startup_trials)
-                 for s in samplers for i in range(0, len(seeds), chunk)]
+        tasks = [(spec, s, seeds[i:i + chunk]) for s in names for i in range(0, len(seeds), chunk)]
         n_workers = workers or min(len(tasks), os.cpu_count() or 1)
         results = []
         if n_workers > 1:
-            from concurrent.futures import ProcessPoolExecutor
             with ProcessPoolExecutor(n_workers) as pool:
                 for i, r in enumerate(pool.map(_sweep_curves, tasks)):
                     results.append(r)
-                    _progress(progress, f"{objective_name} budget {budget}", i + 1, len(tasks))
+                    _progress(progress, label, i + 1, len(tasks))
         else:
             for i, t in enumerate(tasks):
                 results.append(_sweep_curves(t))
-                _progress(progress, f"{objective_name} budget {budget}", i + 1, len(tasks))
-        curves = {s: [] for s in samplers}
+                _progress(progress, label, i + 1, len(tasks))
+        curves: dict[str, list[list[float]]] = {s: [] for s in names}
         for task, r in zip(tasks, results):
             curves[task[1]].extend(r)
         return curves
 
-    payload = dict(objective=objective_name, budget=budget, seeds=seeds, samplers=samplers,
-                   n_startup_trials=n_startup_trials)
+    payload = dict(objective=spec.objective, budget=spec.budget, seeds=seeds, samplers=names,
+                   n_startup_trials=spec.n_startup_trials)
     curves = cached("sweep", payload, compute, cache_dir)
-    stats = {s: SamplerStats(s, seeds, np.array(curves[s]), landscape.deep_threshold) for s in samplers}
-    return Sweep(objective_name, budget, seeds, n_startup_trials, stats)
+    threshold = spec.objective_function.deep_threshold
+    stats = {s: SamplerStats(s, seeds, np.array(curves[s]), threshold) for s in names}
+    return Sweep(spec.objective, spec.budget, seeds, spec.n_startup_trials, stats)
 
 
 def _progress(enabled: bool, label: str, done: int, total: int) -> None:
@@ -424,9 +425,9 @@ def main(argv=None) -> int:
     parser.add_argument("--n-startup-trials", type=int, default=DEFAULT_N_STARTUP_TRIALS, help="TPE's random warm-up")
     args = parser.parse_args(argv)
     try:
-        result = sweep(args.objective, args.budget, args.seeds, tuple(args.samplers.split(",")),
-                       args.n_startup_trials, progress=True)
-    except ValueError as err:
+        spec = StudySpec(args.objective, args.budget, 0, args.n_startup_trials)
+        result = sweep(spec, tuple(args.samplers.split(",")), args.seeds, progress=True)
+    except SpecError as err:
         parser.error(str(err))
     print(result.summary_table())
     return 0

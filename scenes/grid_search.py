@@ -2,31 +2,28 @@
 """Beat 3: the grid's N points land in the order Optuna's GridSampler visits them."""
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, Create, Text, ThreeDScene, ValueTracker, VGroup
+from manim import DOWN, LEFT, RIGHT, UL, Create, Text, ValueTracker, VGroup
 
 import samplers
-from findings import format_loss
+from hpsearch.formatting import format_loss, format_point
 from objective import BOX, LAYER_DECAY, LEARNING_RATE
 from scenes import theme
-from scenes.pieces import (
-    PANEL_TOP_LEFT,
-    Fade, RunReadout, beat_title, best_ring, drop_trials, format_lr, stage_landscape, surface_marker,
-    visible_path,
-)
+from scenes.base import SurfaceBeat
+from scenes.fade import Fade
+from scenes.pieces import PANEL_TOP_LEFT, RunReadout, drop_trials
+from scenes.text import beat_title
 
 
-class GridSearch(ThreeDScene):
+class GridSearch(SurfaceBeat):
     seconds_per_trial = 0.3
     hold = 3.0
-    surface_resolution = 48  # see Landscape for how it was chosen
 
     def construct(self):
-        settings = theme.SETTINGS
-        landscape = stage_landscape(self, settings.landscape, self.surface_resolution)
+        settings, plot = self.settings, self.plot
         run = settings.featured_run("grid")
         n_lr, n_decay = samplers.grid_shape(settings.budget)
         spent = len(run.trials)
-        color = theme.SAMPLER_COLORS["grid"]
+        color = self.palette.samplers["grid"]
 
         # Heading and the rule of the grid
         unspent = f"; {settings.budget - spent} of the budget unspent" if spent < settings.budget else ""
@@ -41,34 +38,33 @@ class GridSearch(ThreeDScene):
         self.wait(1.0)
 
         # The trials land
-        drop_trials(self, landscape, run.trials, color, self.seconds_per_trial, tracker)
+        drop_trials(self, plot, run.trials, color, self.seconds_per_trial, tracker)
 
         # The grid lines and the deep well's true minimum
-        deepest = settings.landscape.global_minimum
+        deepest = settings.objective_function.global_minimum
         ys = np.linspace(*BOX, 160)
         lines = VGroup()
         for lr in samplers.grid_values(settings.budget)["lr"]:
             x = float(LEARNING_RATE.to_internal(lr))
-            lines.add(visible_path(landscape, np.full_like(ys, x), ys, color, stroke_width=2))
+            lines.add(plot.path(np.full_like(ys, x), ys, color, stroke_width=2))
         for decay in samplers.grid_values(settings.budget)["decay"]:
             y = float(LAYER_DECAY.to_internal(decay))
-            lines.add(visible_path(landscape, ys, np.full_like(ys, y), color, stroke_width=2))
-        star = surface_marker(self, landscape, deepest.x, deepest.y, theme.HIGHLIGHT, radius=0.11)
+            lines.add(plot.path(ys, np.full_like(ys, y), color, stroke_width=2))
+        star = plot.marker(deepest.x, deepest.y, self.palette.highlight, radius=0.11)
         best = run.best_trial
-        ring = best_ring(landscape, best, color)
-        lr_deep, decay_deep = deepest.hyperparameters
+        ring = plot.ring(best, color)
+        highlight = self.palette.highlight
         notes = VGroup(
             Text(f"{n_lr} distinct learning rates", font_size=theme.LABEL_SIZE, color=color),
             Text(f"{n_decay} distinct decays", font_size=theme.LABEL_SIZE, color=color),
             VGroup(
-                Text("deep well", font_size=theme.LABEL_SIZE, color=theme.HIGHLIGHT),
-                Text(format_loss(deepest.value), font_size=theme.LABEL_SIZE, color=theme.HIGHLIGHT, weight="BOLD"),
+                Text("deep well", font_size=theme.LABEL_SIZE, color=highlight),
+                Text(format_loss(deepest.value), font_size=theme.LABEL_SIZE, color=highlight, weight="BOLD"),
             ).arrange(RIGHT, buff=0.2),
-            Text(f"lr {format_lr(lr_deep)}   decay {decay_deep:.2f}", font_size=theme.SMALL_SIZE, color=theme.MUTED),
+            Text(format_point(*deepest.hyperparameters), font_size=theme.SMALL_SIZE, color=theme.MUTED),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
         notes.move_to(readout.get_corner(UL) + 1.9 * DOWN, aligned_edge=UL)
-        self.add_fixed_in_frame_mobjects(notes)
-        self.remove(notes)
+        self.pin(notes)
         self.play(Create(lines), Fade(star), Create(ring), Fade(notes), run_time=2.0,
                   subcaption=f"Its best point scores {format_loss(best.value)}; the deep well, "
                              f"{format_loss(deepest.value)}, lies between its lines.",

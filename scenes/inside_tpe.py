@@ -1,7 +1,7 @@
 # manim -pqh scenes/inside_tpe.py InsideTPE
 """Beat 5b: inside Optuna's TPESampler at a few recorded moments of the featured run.
 
-At each chosen moment (tpe_internals.inside_tpe()): the trials so far split at
+At each chosen moment (hpsearch.tpe.moments.inside_tpe): the trials so far split at
 gamma(n) into the better group and the rest, the two Parzen densities l(x) and
 g(x) as heat maps of the recorded grids, the n_ei_candidates candidates drawn
 from l(x) with their log l - log g, and the argmax landing as the next trial.
@@ -15,17 +15,20 @@ from types import SimpleNamespace
 
 import numpy as np
 from manim import (
-    DL, DOWN, DR, LEFT, RIGHT, UL, UP, UR, Circle, DashedLine, FadeIn, Group, ImageMobject, Line, MathTex,
-    Rectangle, Scene, TransformFromCopy, VGroup, VMobject, config,
+    DL, DOWN, DR, LEFT, RIGHT, UL, UP, UR, DashedLine, FadeIn, Group, Line, MathTex, TransformFromCopy, VGroup,
+    config,
 )
-from manim.constants import RESAMPLING_ALGORITHMS
 from manim.utils.rate_functions import smooth, squish_rate_func
 
-import tpe_internals
-from findings import format_loss, signed
-from objective import BOX
-from scenes import panels, theme
-from scenes.pieces import Fade, beat_title, format_lr, nice_ticks
+from hpsearch.formatting import format_decay, format_loss, format_lr, percent, plural, signed
+from hpsearch.tpe import moments as tpe_moments
+from hpsearch.tpe.recorder import GammaRule
+from scenes import theme
+from scenes.base import FlatBeat
+from scenes.fade import Fade
+from scenes.marks import cross, ring, segments, trial_marker
+from scenes.panels import BoxPlot, Strip
+from scenes.text import beat_title, label, paragraph
 
 RIGHT_EDGE = config.frame_width / 2 - 0.3
 
@@ -45,88 +48,9 @@ def density_rgba(log_density: np.ndarray, low: float, high: float, color) -> np.
     return rgba[::-1]  # grid rows run from y = BOX[0] upwards; image rows from the top down
 
 
-class HPPanel(Group):
-    """An empty square over the hyperparameter box, ticked in real units (lr on a log axis).
-
-    `point(x, y)` maps internal box coordinates to the scene; `heat_map()` makes
-    an image whose pixel centres sit exactly on a recorded grid's points.
-    """
-
-    def __init__(self, side: float, decay_labels: bool = True):
-        super().__init__()
-        self.side = side
-        self.back = Rectangle(width=side, height=side, stroke_width=0, fill_color=theme.PANEL_FILL, fill_opacity=1.0)
-        self.frame = Rectangle(width=side, height=side, stroke_color=theme.MUTED, stroke_width=1.5)
-        self.ticks, self.labels = panels.box_ticks(self.point, 0.09, 0.05, decay_labels=decay_labels)
-        self.frame.set_z_index(1)  # over the heat maps, which come and go
-        self.add(self.back, self.frame, self.ticks, self.labels)
-
-    def point(self, x, y) -> np.ndarray:
-        return panels.box_point(self.back, x, y)
-
-    def heat_map(self, rgba: np.ndarray, xs: np.ndarray) -> ImageMobject:
-        image = ImageMobject(rgba)
-        image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
-        # n pixels centred on the n grid points: the image overhangs the box by half a cell.
-        cell = (xs[-1] - xs[0]) / (len(xs) - 1)
-        scale = (xs[-1] - xs[0] + cell) / (BOX[1] - BOX[0])
-        image.stretch_to_fit_width(self.side * scale).stretch_to_fit_height(self.side * scale)
-        centre = (xs[0] + xs[-1]) / 2
-        return image.move_to(self.point(centre, centre))
-
-
-class Strip(VGroup):
-    """A horizontal number line with round ticks inside [low, high] (from the data)."""
-
-    def __init__(self, low: float, high: float, width: float, n_ticks: int = 3):
-        super().__init__()
-        self.low, self.high = low, high
-        self.line = Line(np.zeros(3), width * RIGHT, stroke_color=theme.MUTED, stroke_width=2)
-        self.add(self.line)
-        for v in nice_ticks(low, high, n_ticks):
-            p = self.point(v)
-            self.add(Line(p, p + 0.08 * DOWN, stroke_color=theme.MUTED, stroke_width=2))
-            self.add(panels.label(f"{v:g}".replace("-", "−"), theme.SMALL_SIZE, theme.MUTED).next_to(p, DOWN, buff=0.1))
-
-    def point(self, value: float) -> np.ndarray:
-        start, end = self.line.get_start(), self.line.get_end()
-        return start + (value - self.low) / (self.high - self.low) * (end - start)
-
-    def place(self, left: float, y: float) -> "Strip":
-        """Put the line's left end at (left, y)."""
-        return self.shift([left - self.line.get_start()[0], y - self.line.get_start()[1], 0])
-
-
-def dot(color, radius: float = 0.06) -> Circle:
-    """A filled marker with a dark rim, readable on light and dark backgrounds."""
-    return Circle(radius=radius, fill_color=color, fill_opacity=1.0, stroke_color=theme.BACKGROUND, stroke_width=1.5)
-
-
-def ring(color=theme.HIGHLIGHT, radius: float = 0.13) -> Circle:
-    return Circle(radius=radius, stroke_color=color, stroke_width=3.5).set_z_index(2)
-
-
-def segments(pairs, color, width: float) -> VMobject:
-    """Many straight strokes as ONE VMobject (one Cairo path per frame instead of one per stroke)."""
-    path = VMobject(stroke_color=color, stroke_width=width, fill_opacity=0)
-    for start, end in pairs:
-        path.start_new_path(np.asarray(start, float))
-        path.add_line_to(np.asarray(end, float))
-    return path
-
-
-def cross(color, size: float = 0.06) -> VGroup:
-    """A small x with a dark backing: one candidate drawn from l(x)."""
-    arms = [(size * UL, size * (DOWN + RIGHT)), (size * UR, size * (DOWN + LEFT))]
-    return VGroup(segments(arms, theme.BACKGROUND, 5), segments(arms, color, 2.2)).set_z_index(2)
-
-
-def gamma_rule_tex(rule: str) -> str | None:
-    """The recorded rule 'default_gamma(n) = min(ceil(0.1 n), 25)' as LaTeX; None if it reads otherwise."""
-    m = re.search(r"min\(ceil\(([0-9.]+)\s*n\),\s*([0-9]+)\)", rule)
-    if not m:
-        return None
-    return rf"\gamma(n) = \min(\lceil {m.group(1)}\,n \rceil,\ {m.group(2)})"
+def gamma_rule_tex(rule: GammaRule) -> str:
+    """Optuna's gamma(n) as LaTeX."""
+    return rf"\gamma(n) = \min(\lceil {rule.fraction:g}\,n \rceil,\ {rule.cap})"
 
 
 def place_clear(tag, anchor, box, avoid, buff: float = 0.06):
@@ -144,10 +68,6 @@ def place_clear(tag, anchor, box, avoid, buff: float = 0.06):
     return tag.move_to(best[1])
 
 
-def plural(k: int, word: str) -> str:
-    return f"{k} {word}" + ("" if k == 1 else "s")
-
-
 def note_head(note: str) -> str:
     """'trial 10: the first model-guided trial, just after ...; l/g readable [...]' -> 'Trial 10: the first ...'."""
     head = re.split(r";| \[| \(|, ", note, maxsplit=1)[0]
@@ -156,7 +76,7 @@ def note_head(note: str) -> str:
 
 # --- the beat ------------------------------------------------------------------------------------
 
-class InsideTPE(Scene):
+class InsideTPE(FlatBeat):
     roles = ("first", "middle", "last")  # which recorded moments to show (of those that exist)
     panel_side = 2.4
     panel_gap = 0.7  # room for the lr tick labels of neighbouring panels
@@ -174,8 +94,7 @@ class InsideTPE(Scene):
     landing_hold = 2.0
 
     def construct(self):
-        self.camera.background_color = theme.BACKGROUND
-        data = tpe_internals.inside_tpe()
+        data = tpe_moments.inside_tpe(self.settings.spec)
         moments = [m for m in data.moments if m.role in self.roles]
         trials = data.run.trials
         picked = [str(m.step.trial) for m in moments]
@@ -204,48 +123,46 @@ class InsideTPE(Scene):
 
     def layout(self, data, moments) -> SimpleNamespace:
         """Everything that stays put: the three panels, the two strips and the rule."""
-        s, tpe_color = self.panel_side, theme.SAMPLER_COLORS["tpe"]
-        trial_panel, l_panel, g_panel = HPPanel(s), HPPanel(s, decay_labels=False), HPPanel(s, decay_labels=False)
+        s, tpe_color = self.panel_side, self.palette.samplers["tpe"]
+        trial_panel = BoxPlot(s, axis_titles=True)
+        l_panel, g_panel = BoxPlot(s, decay_labels=False), BoxPlot(s, decay_labels=False)
+        for p in (trial_panel, l_panel, g_panel):
+            p.frame.set_z_index(1)  # over the heat maps, which come and go
         x = self.panels_left
         for p in (trial_panel, l_panel, g_panel):
             p.shift([x - p.back.get_left()[0], self.panels_top - p.back.get_top()[1], 0])
             x = p.back.get_right()[0] + self.panel_gap
         titles = VGroup(
-            panels.label("trials so far", theme.LABEL_SIZE, theme.TEXT),
+            label("trials so far", theme.LABEL_SIZE, theme.TEXT),
             VGroup(MathTex(r"\ell(x)", font_size=theme.BODY_SIZE, color=tpe_color),
-                   panels.label("better group", theme.SMALL_SIZE, tpe_color)).arrange(RIGHT, buff=0.12),
+                   label("better group", theme.SMALL_SIZE, tpe_color)).arrange(RIGHT, buff=0.12),
             VGroup(MathTex(r"g(x)", font_size=theme.BODY_SIZE, color=theme.MUTED),
-                   panels.label("the rest", theme.SMALL_SIZE, theme.MUTED)).arrange(RIGHT, buff=0.12),
+                   label("the rest", theme.SMALL_SIZE, theme.MUTED)).arrange(RIGHT, buff=0.12),
         )
         for t, p in zip(titles, (trial_panel, l_panel, g_panel)):
             t.next_to(p.back, UP, buff=0.12).align_to(p.back, LEFT)
-        lr_title = panels.label("learning rate", theme.SMALL_SIZE, theme.MUTED) \
-            .next_to(trial_panel.labels, DOWN, buff=0.08).set_x(trial_panel.back.get_x())
-        decay_title = panels.label("decay", theme.SMALL_SIZE, theme.MUTED).rotate(np.pi / 2) \
-            .next_to(trial_panel.labels, LEFT, buff=0.1).set_y(trial_panel.back.get_y())
-        legend = panels.label("brighter = denser (same log scale)", theme.SMALL_SIZE, theme.MUTED)
+        lr_title = trial_panel.x_title
+        legend = label("brighter = denser (same log scale)", theme.SMALL_SIZE, theme.MUTED)
         legend.move_to([(l_panel.back.get_x() + g_panel.back.get_x()) / 2, lr_title.get_y(), 0])
 
         # Right-hand column: the losses split at y*, then log l - log g at the candidates
         left, width = self.column_left, RIGHT_EDGE - self.column_left
         values = np.array([t.value for t in data.run.trials])
         loss_strip = Strip(values.min(), values.max(), width, n_ticks=4).place(left, 1.05)
-        loss_title = panels.label("loss of each trial", theme.SMALL_SIZE, theme.MUTED) \
+        loss_title = label("loss of each trial", theme.SMALL_SIZE, theme.MUTED) \
             .move_to([left, 1.95, 0], aligned_edge=LEFT)
         acq = np.concatenate([m.step.candidates.acquisition for m in moments])
         acq_strip = Strip(acq.min(), acq.max(), width, n_ticks=4).place(left, -1.2)
         acq_title = VGroup(
             MathTex(r"\log\ell - \log g", font_size=theme.BODY_SIZE, color=theme.TEXT),
-            panels.label(f"at {data.n_ei_candidates} draws", theme.SMALL_SIZE, theme.MUTED),
+            label(f"at {data.n_ei_candidates} draws", theme.SMALL_SIZE, theme.MUTED),
         ).arrange(RIGHT, buff=0.15).move_to([left, -0.2, 0], aligned_edge=LEFT)
 
         # Bottom band: the acquisition rule, typeset once
         ei = MathTex(r"\mathrm{EI}(x)\ \propto\ \frac{\ell(x)}{g(x)}", font_size=theme.HEADING_SIZE, color=theme.TEXT)
-        cite = panels.label("Bergstra et al. 2011", theme.SMALL_SIZE, theme.MUTED)
+        cite = label("Bergstra et al. 2011", theme.SMALL_SIZE, theme.MUTED)
         lines = [r"y^* = \text{the } \gamma(n)\text{-th best loss}"]
-        gamma_tex = gamma_rule_tex(data.gamma_rule)
-        if gamma_tex:
-            lines.append(gamma_tex)
+        lines.append(gamma_rule_tex(tpe_moments.GAMMA))
         lines.append(rf"\text{{next}} = \arg\max\, \ell / g \text{{ over {data.n_ei_candidates} draws }} "
                      r"x \sim \ell")
         rules = VGroup(*[MathTex(t, font_size=theme.BODY_SIZE, color=theme.TEXT) for t in lines]) \
@@ -254,7 +171,7 @@ class InsideTPE(Scene):
             .arrange(RIGHT, buff=0.35, aligned_edge=UP)
         formula.move_to([self.panels_left - 0.6, lr_title.get_bottom()[1] - 0.25, 0], aligned_edge=UL)
 
-        static = Group(trial_panel, l_panel, g_panel, titles, lr_title, decay_title, legend,
+        static = Group(trial_panel, l_panel, g_panel, titles, legend,
                        loss_strip, loss_title, acq_strip, acq_title, formula)
         return SimpleNamespace(trial=trial_panel, l=l_panel, g=g_panel, loss=loss_strip, acq=acq_strip,
                                static=static, note_top=formula.get_bottom()[1] - 0.3,
@@ -264,7 +181,7 @@ class InsideTPE(Scene):
 
     def show_moment(self, data, m, ui, state):
         step, grid, c = m.step, m.grid, m.step.candidates
-        tpe_color = theme.SAMPLER_COLORS["tpe"]
+        tpe_color, highlight = self.palette.samplers["tpe"], self.palette.highlight
         below = set(step.below)
         n_better, n_rest = len(step.below), len(step.above)
         trials = data.run.trials
@@ -285,32 +202,32 @@ class InsideTPE(Scene):
                 if state.dots[t.number].get_fill_color() != color:  # animate only what changes
                     anims.append(state.dots[t.number].animate.set_fill(color))
             else:
-                state.dots[t.number] = dot(color).move_to(ui.trial.point(t.x, t.y))
+                state.dots[t.number] = trial_marker(color).move_to(ui.trial.point(t.x, t.y))
                 anims.append(FadeIn(state.dots[t.number], scale=0.5))
-        split = VGroup(*[dot(tpe_color if t.number in below else theme.MUTED, 0.05).move_to(ui.loss.point(t.value))
+        split = VGroup(*[trial_marker(tpe_color if t.number in below else theme.MUTED, 0.05).move_to(ui.loss.point(t.value))
                          for t in trials[:step.n]])
         star = DashedLine(ui.loss.point(step.y_star) + 0.06 * DOWN, ui.loss.point(step.y_star) + 0.3 * UP,
-                          stroke_color=theme.HIGHLIGHT, stroke_width=3, dash_length=0.06)
-        star_label = panels.label(f"y* = {format_loss(step.y_star)}", theme.SMALL_SIZE, theme.HIGHLIGHT) \
+                          stroke_color=highlight, stroke_width=3, dash_length=0.06)
+        star_label = label(f"y* = {format_loss(step.y_star)}", theme.SMALL_SIZE, highlight) \
             .next_to(star, UP, buff=0.04)
         star_label.shift(RIGHT * max(0.0, ui.loss.line.get_left()[0] - star_label.get_left()[0]))
         counts = VGroup(
-            panels.label(f"n = {step.n},  γ(n) = {step.gamma}", theme.LABEL_SIZE, theme.TEXT),
-            VGroup(dot(tpe_color), panels.label(f"{n_better} better", theme.SMALL_SIZE, tpe_color),
-                   dot(theme.MUTED).shift(0.25 * RIGHT), panels.label(f"{n_rest} rest", theme.SMALL_SIZE, theme.MUTED))
+            label(f"n = {step.n},  γ(n) = {step.gamma}", theme.LABEL_SIZE, theme.TEXT),
+            VGroup(trial_marker(tpe_color), label(f"{n_better} better", theme.SMALL_SIZE, tpe_color),
+                   trial_marker(theme.MUTED).shift(0.25 * RIGHT), label(f"{n_rest} rest", theme.SMALL_SIZE, theme.MUTED))
             .arrange(RIGHT, buff=0.12),
         )
         counts[0].move_to([self.column_left, 2.35, 0], aligned_edge=LEFT)
         counts[1].next_to(ui.loss, DOWN, buff=0.2).align_to(ui.loss.line, LEFT)
         counts[1][2:].shift(0.25 * RIGHT)
         if flat:
-            shape = (f"ℓ(x) is nearly flat, spread over {m.metrics['l_area']:.0%} of the box: "
+            shape = (f"ℓ(x) is nearly flat, spread over {percent(m.metrics['l_area'])} of the box: "
                      f"{plural(n_better, 'better trial')} + the prior.")
         else:
-            shape = (f"ℓ(x) has narrowed to {m.metrics['l_area']:.0%} of the box, "
+            shape = (f"ℓ(x) has narrowed to {percent(m.metrics['l_area'])} of the box, "
                      f"around the {plural(n_better, 'better trial')}.")
-        note = VGroup(panels.label(note_head(m.note), theme.SMALL_SIZE, theme.TEXT),
-                      panels.paragraph(shape, ui.note_width, theme.SMALL_SIZE, theme.MUTED, line_buff=0.12)) \
+        note = VGroup(label(note_head(m.note), theme.SMALL_SIZE, theme.TEXT),
+                      paragraph(shape, ui.note_width, theme.SMALL_SIZE, theme.MUTED, line_buff=0.12)) \
             .arrange(DOWN, aligned_edge=LEFT, buff=0.12).move_to([ui.note_left, ui.note_top, 0], aligned_edge=UL)
         info = VGroup(split, star, star_label, counts, note)
         anims.append(Fade(info, rate_func=second_half))
@@ -337,27 +254,27 @@ class InsideTPE(Scene):
         self.wait(self.candidates_hold)
 
         # 3. The largest log l - log g becomes the next trial
-        rings = VGroup(*[ring().move_to(p.point(c.x[best], c.y[best])) for p in (ui.l, ui.g)])
+        rings = VGroup(*[ring(highlight, width=3.5).set_z_index(2).move_to(p.point(c.x[best], c.y[best])) for p in (ui.l, ui.g)])
         a_best = float(c.acquisition[best])
-        top = Line(ui.acq.point(a_best), ui.acq.point(a_best) + 0.36 * UP, stroke_color=theme.HIGHLIGHT, stroke_width=5)
-        top_label = panels.label(f"max {signed(a_best, 2, plus=True)}", theme.SMALL_SIZE, theme.HIGHLIGHT).next_to(top, UP, buff=0.05)
+        top = Line(ui.acq.point(a_best), ui.acq.point(a_best) + 0.36 * UP, stroke_color=highlight, stroke_width=5)
+        top_label = label(f"max {signed(a_best, 2, plus=True)}", theme.SMALL_SIZE, highlight).next_to(top, UP, buff=0.05)
         top_label.shift(LEFT * max(0.0, top_label.get_right()[0] - RIGHT_EDGE))
         new = trials[step.trial]
-        landed = dot(theme.HIGHLIGHT).move_to(ui.trial.point(new.x, new.y))
-        landed_ring = ring().move_to(landed)
-        tag = place_clear(panels.label(f"trial {new.number}", theme.SMALL_SIZE, theme.HIGHLIGHT), landed_ring,
+        landed = trial_marker(highlight).move_to(ui.trial.point(new.x, new.y))
+        landed_ring = ring(highlight, width=3.5).set_z_index(2).move_to(landed)
+        tag = place_clear(label(f"trial {new.number}", theme.SMALL_SIZE, highlight), landed_ring,
                           ui.trial.back, [d.get_center() for d in state.dots.values()])
         result = VGroup(
-            panels.label(f"→ trial {new.number}: loss {format_loss(new.value)}", theme.SMALL_SIZE, theme.HIGHLIGHT),
-            panels.label(f"lr {format_lr(new.lr)}", theme.SMALL_SIZE, theme.TEXT),
-            panels.label(f"decay {new.decay:.3f}", theme.SMALL_SIZE, theme.TEXT),
+            label(f"→ trial {new.number}: loss {format_loss(new.value)}", theme.SMALL_SIZE, highlight),
+            label(f"lr {format_lr(new.lr)}", theme.SMALL_SIZE, theme.TEXT),
+            label(f"decay {format_decay(new.decay, 3)}", theme.SMALL_SIZE, theme.TEXT),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         result.next_to(ui.acq, DOWN, buff=0.15).align_to(ui.acq.line, LEFT)
         self.play(Fade(rings), Fade(top), Fade(top_label), TransformFromCopy(l_marks[best], landed),
                   Fade(landed_ring), Fade(tag), Fade(result), run_time=self.landing_time,
                   subcaption=f"Of the {data.n_ei_candidates} candidates, the one with the largest log l minus "
                              f"log g, {signed(a_best, 2, plus=True)}, becomes trial {new.number}: learning rate "
-                             f"{format_lr(new.lr)}, decay {new.decay:.3f}. Its loss: {format_loss(new.value)}.",
+                             f"{format_lr(new.lr)}, decay {format_decay(new.decay, 3)}. Its loss: {format_loss(new.value)}.",
                   subcaption_duration=self.landing_time + self.landing_hold)
         self.wait(self.landing_hold)
 
@@ -368,7 +285,7 @@ class InsideTPE(Scene):
     def show_no_model(self, data):
         sentence = (f"All {len(data.run.trials)} trials were random startup trials "
                     f"({data.n_startup_trials} startup trials): TPE never used its model.")
-        text = panels.paragraph(sentence, config.frame_width - 1.0, theme.BODY_SIZE, line_buff=0.12)
+        text = paragraph(sentence, config.frame_width - 1.0, theme.BODY_SIZE, line_buff=0.12)
         self.add_subcaption(sentence, duration=3.0)
         self.play(Fade(text), run_time=1.0)
         self.wait(2.0)

@@ -1,19 +1,20 @@
 # manim -pqh scenes/landscape.py Landscape
 """Beat 2: the loss surface on axes in real units, its wells found by scipy and labelled."""
 
-from manim import DEGREES, DOWN, LEFT, RIGHT, UP, Text, ThreeDScene, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UP, Text, VGroup, config
 
-from findings import format_loss
+from hpsearch.formatting import format_decay, format_loss, format_lr, format_point
+from hpsearch.visibility import View
 from scenes import theme
-from scenes.pieces import (
-    PANEL_TOP_LEFT, PREVIEW_HEIGHT,
-    Fade, beat_title, face_camera, freeze_landscape, format_lr, stage_landscape, surface_marker, surface_resolution,
-)
+from scenes.base import SurfaceBeat
+from scenes.fade import Fade
+from scenes.pieces import PANEL_TOP_LEFT, PREVIEW_HEIGHT, face_camera, freeze_surface, surface_resolution
+from scenes.text import beat_title
 
 WELL_NAMES = "ABCDEFG"
 
 
-class Landscape(ThreeDScene):
+class Landscape(SurfaceBeat):
     # The camera swings in from here to the configured view, then stays.
     start_phi = 62.0
     start_theta_offset = -40.0
@@ -25,52 +26,53 @@ class Landscape(ThreeDScene):
     moving_resolution = 32
     surface_resolution = 48
     preview_moving_resolution = 24  # at 480p15 the swing is 30 frames of motion blur anyway
+    frozen = False  # the camera swings first; the surface is frozen once it stops
     hold = 6.0
 
+    def staging_resolution(self) -> int:
+        return self.moving_resolution if config.pixel_height > PREVIEW_HEIGHT else self.preview_moving_resolution
+
     def construct(self):
-        settings = theme.SETTINGS
-        moving = self.moving_resolution if config.pixel_height > PREVIEW_HEIGHT else self.preview_moving_resolution
-        landscape = stage_landscape(self, settings.landscape, moving, frozen=False)
-        title = beat_title(2, "The landscape", settings.landscape.summary)
+        settings, plot, view = self.settings, self.plot, self.settings.view
+        objective = settings.objective_function
+        title = beat_title(2, "The landscape", objective.summary)
         self.add_fixed_in_frame_mobjects(title)
 
         # A short swing into the fixed view the search beats use
-        self.set_camera_orientation(phi=self.start_phi * DEGREES,
-                                    theta=(settings.camera_theta + self.start_theta_offset) * DEGREES)
-        self.move_camera(phi=settings.camera_phi * DEGREES, theta=settings.camera_theta * DEGREES,
+        start = View.degrees(self.start_phi, settings.camera_theta + self.start_theta_offset)
+        self.set_camera_orientation(phi=start.phi, theta=start.theta)
+        self.move_camera(phi=view.phi, theta=view.theta,
                          run_time=self.move_seconds,
                          subcaption="Each point of this surface is one training run: its validation loss "
                                     "at one learning rate and one decay.",
                          subcaption_duration=self.move_seconds + 2.5)
-        landscape.set_resolution(surface_resolution(self.surface_resolution))
-        freeze_landscape(self, landscape)
+        plot.set_resolution(surface_resolution(self.surface_resolution))
+        freeze_surface(self, plot)
 
         # The wells, found numerically
-        minima = settings.landscape.minima[: len(WELL_NAMES)]
+        minima = objective.minima[: len(WELL_NAMES)]
         markers, letters, rows = VGroup(), VGroup(), VGroup()
-        phi, theta = settings.camera_phi * DEGREES, settings.camera_theta * DEGREES
         screen_up = self.camera.get_rotation_matrix()[1]
         for name, well in zip(WELL_NAMES, minima):
             # The deepest well in the highlight colour, the others muted: brightness tells them apart.
-            color = theme.HIGHLIGHT if well is minima[0] else theme.MUTED
-            markers.add(surface_marker(self, landscape, well.x, well.y, color, radius=0.09))
+            color = self.palette.highlight if well is minima[0] else theme.MUTED
+            markers.add(plot.marker(well.x, well.y, color, radius=0.09))
             letter = Text(name, font_size=theme.LABEL_SIZE, color=color, weight="BOLD")
             letter.add_background_rectangle(color=theme.BACKGROUND, opacity=0.75, buff=0.06)
-            letters.add(face_camera(letter, phi, theta).move_to(landscape.point(well.x, well.y) + 0.3 * screen_up))
-            lr, decay = well.hyperparameters
+            letters.add(face_camera(letter, view).move_to(plot.point(well.x, well.y) + 0.3 * screen_up))
             rows.add(VGroup(
                 VGroup(Text(name, font_size=theme.BODY_SIZE, color=color, weight="BOLD"),
                        Text(format_loss(well.value), font_size=theme.BODY_SIZE, color=color)).arrange(RIGHT, buff=0.3),
-                Text(f"lr {format_lr(lr)}   decay {decay:.2f}", font_size=theme.SMALL_SIZE, color=theme.MUTED),
+                Text(format_point(*well.hyperparameters), font_size=theme.SMALL_SIZE, color=theme.MUTED),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.12))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         heading = Text("minima (scipy)", font_size=theme.LABEL_SIZE, color=theme.MUTED)
         table = VGroup(heading, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.3).move_to(PANEL_TOP_LEFT, aligned_edge=UP + LEFT)
-        self.add_fixed_in_frame_mobjects(table)
-        self.remove(table)
+        self.pin(table)
         deepest = minima[0]
         self.play(Fade(markers), Fade(letters), Fade(table), run_time=1.0,
                   subcaption=f"{len(minima)} wells. The deepest, A, reaches {format_loss(deepest.value)} "
-                             f"at lr {format_lr(deepest.hyperparameters[0])}, decay {deepest.hyperparameters[1]:.2f}.",
+                             f"at lr {format_lr(deepest.hyperparameters[0])}, "
+                             f"decay {format_decay(deepest.hyperparameters[1])}.",
                   subcaption_duration=self.hold)
         self.wait(self.hold)

@@ -4,14 +4,18 @@ and how often it reaches the deep well."""
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UL, UP, Create, GrowFromEdge, Rectangle, Scene, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UL, UP, Create, GrowFromEdge, Rectangle, VGroup, config
 
-import findings
+from hpsearch import findings
+from hpsearch.formatting import capitalised, format_loss
 from scenes import panels, theme
-from scenes.pieces import Fade
+from scenes.base import FlatBeat
+from scenes.fade import Fade
+from scenes.marks import refit
+from scenes.text import fit_width, in_text, label
 
 
-class ManySeeds(Scene):
+class ManySeeds(FlatBeat):
     margin = 0.45
     plot_width = 5.6
     min_plot_width = 4.0
@@ -20,35 +24,37 @@ class ManySeeds(Scene):
     band_opacity = 0.22
 
     def construct(self):
-        self.camera.background_color = theme.BACKGROUND
-        data = findings.many_seeds(theme.SETTINGS)
+        data = findings.many_seeds(self.settings)
         names = list(data.summaries)
+        highlight = self.palette.highlight
 
-        heading = panels.label(f"{data.n_seeds} seeds, {data.budget} runs each", theme.HEADING_SIZE) \
+        heading = label(f"{data.n_seeds} seeds, {data.budget} runs each", theme.HEADING_SIZE) \
             .to_corner(UL, buff=self.margin)
         # The plot gives up width when the bars beside it need it (e.g. a fourth sampler's long name).
         bars = self._bars(data)
-        plot_width = self.plot_width
-        for _ in range(2):
+
+        def layout(plot_width: float):
             axes = panels.LossAxes(data.budget, data.value_range, plot_width, self.plot_height,
                                    y_title="best loss so far (median, middle half)")
             axes.next_to(heading, DOWN, buff=0.35).align_to(heading, LEFT).shift(0.15 * RIGHT)
-            threshold = axes.threshold_line(data.threshold)
-            threshold_label = panels.label("deep well", theme.SMALL_SIZE, theme.HIGHLIGHT) \
-                .next_to(threshold, RIGHT, buff=0.15)
+            threshold = axes.threshold_line(data.threshold, highlight)
+            threshold_label = label("deep well", theme.SMALL_SIZE, highlight).next_to(threshold, RIGHT, buff=0.15)
             left = max(threshold_label.get_right()[0], axes.get_right()[0]) + 0.4
             room = config.frame_width / 2 - self.margin - left
+            result = axes, threshold, threshold_label, left, room
             if bars.width <= room or plot_width <= self.min_plot_width:
-                break
-            plot_width = max(plot_width - (bars.width - room), self.min_plot_width)
-        panels.fit_width(bars, room, theme.LABEL_SIZE)
+                return result, None
+            return result, max(plot_width - (bars.width - room), self.min_plot_width)
+
+        axes, threshold, threshold_label, left, room = refit(layout, self.plot_width, tries=2)
+        fit_width(bars, room, theme.LABEL_SIZE)
         bars.move_to([left + bars.width / 2, axes.y_axis.get_center()[1], 0])
 
         # Median staircases with their interquartile bands, one per sampler.
         curves, bands = VGroup(), VGroup()
         for name in names:
             q1, median, q3 = data.summaries[name].curve_quartiles
-            color = theme.SAMPLER_COLORS[name]
+            color = self.palette.samplers[name]
             bands.add(panels.step_band(axes, q1, q3, color, self.band_opacity))
             curves.add(panels.step_curve(axes, median, color, stroke_width=5))
 
@@ -62,23 +68,23 @@ class ManySeeds(Scene):
         self.wait(1.0)
         grid = data.summaries["grid"]
         if grid.same_final_every_seed:
-            grid_text = (f"The grid ends at {findings.format_loss(grid.median_final)} in every seed: "
+            grid_text = (f"The grid ends at {format_loss(grid.median_final)} in every seed: "
                          "the seed only shuffles the order of its points.")
         else:
-            grid_text = f"The grid's median final best: {findings.format_loss(grid.median_final)}."
+            grid_text = f"The grid's median final best: {format_loss(grid.median_final)}."
         self.add_subcaption(grid_text, duration=3.4)
         self.wait(3.5)
         ranked = data.ranked()
-        counts = "; ".join(f"{panels.in_text(s.sampler)} in {s.n_reached}" for s in ranked[1:])
+        counts = "; ".join(f"{in_text(s.sampler)} in {s.n_reached}" for s in ranked[1:])
         first = ranked[0]
         self.play(*[GrowFromEdge(row[1], LEFT) for row in bars.rows], Fade(bars.title),
                   *[Fade(row[2]) for row in bars.rows],
                   *[Fade(row[3]) for row in bars.rows], run_time=2.0,
-                  subcaption=f"{panels.capitalised(panels.in_text(first.sampler))} reached the deep well in "
+                  subcaption=f"{capitalised(in_text(first.sampler))} reached the deep well in "
                   f"{first.n_reached} of {data.n_seeds} seeds; {counts}.",
                   subcaption_duration=4.4)
         self.wait(2.5)
-        medians = ", ".join(f"{panels.in_text(n)} {findings.format_loss(data.summaries[n].median_final)}" for n in names)
+        medians = ", ".join(f"{in_text(n)} {format_loss(data.summaries[n].median_final)}" for n in names)
         self.add_subcaption(f"Median final best: {medians}.", duration=4.0)
         self.wait(4.0)
 
@@ -86,11 +92,11 @@ class ManySeeds(Scene):
         """Seeds that reached the deep well, one bar per sampler, most first."""
         rows = VGroup()
         for s in data.ranked():
-            name = panels.label(theme.SAMPLER_NAMES[s.sampler], theme.BODY_SIZE, theme.SAMPLER_COLORS[s.sampler])
+            color = self.palette.samplers[s.sampler]
+            name = label(theme.SAMPLER_NAMES[s.sampler], theme.BODY_SIZE, color)
             length = max(self.bar_length * s.n_reached / data.n_seeds, 1e-3)
-            bar = Rectangle(width=length, height=0.36, fill_color=theme.SAMPLER_COLORS[s.sampler], fill_opacity=1.0,
-                            stroke_width=0)
-            count = panels.label(f"{s.n_reached} of {data.n_seeds}", theme.LABEL_SIZE)
+            bar = Rectangle(width=length, height=0.36, fill_color=color, fill_opacity=1.0, stroke_width=0)
+            count = label(f"{s.n_reached} of {data.n_seeds}", theme.LABEL_SIZE)
             track = Rectangle(width=self.bar_length, height=0.36, stroke_color=theme.MUTED, stroke_width=1.5)
             rows.add(VGroup(name, bar, count, track))
         name_width = max(row[0].width for row in rows)
@@ -99,7 +105,7 @@ class ManySeeds(Scene):
             row[1].move_to([name_width + 0.3, row[0].get_y(), 0], aligned_edge=LEFT)
             row[3].move_to(row[1], aligned_edge=LEFT)  # the full-length outline: 100 % of seeds
             row[2].next_to(row[3], RIGHT, buff=0.2)
-        title = panels.label("seeds in the deep well", theme.LABEL_SIZE, theme.HIGHLIGHT)
+        title = label("seeds in the deep well", theme.LABEL_SIZE, self.palette.highlight)
         title.next_to(rows, UP, buff=0.4).align_to(rows, LEFT)
         group = VGroup(title, rows)
         group.rows, group.title = rows, title

@@ -1,44 +1,29 @@
-"""Flat (2-D) drawing pieces shared by the 2-D beats: functions and small Mobjects, no scene logic.
+"""The flat (2-D) pieces: a box plot of the hyperparameters (a loss map or an empty panel for
+heat maps), best-so-far axes with their staircases, and a number line.
 
 They only draw. Every number they print is passed in by the scene, which got
-it from findings.py / samplers.py / objective.py; tick positions go through
-the hyperparameter map of objective.py.
+it from hpsearch or samplers; positions in the box go through objective.py's
+hyperparameter map.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DL, DOWN, LEFT, RIGHT, UP, UR, Circle, DashedLine, DashedVMobject, Group, ImageMobject, Line,
-    MathTex, Polygon, Rectangle, Text, VGroup, VMobject,
+    DL, DOWN, LEFT, RIGHT, UP, UR, DashedLine, DashedVMobject, Group, ImageMobject, Line, Polygon, Rectangle, VGroup,
+    VMobject,
 )
+from manim.constants import RESAMPLING_ALGORITHMS
 from PIL import Image
 
-import findings
-from objective import BOX, LAYER_DECAY, LEARNING_RATE, Objective
+from hpsearch.formatting import tick_text, tick_texts
+from objective import BOX, Objective
 from scenes import theme
-from scenes.pieces import decay_ticks, lr_ticks, nice_ticks
+from scenes.marks import axis_title, beside, box_ticks, minimum_marker, nice_ticks
+from scenes.text import label, math_label
 
 
-def label(text: str, size: int = theme.SMALL_SIZE, color=theme.TEXT, **kwargs) -> Text:
-    return Text(text, font_size=max(size, theme.SMALL_SIZE), color=color, **kwargs)
-
-
-def math_label(tex: str, size: int = theme.SMALL_SIZE, color=theme.TEXT, **kwargs) -> MathTex:
-    return MathTex(tex, font_size=max(size, theme.SMALL_SIZE), color=color, **kwargs)
-
-
-def loss_image(objective: Objective, resolution: int = 160) -> np.ndarray:
-    """RGBA pixels of the loss over the box on the theme's colour scale; row 0 is the top (y = high)."""
-    span = BOX[1] - BOX[0]
-    centres = BOX[0] + (np.arange(resolution) + 0.5) * span / resolution
-    xs, ys = np.meshgrid(centres, centres[::-1])
-    low, high = objective.value_range
-    rgb = theme.loss_rgb(objective(xs, ys), low, high)
-    return np.concatenate([rgb, np.full(rgb.shape[:2] + (1,), 255, np.uint8)], axis=-1)
-
-
-def box_point(square, x, y) -> np.ndarray:
+def box_point(square: Rectangle, x, y) -> np.ndarray:
     """Scene point of internal (x, y) inside a square drawn over the box, wherever it now is."""
     ll, ur = square.get_corner(DL), square.get_corner(UR)
     span = BOX[1] - BOX[0]
@@ -46,77 +31,71 @@ def box_point(square, x, y) -> np.ndarray:
                      ll[1] + (y - BOX[0]) / span * (ur[1] - ll[1]), 0.0])
 
 
-def box_ticks(point, tick: float, label_gap: float, lr_labels: bool = True, decay_labels: bool = True,
-              math_size: int = theme.LABEL_SIZE) -> tuple[VGroup, VGroup]:
-    """Ticks in real units along a flat box plot's bottom (lr, log: labelled decades and
-    2..9 x 10^k minors) and left edge (decay); `point(x, y)` places internal coordinates."""
-    ticks, labels = VGroup(), VGroup()
-    style = dict(stroke_color=theme.MUTED, stroke_width=1.5)
-    majors, minors = lr_ticks()
-    for value in majors + minors:
-        p = point(float(LEARNING_RATE.to_internal(value)), BOX[0])
-        ticks.add(Line(p, p + (tick if value in majors else tick / 2) * DOWN, **style))
-        if lr_labels and value in majors:
-            labels.add(math_label(findings.sci_latex(value), math_size).next_to(p, DOWN, buff=tick + label_gap))
-    for value in decay_ticks():
-        p = point(BOX[0], float(LAYER_DECAY.to_internal(value)))
-        ticks.add(Line(p, p + tick * LEFT, **style))
-        if decay_labels:
-            labels.add(math_label(findings.decimal_text(value), math_size).next_to(p, LEFT, buff=tick + label_gap))
-    return ticks, labels
+def loss_image(objective: Objective, palette: theme.Palette, resolution: int = 160) -> np.ndarray:
+    """RGBA pixels of the loss over the box on the palette's colour scale; row 0 is the top (y = high)."""
+    span = BOX[1] - BOX[0]
+    centres = BOX[0] + (np.arange(resolution) + 0.5) * span / resolution
+    xs, ys = np.meshgrid(centres, centres[::-1])
+    low, high = objective.value_range
+    rgb = palette.loss_rgb(objective(xs, ys), low, high)
+    return np.concatenate([rgb, np.full(rgb.shape[:2] + (1,), 255, np.uint8)], axis=-1)
 
 
-class LossMap(Group):
-    """A top-down heat map of an objective on the box, ticked in hyperparameter units.
+class BoxPlot(Group):
+    """A square over the hyperparameter box, ticked in real units (lr on a log axis along the
+    bottom, decay up the left), optionally titled; `point(x, y)` follows it when it moves or scales.
 
-    lr ticks at the decades (labelled) and 2..9 x 10^k (minor) along the
-    bottom, decay ticks along the left; `point(x, y)` follows the map when it
-    moves or scales.
+    Empty (a dark panel, for heat maps that come and go: `heat_map()`), or a
+    loss map with the true minimum marked (`BoxPlot.loss_map`).
     """
 
-    def __init__(self, objective: Objective, side: float = 3.0, resolution: int = 160,
-                 lr_labels: bool = True, decay_labels: bool = True, axis_titles: bool = True,
-                 mark_minimum: bool = True, font_size: int = theme.SMALL_SIZE, math_size: int = theme.LABEL_SIZE):
+    def __init__(self, side: float, tick: float = 0.09, gap: float = 0.05, lr_labels: bool = True,
+                 decay_labels: bool = True, axis_titles: bool = False, math_size: int = theme.LABEL_SIZE):
         super().__init__()
-        self.objective = objective
-        self.image = ImageMobject(loss_image(objective, resolution))
-        self.image.set_resampling_algorithm(Image.Resampling.BILINEAR)  # smooth, no ringing
-        self.image.stretch_to_fit_width(side).stretch_to_fit_height(side)
+        self.side = side
+        self.back = Rectangle(width=side, height=side, stroke_width=0, fill_color=theme.PANEL_FILL, fill_opacity=1.0)
         self.frame = Rectangle(width=side, height=side, stroke_color=theme.MUTED, stroke_width=1.5)
-        self.add(self.image, self.frame)
-        self.ticks, self.labels = box_ticks(self.point, 0.1, 0.06, lr_labels, decay_labels, math_size)
+        self.add(self.back, self.frame)
+        self.ticks, self.labels = box_ticks(self.point, tick, beside(tick + gap), 1.5, lr_labels, decay_labels,
+                                            math_size)
+        self.add(self.ticks, self.labels)
+        self.x_title = self.y_title = None
         if axis_titles:
             below = self.labels if lr_labels else self.frame
-            self.labels.add(label("learning rate", font_size, theme.MUTED)
-                            .next_to(below, DOWN, buff=0.08).set_x(self.frame.get_x()))
+            self.x_title = axis_title("learning rate").next_to(below, DOWN, buff=0.08).set_x(self.frame.get_x())
             left = self.labels if decay_labels else self.frame
-            self.labels.add(label("decay", font_size, theme.MUTED).rotate(np.pi / 2)
-                            .next_to(left, LEFT, buff=0.1).set_y(self.frame.get_y()))
-        self.add(self.ticks, self.labels)
-        self.minimum = VGroup()
-        if mark_minimum:
-            m = objective.global_minimum
-            self.minimum = minimum_marker(side / 22).move_to(self.point(m.x, m.y))
-            self.add(self.minimum)
+            self.y_title = axis_title("decay", vertical=True).next_to(left, LEFT, buff=0.1).set_y(self.frame.get_y())
+            self.labels.add(self.x_title, self.y_title)
+
+    @classmethod
+    def loss_map(cls, objective: Objective, palette: theme.Palette, side: float = 3.0, resolution: int = 160,
+                 lr_labels: bool = True, decay_labels: bool = True, axis_titles: bool = True) -> BoxPlot:
+        """The loss over the box as a smooth image, the true minimum marked with a plus."""
+        plot = cls(side, 0.1, 0.06, lr_labels, decay_labels, axis_titles)
+        image = ImageMobject(loss_image(objective, palette, resolution))
+        image.set_resampling_algorithm(Image.Resampling.BILINEAR)  # smooth, no ringing
+        image.stretch_to_fit_width(side).stretch_to_fit_height(side).move_to(plot.frame)
+        plot.remove(plot.back)
+        plot.back = image
+        plot.submobjects.insert(0, image)
+        m = objective.global_minimum
+        plot.add(minimum_marker(side / 22, palette.highlight).move_to(plot.point(m.x, m.y)))
+        return plot
 
     def point(self, x, y) -> np.ndarray:
-        """Scene point of internal (x, y), wherever the map now is."""
+        """Scene point of internal (x, y), wherever the plot now is."""
         return box_point(self.frame, x, y)
 
-
-def minimum_marker(size: float) -> VGroup:
-    """A highlight-coloured plus: where the true minimum is."""
-    style = dict(stroke_color=theme.HIGHLIGHT, stroke_width=3)
-    return VGroup(Line(size * LEFT, size * RIGHT, **style), Line(size * DOWN, size * UP, **style))
-
-
-def trial_dot(color, radius: float = 0.06) -> Circle:
-    """A filled flat marker with a dark rim, readable on light and dark map colours."""
-    return Circle(radius=radius, fill_color=color, fill_opacity=1.0, stroke_color=theme.BACKGROUND, stroke_width=1.5)
-
-
-def best_ring(radius: float = 0.13, color=theme.TEXT) -> Circle:
-    return Circle(radius=radius, stroke_color=color, stroke_width=3)
+    def heat_map(self, rgba: np.ndarray, xs: np.ndarray) -> ImageMobject:
+        """An image whose pixel centres sit exactly on a recorded grid's points (xs along both axes)."""
+        image = ImageMobject(rgba)
+        image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
+        # n pixels centred on the n grid points: the image overhangs the box by half a cell.
+        cell = (xs[-1] - xs[0]) / (len(xs) - 1)
+        scale = (xs[-1] - xs[0] + cell) / (BOX[1] - BOX[0])
+        image.stretch_to_fit_width(self.side * scale).stretch_to_fit_height(self.side * scale)
+        centre = (xs[0] + xs[-1]) / 2
+        return image.move_to(self.point(centre, centre))
 
 
 # --- best-so-far plots ---------------------------------------------------------------
@@ -151,13 +130,13 @@ class LossAxes(VGroup):
             self.add(Line(p, p + 0.08 * DOWN, **style))
             self.tick_labels.add(math_label(str(t), math_size).next_to(p, DOWN, buff=0.12))
         y_ticks = list(nice_ticks(low, high, 4))
-        for v in y_ticks:
+        for v, text in zip(y_ticks, tick_texts(y_ticks)):
             p = self.c2p(self.x_range[0], v)
             self.add(Line(p, p + 0.08 * LEFT, **style))
-            self.tick_labels.add(math_label(f"{v:.{_places(y_ticks)}f}", math_size).next_to(p, LEFT, buff=0.12))
-        self.x_title = label(x_title, font_size, theme.MUTED).next_to(self.tick_labels, DOWN, buff=0.08) \
+            self.tick_labels.add(math_label(text, math_size).next_to(p, LEFT, buff=0.12))
+        self.x_title = axis_title(x_title, font_size).next_to(self.tick_labels, DOWN, buff=0.08) \
             .align_to(self.x_axis, RIGHT)
-        self.y_title = label(y_title, font_size, theme.MUTED).next_to(self.y_axis, UP, buff=0.15) \
+        self.y_title = axis_title(y_title, font_size).next_to(self.y_axis, UP, buff=0.15) \
             .align_to(self.tick_labels, LEFT)
         self.add(self.tick_labels, self.x_title, self.y_title)
 
@@ -172,7 +151,7 @@ class LossAxes(VGroup):
         fy = (value - self.y_range[0]) / (self.y_range[1] - self.y_range[0])
         return origin + np.array([fx * width, fy * height, 0.0])
 
-    def threshold_line(self, value: float, color=theme.HIGHLIGHT) -> DashedLine:
+    def threshold_line(self, value: float, color) -> DashedLine:
         return DashedLine(self.c2p(self.x_range[0], value), self.c2p(self.x_range[1], value), stroke_color=color,
                           stroke_width=2.5, dash_length=0.12)
 
@@ -181,14 +160,6 @@ def trial_ticks(n_trials: int, target: int = 4) -> list[int]:
     """Whole trial numbers to label: multiples of 1, 2, 5, 10, 20, 50, ... about `target` of them."""
     step = next(s for s in (m * 10**k for k in range(4) for m in (1, 2, 5)) if n_trials / s <= target + 1)
     return list(range(step, n_trials + 1, step)) or [1]
-
-
-def _places(ticks) -> int:
-    """Decimals needed to tell the tick values apart."""
-    for p in range(0, 4):
-        if all(abs(round(t, p) - t) < 1e-9 for t in ticks):
-            return p
-    return 3
 
 
 def step_points(axes: LossAxes, values, upto: float | None = None) -> list[np.ndarray]:
@@ -236,124 +207,23 @@ def step_band(axes: LossAxes, low, high, color, opacity: float = 0.25) -> Polygo
     return Polygon(*lower, *upper[::-1], stroke_width=0, fill_color=color, fill_opacity=opacity)
 
 
-# --- small tables ----------------------------------------------------------------------
+class Strip(VGroup):
+    """A horizontal number line with round ticks inside [low, high] (from the data)."""
 
+    def __init__(self, low: float, high: float, width: float, n_ticks: int = 3):
+        super().__init__()
+        self.low, self.high = low, high
+        self.line = Line(np.zeros(3), width * RIGHT, stroke_color=theme.MUTED, stroke_width=2)
+        self.add(self.line)
+        for v in nice_ticks(low, high, n_ticks):
+            p = self.point(v)
+            self.add(Line(p, p + 0.08 * DOWN, stroke_color=theme.MUTED, stroke_width=2))
+            self.add(label(tick_text(v), theme.SMALL_SIZE, theme.MUTED).next_to(p, DOWN, buff=0.1))
 
-def table(rows: list[list], col_alignments: str | None = None, h_buff: float = 0.45, v_buff: float = 0.22) -> VGroup:
-    """Mobjects (Text / MathTex cells) in a grid; each column aligned as given ('l', 'c', 'r')."""
-    n_cols = len(rows[0])
-    cells = VGroup(*[cell for row in rows for cell in row])
-    cells.arrange_in_grid(rows=len(rows), cols=n_cols, buff=(h_buff, v_buff),
-                          col_alignments=col_alignments or "l" * n_cols)
-    cells.rows = [VGroup(*cells[i * n_cols:(i + 1) * n_cols]) for i in range(len(rows))]
-    return cells
+    def point(self, value: float) -> np.ndarray:
+        start, end = self.line.get_start(), self.line.get_end()
+        return start + (value - self.low) / (self.high - self.low) * (end - start)
 
-
-def swatch(color, size: float = 0.22) -> Rectangle:
-    return Rectangle(width=size, height=size, fill_color=color, fill_opacity=1.0, stroke_width=0)
-
-
-def fit_width(mobject, max_width: float, font_size: float, floor: float = theme.SMALL_SIZE):
-    """Shrink to max_width, but never below the legibility floor (raises instead)."""
-    if mobject.width > max_width:
-        factor = max_width / mobject.width
-        if font_size * factor < floor - 1e-6:
-            raise ValueError(f"text would shrink to font size {font_size * factor:.1f} < {floor}")
-        mobject.scale(factor)
-    return mobject
-
-
-def wrap_math(chunks: list[str], max_width: float, font_size: float, color=theme.TEXT,
-              indent: float = 0.6) -> VGroup:
-    """Lines of MathTex built from formula chunks, broken between chunks to fit max_width.
-
-    Continuation lines are indented; the group is left-aligned.
-    """
-    lines, current = [], []
-    for chunk in chunks:
-        trial = current + [chunk]
-        width = MathTex(" ".join(trial), font_size=font_size).width + (indent if lines else 0)
-        if current and width > max_width:
-            lines.append(current)
-            current = [chunk]
-        else:
-            current = trial
-    lines.append(current)
-    group = VGroup(*[MathTex(" ".join(line), font_size=font_size, color=color) for line in lines])
-    group.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-    for line in group[1:]:
-        line.shift(indent * RIGHT)
-    for line in group:
-        fit_width(line, max_width, font_size)
-    return group
-
-
-_ADVANCE: dict[tuple[str, int], float] = {}
-
-
-def _measure_advances(chars: set[str], size: int) -> None:
-    """Horizontal advance of each character at a font size, from ONE text "xx" + "c1x" + "c2x" + ...
-
-    Between the left edges of the x's on either side of c lie the advances of
-    x and c (kerning included), and "xx" gives x's own. One text instead of one
-    per character: building text costs per glyph and per call.
-    """
-    others = sorted(chars - {"x"})
-    probe = "xx" + "".join(f"{c}x" for c in others)
-    inked = probe.replace(" ", "")  # a space draws no glyph
-    glyphs = label(probe, size)
-    if len(glyphs) != len(inked):  # a character drew no glyph or several: measure one by one
-        x_width = label("xx", size).width
-        for c in chars:
-            _ADVANCE[(c, size)] = label(f"x{c}x", size).width - x_width
-        return
-    x_lefts = [glyph.get_left()[0] for glyph, char in zip(glyphs, inked) if char == "x"]
-    _ADVANCE[("x", size)] = x_lefts[1] - x_lefts[0]
-    for c, left, right in zip(others, x_lefts[1:], x_lefts[2:]):
-        _ADVANCE[(c, size)] = right - left - _ADVANCE[("x", size)]
-
-
-def estimated_width(text: str, size: int) -> float:
-    """About the width label(text, size) will have, without building it (building costs per glyph)."""
-    missing = {c for c in text if (c, size) not in _ADVANCE}
-    if missing:
-        _measure_advances(missing, size)
-    return sum(_ADVANCE[(c, size)] for c in text)
-
-
-def paragraph(text: str, max_width: float, size: int = theme.BODY_SIZE, color=theme.TEXT,
-              line_buff: float = 0.14) -> VGroup:
-    """Plain text broken between words into left-aligned lines no wider than max_width.
-
-    Breaks are chosen from measured character advances; each line is then
-    built once and, should it still be too wide, its last word moves down.
-    """
-    words, lines = text.split(), []
-    while words:
-        n = 1
-        while n < len(words) and estimated_width(" ".join(words[:n + 1]), size) <= max_width:
-            n += 1
-        line = label(" ".join(words[:n]), size, color)
-        while line.width > max_width and n > 1:
-            n -= 1
-            line = label(" ".join(words[:n]), size, color)
-        fit_width(line, max_width, size)  # a single over-long word
-        lines.append(line)
-        words = words[n:]
-    return VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=line_buff)
-
-
-# --- sampler names inside subtitles ----------------------------------------------------
-
-
-def in_text(sampler: str) -> str:
-    """A sampler's name inside a sentence: 'the grid', 'random search', 'TPE'."""
-    return {"grid": "the grid", "random": "random search"}.get(sampler, theme.SAMPLER_NAMES[sampler])
-
-
-def and_list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
+    def place(self, left: float, y: float) -> Strip:
+        """Put the line's left end at (left, y)."""
+        return self.shift([left - self.line.get_start()[0], y - self.line.get_start()[1], 0])

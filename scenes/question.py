@@ -3,59 +3,61 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UL, Scene, VGroup, Write, config
+from manim import DOWN, LEFT, RIGHT, UL, VGroup, Write, config
 
-import findings
 import objective
-from scenes import panels, theme
-from scenes.pieces import Fade
+from hpsearch import findings
+from hpsearch.formatting import sci_unicode, signed, tick_text
+from scenes import theme
+from scenes.base import FlatBeat
+from scenes.fade import Fade
+from scenes.text import fit_width, label, math_label, table, wrap_math
 
 
-class Question(Scene):
+class Question(FlatBeat):
     margin = 0.5  # kept clear at the frame edges
     formula_size = theme.HEADING_SIZE
 
     def construct(self):
-        self.camera.background_color = theme.BACKGROUND
-        data = findings.question(theme.SETTINGS)
+        data = findings.question(self.settings)
         width = config.frame_width - 2 * self.margin
 
-        title = panels.label("The question", theme.TITLE_SIZE).to_corner(UL, buff=self.margin)
+        title = label("The question", theme.TITLE_SIZE).to_corner(UL, buff=self.margin)
 
         # The two hyperparameters, their real ranges and the map onto the box.
         rows = []
         for row in data.rows:
             rows.append([
-                panels.math_label(row.symbol, theme.HEADING_SIZE),
-                panels.label(row.label, theme.BODY_SIZE),
-                panels.math_label(f"{row.low} \\;\\dots\\; {row.high}", theme.HEADING_SIZE),
-                panels.label(row.scale, theme.LABEL_SIZE, theme.MUTED),
-                panels.math_label(row.map.latex, theme.HEADING_SIZE, theme.MUTED),
+                math_label(row.symbol, theme.HEADING_SIZE),
+                label(row.label, theme.BODY_SIZE),
+                math_label(f"{row.low} \\;\\dots\\; {row.high}", theme.HEADING_SIZE),
+                label(row.scale, theme.LABEL_SIZE, theme.MUTED),
+                math_label(row.map.latex, theme.HEADING_SIZE, theme.MUTED),
             ])
-        hp_table = panels.table(rows, col_alignments="llcll", h_buff=0.45, v_buff=0.35)
-        panels.fit_width(hp_table, width, theme.LABEL_SIZE)
+        hp_table = table(rows, col_alignments="llcll", h_buff=0.45, v_buff=0.35)
+        fit_width(hp_table, width, theme.LABEL_SIZE)
         hp_table.next_to(title, DOWN, buff=0.4).align_to(title, LEFT)
         low, high = data.box
 
         # The loss on the box, printed by sympy from objective.py's own terms, broken between terms to fit.
-        formula = panels.wrap_math(list(data.formula_chunks), width, self.formula_size)
+        formula = wrap_math(list(data.formula_chunks), width, self.formula_size)
         if data.coordinates_latex:
-            formula.add(panels.math_label("\\displaystyle " + data.coordinates_latex, self.formula_size, theme.MUTED))
+            formula.add(math_label("\\displaystyle " + data.coordinates_latex, self.formula_size, theme.MUTED))
             formula.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         formula.next_to(hp_table, DOWN, buff=0.45).align_to(title, LEFT)
 
         # The budget and the target.
         ranges = " \\times ".join(f"[{r.low}, {r.high}]" for r in data.rows)
         symbols = ", ".join(r.symbol for r in data.rows)
-        box_note = panels.math_label(f"x, y \\in [{low:g}, {high:g}]", theme.HEADING_SIZE, theme.MUTED)
+        box_note = math_label(f"x, y \\in [{tick_text(low, tex=True)}, {tick_text(high, tex=True)}]", theme.HEADING_SIZE, theme.MUTED)
         target = VGroup(
-            panels.math_label(f"\\theta = ({symbols}) \\in \\Theta = {ranges}", theme.HEADING_SIZE),
-            panels.math_label("\\theta^* = \\arg\\min_{\\theta \\in \\Theta} f(\\theta)", theme.HEADING_SIZE),
+            math_label(f"\\theta = ({symbols}) \\in \\Theta = {ranges}", theme.HEADING_SIZE),
+            math_label("\\theta^* = \\arg\\min_{\\theta \\in \\Theta} f(\\theta)", theme.HEADING_SIZE),
             box_note,
         ).arrange(RIGHT, buff=0.8)
-        panels.fit_width(target, width, theme.HEADING_SIZE)
+        fit_width(target, width, theme.HEADING_SIZE)
         target.next_to(formula, DOWN, buff=0.4).align_to(title, LEFT)
-        budget = panels.label(f"Budget: {data.budget} training runs", theme.HEADING_SIZE, theme.HIGHLIGHT) \
+        budget = label(f"Budget: {data.budget} training runs", theme.HEADING_SIZE, self.palette.highlight) \
             .to_edge(RIGHT, buff=self.margin).align_to(title, DOWN)
         goal = VGroup(*target[:2], budget)  # the box note comes in with the map
 
@@ -63,13 +65,13 @@ class Question(Scene):
 
         lr, decay = data.rows
         self.play(Fade(title), Fade(hp_table.rows[0][:4]), Fade(hp_table.rows[1][:4]), run_time=1.5,
-                  subcaption=f"Two hyperparameters: the {lr.label}, {findings.sci_unicode(objective.LEARNING_RATE.low)}"
-                  f" to {findings.sci_unicode(objective.LEARNING_RATE.high)} on a log scale, and the "
+                  subcaption=f"Two hyperparameters: the {lr.label}, {sci_unicode(objective.LEARNING_RATE.low)}"
+                  f" to {sci_unicode(objective.LEARNING_RATE.high)} on a log scale, and the "
                   f"{decay.label}, {decay.low} to {decay.high}.", subcaption_duration=4.4)
         self.wait(3.0)
         self.play(Fade(hp_table.rows[0][4]), Fade(hp_table.rows[1][4]), Fade(box_note), run_time=1.0,
-                  subcaption=f"Both map onto one square, x and y from {findings.signed(low, 0)} "
-                  f"to {findings.signed(high, 0)}.",
+                  subcaption=f"Both map onto one square, x and y from {signed(low, 0)} "
+                  f"to {signed(high, 0)}.",
                   subcaption_duration=2.9)
         self.wait(2.0)
         self.play(Write(formula), run_time=2.0,
@@ -94,6 +96,6 @@ class Question(Scene):
 
     def _question(self, data: findings.QuestionData) -> VGroup:
         lines = self._question_text(data).split("\n")
-        group = VGroup(*[panels.label(line, theme.BODY_SIZE, theme.TEXT) for line in lines])
+        group = VGroup(*[label(line, theme.BODY_SIZE, theme.TEXT) for line in lines])
         group.arrange(DOWN, aligned_edge=LEFT, buff=0.18)
-        return panels.fit_width(group, config.frame_width - 2 * self.margin, theme.BODY_SIZE)
+        return fit_width(group, config.frame_width - 2 * self.margin, theme.BODY_SIZE)

@@ -4,16 +4,18 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import (
-    DOWN, LEFT, RIGHT, UP, Group, Scene, ValueTracker, VGroup, config, linear,
-)
+from manim import DOWN, LEFT, RIGHT, UP, Group, ValueTracker, VGroup, config, linear
 
-import findings
+from hpsearch import findings
+from hpsearch.formatting import and_list, capitalised, format_decay, format_loss, format_loss_tex, sci_latex
 from scenes import panels, theme
-from scenes.pieces import Fade
+from scenes.base import FlatBeat
+from scenes.fade import Fade
+from scenes.marks import refit, ring, trial_marker
+from scenes.text import fit_width, in_text, label, math_label, table
 
 
-class Race(Scene):
+class Race(FlatBeat):
     seconds_per_trial = 0.36
     max_race_seconds = 16.0
     panel_gap = 0.5
@@ -27,21 +29,20 @@ class Race(Scene):
     hold = 6.0
 
     def construct(self):
-        self.camera.background_color = theme.BACKGROUND
-        data = findings.race(theme.SETTINGS)
+        data = findings.race(self.settings)
         names = list(data.runs)
-        landscape = theme.SETTINGS.landscape
+        objective, palette = self.settings.objective_function, self.palette
 
         # Panels: the same loss map once per sampler, titled in the sampler's colour.
         # Tick labels and axis titles add a fixed width to each map: measure it, then size the maps to fit.
-        probe = panels.LossMap(landscape, side=3.0, resolution=8)
+        probe = panels.BoxPlot.loss_map(objective, palette, side=3.0, resolution=8)
         extra = probe.width - 3.0
         room = config.frame_width - 2 * self.margin - self.panel_gap * (len(names) - 1)
         side = min(self.max_side, room / len(names) - extra)
-        maps = Group(*[panels.LossMap(landscape, side=side) for _ in names])
+        maps = Group(*[panels.BoxPlot.loss_map(objective, palette, side=side) for _ in names])
         maps.arrange(RIGHT, buff=self.panel_gap).to_edge(UP, buff=0.7)
         titles = VGroup(*[
-            panels.label(theme.SAMPLER_NAMES[name], theme.BODY_SIZE, theme.SAMPLER_COLORS[name])
+            label(theme.SAMPLER_NAMES[name], theme.BODY_SIZE, palette.samplers[name])
             .next_to(m.frame, UP, buff=0.22) for name, m in zip(names, maps)  # clear of a ring on the top edge
         ])
         for title in titles:  # a long name over an outer map stays inside the frame
@@ -51,22 +52,25 @@ class Race(Scene):
         # Best-so-far curves on one shared axis beneath; the final table goes to its right,
         # so the plot gives up width when the table needs it (e.g. a fourth sampler's long name).
         table = self._table(data, names)
-        plot_width, plot_height = self.plot_width, self.plot_height
-        for _ in range(3):
+
+        def layout(size: tuple[float, float]):
+            plot_width, plot_height = size
             axes = panels.LossAxes(data.budget, data.value_range, width=plot_width, height=plot_height)
             axes.to_corner(DOWN + LEFT, buff=0.3).shift(0.2 * RIGHT)
-            threshold = axes.threshold_line(data.threshold)
-            threshold_label = panels.label("deep well", theme.SMALL_SIZE, theme.HIGHLIGHT) \
-                .next_to(threshold, RIGHT, buff=0.15)
+            threshold = axes.threshold_line(data.threshold, palette.highlight)
+            threshold_label = label("deep well", theme.SMALL_SIZE, palette.highlight).next_to(threshold, RIGHT, buff=0.15)
             right_area = (threshold_label.get_right()[0] + 0.3, config.frame_width / 2 - 0.3)
             overflow = table.width - (right_area[1] - right_area[0])
             # Smaller maps (more samplers) leave height to spare: give it to the plot.
             spare = maps.get_bottom()[1] - 0.35 - axes.get_top()[1]
+            result = axes, threshold, threshold_label, right_area
             if (overflow <= 0 or plot_width <= self.min_plot_width) and spare < 0.3:
-                break
+                return result, None
             if overflow > 0:
                 plot_width = max(plot_width - overflow, self.min_plot_width)
-            plot_height = min(plot_height + max(spare, 0), self.max_plot_height)
+            return result, (plot_width, min(plot_height + max(spare, 0), self.max_plot_height))
+
+        axes, threshold, threshold_label, right_area = refit(layout, (self.plot_width, self.plot_height), tries=3)
 
         self.play(Fade(maps), Fade(titles), Fade(axes), Fade(threshold), Fade(threshold_label),
                   run_time=2.0, subcaption=f"Each sampler gets {data.budget} runs on the same loss map. "
@@ -81,9 +85,9 @@ class Race(Scene):
         live = []  # mobjects updated every frame while the trials come in
         for name, m in zip(names, maps):
             run = data.runs[name]
-            color = theme.SAMPLER_COLORS[name]
-            dots = [panels.trial_dot(color).move_to(m.point(trial.x, trial.y)) for trial in run.trials]
-            rings = [panels.best_ring().move_to(m.point(trial.x, trial.y)) for trial in run.trials]
+            color = palette.samplers[name]
+            dots = [trial_marker(color).move_to(m.point(trial.x, trial.y)) for trial in run.trials]
+            rings = [ring(theme.TEXT).move_to(m.point(trial.x, trial.y)) for trial in run.trials]
             shown = VGroup().add_updater(lambda g, run=run, dots=dots, rings=rings, m=m, color=color:
                                          self._show_dots(g, run, dots, rings, m, color, t.get_value()))
             curve = panels.step_curve(axes, run.best_so_far, color, upto=0).add_updater(
@@ -91,7 +95,7 @@ class Race(Scene):
             live += [shown, curve]
         # One text per count, built once: building text every frame is what would cost.
         counter_anchor = np.array([sum(right_area) / 2, axes.get_center()[1], 0])
-        counts = [panels.label(f"trial {k} of {data.budget}", theme.HEADING_SIZE).move_to(counter_anchor)
+        counts = [label(f"trial {k} of {data.budget}", theme.HEADING_SIZE).move_to(counter_anchor)
                   for k in range(data.budget + 1)]
         counter = VGroup().add_updater(
             lambda g: setattr(g, "submobjects", [counts[min(int(t.get_value()), data.budget)]]))
@@ -110,20 +114,20 @@ class Race(Scene):
 
         # Final values: best loss and where it was, in real units.
         first, second = self._final_sentences(data, names)
-        panels.fit_width(table, right_area[1] - right_area[0], theme.LABEL_SIZE)
+        fit_width(table, right_area[1] - right_area[0], theme.LABEL_SIZE)
         self.play(Fade(counter, out=True), Fade(table.move_to(counter_anchor)), run_time=1.0,
                   subcaption=first, subcaption_duration=self.hold / 2 + 0.9)
         self.add_subcaption(second, duration=self.hold / 2, offset=self.hold / 2)  # after the first one ends
         self.wait(self.hold)
 
     @staticmethod
-    def _show_dots(group: VGroup, run, dots: list, rings: list, m: panels.LossMap, color, t: float) -> None:
+    def _show_dots(group: VGroup, run, dots: list, rings: list, m: panels.BoxPlot, color, t: float) -> None:
         """The first t trials' markers, the next one growing, a ring on the best so far (all but the growing one prebuilt)."""
         n = int(min(t, len(run.trials)))
         parts = dots[:n]
         if n < len(run.trials) and t - n > 0.02:  # the next trial pops in
             trial = run.trials[n]
-            parts = parts + [panels.trial_dot(color, 0.06 * min(1.0, (t - n) * 3)).move_to(m.point(trial.x, trial.y))]
+            parts = parts + [trial_marker(color, 0.06 * min(1.0, (t - n) * 3)).move_to(m.point(trial.x, trial.y))]
         if n:
             best = min(range(n), key=lambda i: (run.trials[i].value, run.trials[i].number))
             parts = parts + [rings[best]]
@@ -143,37 +147,37 @@ class Race(Scene):
     @staticmethod
     def _final_sentences(data: findings.RaceData, names: list[str]) -> tuple[str, str]:
         s = data.summaries
-        best = ", ".join(f"{panels.in_text(n)} {findings.format_loss(s[n].best_value)}" for n in names)
+        best = ", ".join(f"{in_text(n)} {format_loss(s[n].best_value)}" for n in names)
         first = f"Best loss after {data.budget} runs: {best}."
-        reached = [panels.in_text(n) for n in names if s[n].reached]
-        missed = [panels.in_text(n) for n in names if not s[n].reached]
-        below = f"(below {findings.format_loss(data.threshold)})"
+        reached = [in_text(n) for n in names if s[n].reached]
+        missed = [in_text(n) for n in names if not s[n].reached]
+        below = f"(below {format_loss(data.threshold)})"
         if reached and missed:
-            second = (f"{panels.capitalised(panels.and_list(reached))} reached the deep well {below}; "
-                      f"{panels.and_list(missed)} did not.")
+            second = (f"{capitalised(and_list(reached))} reached the deep well {below}; "
+                      f"{and_list(missed)} did not.")
         elif reached:
             second = f"All reached the deep well {below}."
         else:
             second = f"None reached the deep well {below}."
         return first, second + f" But this is one seed ({data.seed})."
 
-    @staticmethod
-    def _table(data: findings.RaceData, names: list[str]) -> VGroup:
+    def _table(self, data: findings.RaceData, names: list[str]) -> VGroup:
         size = theme.LABEL_SIZE
-        rows = [[panels.label(""), panels.label("best loss", size, theme.MUTED), panels.label("lr", size, theme.MUTED),
-                 panels.label("decay", size, theme.MUTED)]]
+        rows = [[label(""), label("best loss", size, theme.MUTED), label("lr", size, theme.MUTED),
+                 label("decay", size, theme.MUTED)]]
         for n in names:
             s = data.summaries[n]
             rows.append([
-                panels.label(theme.SAMPLER_NAMES[n], size, theme.SAMPLER_COLORS[n]),
-                panels.math_label(f"{s.best_value:+.3f}", theme.BODY_SIZE, theme.HIGHLIGHT if s.reached else theme.TEXT),
-                panels.math_label(findings.sci_latex(s.best_lr), theme.BODY_SIZE),
-                panels.math_label(f"{s.best_decay:.2f}", theme.BODY_SIZE),
+                label(theme.SAMPLER_NAMES[n], size, self.palette.samplers[n]),
+                math_label(format_loss_tex(s.best_value), theme.BODY_SIZE,
+                           self.palette.highlight if s.reached else theme.TEXT),
+                math_label(sci_latex(s.best_lr), theme.BODY_SIZE),
+                math_label(format_decay(s.best_decay), theme.BODY_SIZE),
             ])
         if any(data.summaries[n].n_trials < data.budget for n in names):  # e.g. a grid on a non-square budget
-            rows[0].append(panels.label("runs", size, theme.MUTED))
+            rows[0].append(label("runs", size, theme.MUTED))
             for row, n in zip(rows[1:], names):
-                row.append(panels.math_label(str(data.summaries[n].n_trials), theme.BODY_SIZE))
-        return panels.table(rows, col_alignments="lrrr" + "r" * (len(rows[0]) - 4), h_buff=0.3, v_buff=0.2)
+                row.append(math_label(str(data.summaries[n].n_trials), theme.BODY_SIZE))
+        return table(rows, col_alignments="lrrr" + "r" * (len(rows[0]) - 4), h_buff=0.3, v_buff=0.2)
 
 

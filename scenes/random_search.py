@@ -3,33 +3,28 @@
 hyperparameter matters most (Bergstra & Bengio 2012)."""
 
 import numpy as np
-from manim import (
-    DEGREES, DOWN, LEFT, UP, Axes, Create, Dot, Line, MathTex, Polygon, Rectangle, Text,
-    ThreeDScene, ValueTracker, VGroup,
-)
+from manim import DEGREES, DOWN, LEFT, UP, Axes, Create, Line, MathTex, Polygon, Rectangle, Text, ValueTracker, VGroup
 
-import findings
-from findings import format_loss
-import objective
-from objective import LEARNING_RATE
+from hpsearch import findings
+from hpsearch.formatting import format_loss, percent, tick_text
+from objective import LEARNING_RATE, OBJECTIVES
 from scenes import theme
-from scenes.pieces import (
-    PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT,
-    Fade, RunReadout, beat_title, drop_trials, lr_ticks, stage_landscape,
-)
+from scenes.base import SurfaceBeat
+from scenes.fade import Fade
+from scenes.marks import axis_title, beside, lr_labels, trial_marker
+from scenes.pieces import PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT, RunReadout, drop_trials
+from scenes.text import beat_title
 
 
-class RandomSearch(ThreeDScene):
+class RandomSearch(SurfaceBeat):
     seconds_per_trial = 0.25
     hold = 3.0
-    surface_resolution = 48  # see Landscape for how it was chosen
 
     def construct(self):
-        settings = theme.SETTINGS
-        landscape = stage_landscape(self, settings.landscape, self.surface_resolution)
+        settings, plot = self.settings, self.plot
         run = settings.featured_run("random")
         grid_run = settings.featured_run("grid")
-        color, grid_color = theme.SAMPLER_COLORS["random"], theme.SAMPLER_COLORS["grid"]
+        color, grid_color = self.palette.samplers["random"], self.palette.samplers["grid"]
 
         title = beat_title(4, "Random search", f"the same {settings.budget} runs, each drawn at random")
         tracker = ValueTracker(0)
@@ -37,23 +32,23 @@ class RandomSearch(ThreeDScene):
         self.add_fixed_in_frame_mobjects(title, readout)
         self.add_subcaption("Random search draws each run independently: lr log-uniform, decay uniform.", duration=4)
         self.wait(0.5)
-        drop_trials(self, landscape, run.trials, color, self.seconds_per_trial, tracker)
+        drop_trials(self, plot, run.trials, color, self.seconds_per_trial, tracker)
 
         # Every random run tries a new learning rate; the grid repeats a few.
-        c = landscape.layout.to_scene
-        low = landscape.layout.z_low
+        c = plot.layout.to_scene
+        low = plot.layout.z_low
         rug = VGroup()
         for t in run.trials:
-            rug.add(Line(c(t.x, -5.25, low), c(t.x, -5.75, low), stroke_color=color, stroke_width=3).shift(landscape.origin))
+            rug.add(Line(c(t.x, -5.25, low), c(t.x, -5.75, low), stroke_color=color, stroke_width=3).shift(plot.origin))
         for lr in sorted(set(t.lr for t in grid_run.trials)):
             x = float(LEARNING_RATE.to_internal(lr))
-            rug.add(Line(c(x, -5.85, low), c(x, -6.45, low), stroke_color=grid_color, stroke_width=5).shift(landscape.origin))
+            rug.add(Line(c(x, -5.85, low), c(x, -6.45, low), stroke_color=grid_color, stroke_width=5)
+                    .shift(plot.origin))
         counts = VGroup(
             Text(f"{run.distinct_lr} learning rates tried", font_size=theme.LABEL_SIZE, color=color),
             Text(f"grid: {grid_run.distinct_lr} learning rates", font_size=theme.LABEL_SIZE, color=grid_color),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.18).move_to(PANEL_MIDDLE_LEFT, aligned_edge=UP + LEFT)
-        self.add_fixed_in_frame_mobjects(counts)
-        self.remove(counts)
+        self.pin(counts)
         self.play(Create(rug), Fade(counts), run_time=1.5,
                   subcaption=f"Projected onto the lr axis: {run.distinct_lr} different learning rates, "
                              f"against the grid's {grid_run.distinct_lr}.",
@@ -62,18 +57,18 @@ class RandomSearch(ThreeDScene):
 
         # Cut to a flat view: what those extra learning rates buy when lr is all that matters.
         curtain = Rectangle(width=16, height=9, fill_color=theme.BACKGROUND, fill_opacity=1, stroke_width=0)
-        self.add_fixed_in_frame_mobjects(curtain)
-        self.remove(curtain)
+        self.pin(curtain)
         self.play(Fade(curtain), run_time=0.6)
         self.clear()
         self.set_camera_orientation(phi=0, theta=-90 * DEGREES)
-        self.one_axis_argument(settings)
+        self.one_axis_argument()
 
-    def one_axis_argument(self, settings):
+    def one_axis_argument(self):
+        settings = self.settings
         case = findings.one_axis_case(settings)
-        valley = objective.get_objective(case.objective)
+        valley = OBJECTIVES[case.objective]
         grid_run, run = case.grid, case.random
-        color, grid_color = theme.SAMPLER_COLORS["random"], theme.SAMPLER_COLORS["grid"]
+        color, grid_color = self.palette.samplers["random"], self.palette.samplers["grid"]
 
         title = beat_title(4, "Random search", "when only the learning rate matters (Bergstra & Bengio 2012)")
         low, high = valley.value_range
@@ -82,15 +77,12 @@ class RandomSearch(ThreeDScene):
         # Frame lines on the plot's edges (Axes would cross at loss 0 and lr 10^-5).
         frame = VGroup(Line(axes.c2p(-5, low), axes.c2p(5, low)), Line(axes.c2p(-5, low), axes.c2p(-5, high)))
         frame.set_stroke(theme.MUTED, 2)
-        majors, _ = lr_ticks()
-        ticks = VGroup(*[
-            MathTex(findings.sci_latex(v), font_size=theme.LABEL_SIZE, color=theme.TEXT)
-            .next_to(axes.c2p(float(LEARNING_RATE.to_internal(v)), low), DOWN, buff=0.2) for v in majors
-        ])
-        x_title = Text("learning rate", font_size=theme.LABEL_SIZE, color=theme.MUTED).next_to(ticks, DOWN, buff=0.15)
-        y_title = Text("loss", font_size=theme.LABEL_SIZE, color=theme.MUTED).next_to(frame[1], UP, buff=0.15)
+        ticks = lr_labels(lambda x: axes.c2p(x, low), beside(0.2))
+        x_title = axis_title("learning rate", theme.LABEL_SIZE).next_to(ticks, DOWN, buff=0.15)
+        y_title = axis_title("loss", theme.LABEL_SIZE).next_to(frame[1], UP, buff=0.15)
         y_ticks = VGroup(*[
-            MathTex(f"{v:g}", font_size=theme.LABEL_SIZE, color=theme.TEXT).next_to(axes.c2p(-5, v), LEFT, buff=0.15)
+            MathTex(tick_text(v, tex=True), font_size=theme.LABEL_SIZE, color=theme.TEXT)
+            .next_to(axes.c2p(-5, v), LEFT, buff=0.15)
             for v in (round(low), round(high))
         ])
         # The loss over all decays at each lr: a thin band, because decay barely matters.
@@ -103,8 +95,7 @@ class RandomSearch(ThreeDScene):
                        fill_color=theme.MUTED, fill_opacity=0.35)
 
         def dots(r, c):
-            return VGroup(*[Dot(axes.c2p(t.x, t.value), radius=0.07, color=c, stroke_color=theme.BACKGROUND,
-                                stroke_width=1.5) for t in r.trials])
+            return VGroup(*[trial_marker(c, 0.07).move_to(axes.c2p(t.x, t.value)) for t in r.trials])
 
         grid_dots, random_dots = dots(grid_run, grid_color), dots(run, color)
         legend = VGroup(
@@ -116,7 +107,7 @@ class RandomSearch(ThreeDScene):
         legend[2].shift(0.25 * DOWN)
         legend[3].shift(0.25 * DOWN)
         share = case.random_beats_grid
-        verdict = Text(f"over {settings.n_seeds} seeds, random beats this grid in {share:.0%} of them",
+        verdict = Text(f"over {settings.n_seeds} seeds, random beats this grid in {percent(share)} of them",
                        font_size=theme.LABEL_SIZE, color=theme.TEXT)
         legend.move_to([1.95, 1.4, 0], aligned_edge=UP + LEFT)
         verdict.to_edge(DOWN, buff=0.3)
@@ -134,6 +125,6 @@ class RandomSearch(ThreeDScene):
                   subcaption=f"Random search tries {run.distinct_lr} learning rates with the same budget.",
                   subcaption_duration=3.0)
         self.play(Fade(verdict), run_time=0.5,
-                  subcaption=f"Over {settings.n_seeds} seeds it beats the grid in {share:.0%} of them.",
+                  subcaption=f"Over {settings.n_seeds} seeds it beats the grid in {percent(share)} of them.",
                   subcaption_duration=self.hold + 0.5)
         self.wait(self.hold)

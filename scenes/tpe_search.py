@@ -1,32 +1,30 @@
 # manim -pqh scenes/tpe_search.py TPESearch
 """Beat 5: TPE's random startup trials, then the model-guided trials gathering in the deep well."""
 
-from manim import DOWN, LEFT, RIGHT, UP, Create, Text, ThreeDScene, ValueTracker, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Create, Text, ValueTracker, VGroup
 
-from findings import format_loss
+from hpsearch.formatting import format_loss, signed
 from scenes import theme
-from scenes.pieces import (
-    PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT,
-    Fade, RunReadout, beat_title, best_ring, drop_trials, stage_landscape, surface_marker,
-)
+from scenes.base import SurfaceBeat
+from scenes.fade import Fade
+from scenes.pieces import PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT, RunReadout, drop_trials
+from scenes.text import beat_title
 
 
-class TPESearch(ThreeDScene):
+class TPESearch(SurfaceBeat):
     seconds_per_startup_trial = 0.2
     seconds_per_guided_trial = 0.35
     hold = 3.5
-    surface_resolution = 48  # see Landscape for how it was chosen
 
     def construct(self):
-        settings = theme.SETTINGS
-        landscape = stage_landscape(self, settings.landscape, self.surface_resolution)
+        settings, plot = self.settings, self.plot
         run = settings.featured_run("tpe")
-        color = theme.SAMPLER_COLORS["tpe"]
+        color = self.palette.samplers["tpe"]
         n_startup = min(run.settings["n_startup_trials"], len(run.trials))
         n_guided = len(run.trials) - n_startup
 
         title = beat_title(5, "TPE (Bayesian optimisation)",
-                          f"Optuna's TPESampler, seed {settings.featured_seed}, {len(run.trials)} runs")
+                           f"Optuna's TPESampler, seed {settings.featured_seed}, {len(run.trials)} runs")
         tracker = ValueTracker(0)
         readout = RunReadout(run, tracker, color, camera=self.camera).anchor_at(PANEL_TOP_LEFT)
         phase_startup = Text(f"trials 1–{n_startup}: random startup", font_size=theme.LABEL_SIZE, color=theme.MUTED)
@@ -34,38 +32,37 @@ class TPESearch(ThreeDScene):
                             font_size=theme.LABEL_SIZE, color=color)
         for phase in (phase_startup, phase_guided):
             phase.move_to(PANEL_MIDDLE_LEFT, aligned_edge=UP + LEFT)
-        self.add_fixed_in_frame_mobjects(title, readout, phase_startup, phase_guided)
-        self.remove(phase_guided)
+        self.add_fixed_in_frame_mobjects(title, readout, phase_startup)
+        self.pin(phase_guided)
 
         # Startup: TPE knows nothing yet, so it samples like random search.
-        drop_trials(self, landscape, run.trials[:n_startup], color, self.seconds_per_startup_trial, tracker,
+        drop_trials(self, plot, run.trials[:n_startup], color, self.seconds_per_startup_trial, tracker,
                     f"TPE starts with {n_startup} random trials: it has no model yet.")
 
         # Guided: each next trial maximises l(x)/g(x) over candidates drawn from l(x).
         if n_guided:
             self.play(Fade(phase_startup, out=True), Fade(phase_guided), run_time=0.5)
-            drop_trials(self, landscape, run.trials[n_startup:], color, self.seconds_per_guided_trial, tracker,
+            drop_trials(self, plot, run.trials[n_startup:], color, self.seconds_per_guided_trial, tracker,
                         "Then it splits the trials into good and bad, models each, "
                         "and tries where good is likely and bad is not.")
 
         # Where they went
-        landscape_obj = settings.landscape
-        deepest = landscape_obj.global_minimum
+        deepest = settings.objective_function.global_minimum
         best = run.best_trial
-        star = surface_marker(self, landscape, deepest.x, deepest.y, theme.HIGHLIGHT, radius=0.11)
-        ring = best_ring(landscape, best, color)
+        highlight = self.palette.highlight
+        star = plot.marker(deepest.x, deepest.y, highlight, radius=0.11)
+        ring = plot.ring(best, color)
         gap = best.value - deepest.value
         summary = VGroup(
-            VGroup(Text("deep well", font_size=theme.LABEL_SIZE, color=theme.HIGHLIGHT),
-                   Text(format_loss(deepest.value), font_size=theme.LABEL_SIZE, color=theme.HIGHLIGHT, weight="BOLD"))
+            VGroup(Text("deep well", font_size=theme.LABEL_SIZE, color=highlight),
+                   Text(format_loss(deepest.value), font_size=theme.LABEL_SIZE, color=highlight, weight="BOLD"))
             .arrange(RIGHT, buff=0.2),
-            Text(f"TPE's best is {gap:.3f} above it", font_size=theme.LABEL_SIZE, color=color),
+            Text(f"TPE's best is {signed(gap, 3)} above it", font_size=theme.LABEL_SIZE, color=color),
             Text(f"(found at trial {best.number + 1})", font_size=theme.SMALL_SIZE, color=theme.MUTED),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(phase_guided, DOWN, aligned_edge=LEFT, buff=0.35)
-        self.add_fixed_in_frame_mobjects(summary)
-        self.remove(summary)
+        self.pin(summary)
         self.play(Fade(star), Create(ring), Fade(summary), run_time=1.0,
                   subcaption=f"Its best, {format_loss(best.value)} at trial {best.number + 1}, is within "
-                             f"{gap:.3f} of the deep well's floor.",
+                             f"{signed(gap, 3)} of the deep well's floor.",
                   subcaption_duration=self.hold + 1.0)
         self.wait(self.hold)

@@ -3,25 +3,28 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Group, Scene, VGroup, config
+from manim import DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Group, VGroup, config
 
-import findings
+from hpsearch import findings
+from hpsearch.formatting import format_loss
 from scenes import panels, theme
-from scenes.pieces import Fade
+from scenes.base import FlatBeat
+from scenes.fade import Fade
+from scenes.marks import refit, trial_marker
+from scenes.text import label, paragraph
 
 
-class Verdict(Scene):
+class Verdict(FlatBeat):
     margin = 0.45
     map_side = 2.0
     small_plot = (3.4, 1.9)
 
     def construct(self):
-        self.camera.background_color = theme.BACKGROUND
-        data = findings.verdict(theme.SETTINGS)
+        data = findings.verdict(self.settings)
         half = config.frame_width / 2 - self.margin
 
         # --- 1. two measured counter-cases, side by side
-        heading = panels.label("When TPE does not win", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
+        heading = label("When TPE does not win", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
         column_width = half - 0.4
         left = self._startup_case(data, column_width)
         right = self._grid_case(data, column_width)
@@ -39,7 +42,7 @@ class Verdict(Scene):
 
         # --- 2. takeaways
         takeaways = self._takeaways(data, 2 * half)
-        title = panels.label("Takeaways", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
+        title = label("Takeaways", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
         takeaways.next_to(title, DOWN, buff=0.45).align_to(title, LEFT)
         spoken = self._takeaway_subtitles(data)
         self.play(Fade(Group(heading, left, right), out=True), Fade(title), Fade(takeaways), run_time=1.0,
@@ -51,7 +54,7 @@ class Verdict(Scene):
 
         # --- 3. references
         refs = self._references(2 * half)
-        refs_title = panels.label("References", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
+        refs_title = label("References", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
         refs.next_to(refs_title, DOWN, buff=0.45).align_to(refs_title, LEFT)
         self.play(Fade(title, out=True), Fade(takeaways, out=True), Fade(refs_title), Fade(refs), run_time=1.0,
                   subcaption="The papers behind TPE, random search and Optuna.", subcaption_duration=5.0)
@@ -61,39 +64,39 @@ class Verdict(Scene):
 
     def _startup_case(self, data: findings.VerdictData, width: float) -> VGroup:
         case = data.startup
-        title = panels.label("Budget within TPE's start-up", theme.BODY_SIZE, theme.SAMPLER_COLORS["tpe"])
+        title = label("Budget within TPE's start-up", theme.BODY_SIZE, self.palette.samplers["tpe"])
         if case is None:
-            body = panels.paragraph(f"TPE is set to {data.n_startup_trials} start-up trials: "
+            body = paragraph(f"TPE is set to {data.n_startup_trials} start-up trials: "
                                     "it models from its first trial on.", width, theme.LABEL_SIZE)
             return VGroup(title, body).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         body = VGroup(
-            panels.paragraph(f"{case.budget} runs, {case.n_startup_trials} of them start-up: "
+            paragraph(f"{case.budget} runs, {case.n_startup_trials} of them start-up: "
                              "every TPE trial is drawn at random.", width, theme.LABEL_SIZE),
-            panels.paragraph(f"Same final best as random search in {case.n_same_final} of {case.n_seeds} seeds.",
-                             width, theme.LABEL_SIZE, theme.HIGHLIGHT),
+            paragraph(f"Same final best as random search in {case.n_same_final} of {case.n_seeds} seeds.",
+                             width, theme.LABEL_SIZE, self.palette.highlight),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         legend = VGroup(
-            panels.label("random", theme.SMALL_SIZE, theme.SAMPLER_COLORS["random"]),
-            panels.label("TPE (dashed)", theme.SMALL_SIZE, theme.SAMPLER_COLORS["tpe"]),
+            label("random", theme.SMALL_SIZE, self.palette.samplers["random"]),
+            label("TPE (dashed)", theme.SMALL_SIZE, self.palette.samplers["tpe"]),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         title.move_to(ORIGIN, aligned_edge=LEFT)
         body.next_to(title, DOWN, buff=0.3).align_to(title, LEFT)
-        plot_width = self.small_plot[0]
-        for _ in range(2):  # the legend sits right of the plot: narrow the plot if it would leave the column
+        random_color, tpe_color = self.palette.samplers["random"], self.palette.samplers["tpe"]
+
+        def layout(plot_width: float):
             axes = panels.LossAxes(case.budget, data.value_range, plot_width, self.small_plot[1],
                                    y_title="median best loss so far")
             # Random search thick and solid, TPE thin and dashed on top: where they coincide you see both.
-            random_curve = panels.step_curve(axes, case.random.curve_quartiles[1], theme.SAMPLER_COLORS["random"],
-                                             stroke_width=8)
-            tpe_curve = panels.dashed(panels.step_curve(axes, case.tpe.curve_quartiles[1],
-                                                        theme.SAMPLER_COLORS["tpe"], stroke_width=4))
+            random_curve = panels.step_curve(axes, case.random.curve_quartiles[1], random_color, stroke_width=8)
+            tpe_curve = panels.dashed(panels.step_curve(axes, case.tpe.curve_quartiles[1], tpe_color, stroke_width=4))
             plot = VGroup(axes, random_curve, tpe_curve)
             plot.next_to(body, DOWN, buff=0.35).align_to(title, LEFT).shift(0.55 * RIGHT)
             legend.next_to(axes.x_axis.get_end(), RIGHT, buff=0.3).align_to(axes.y_axis, UP)
+            # The legend sits right of the plot: narrow the plot if it would leave the column.
             overflow = legend.get_right()[0] - (title.get_left()[0] + width)
-            if overflow <= 0:
-                break
-            plot_width -= overflow
+            return plot, (plot_width - overflow if overflow > 0 else None)
+
+        plot = refit(layout, self.small_plot[0], tries=2)
         return VGroup(title, body, plot, legend)
 
     @staticmethod
@@ -109,22 +112,22 @@ class Verdict(Scene):
     def _grid_case(self, data: findings.VerdictData, width: float) -> Group:
         case = data.grid
         found = case.hit is not None
-        title = panels.label("A grid that lands in the well" if found else "A grid that never lands in the well",
-                             theme.BODY_SIZE, theme.SAMPLER_COLORS["grid"])
-        landscape = theme.SETTINGS.landscape
+        title = label("A grid that lands in the well" if found else "A grid that never lands in the well",
+                             theme.BODY_SIZE, self.palette.samplers["grid"])
         maps = Group()
         for at in sorted(filter(None, (case.hit, case.miss)), key=lambda at: at.budget):
-            m = panels.LossMap(landscape, side=self.map_side, axis_titles=False)
-            dots = VGroup(*[panels.trial_dot(theme.SAMPLER_COLORS["grid"], 0.05).move_to(m.point(x, y))
+            m = panels.BoxPlot.loss_map(self.settings.objective_function, self.palette, side=self.map_side,
+                                        axis_titles=False)
+            dots = VGroup(*[trial_marker(self.palette.samplers["grid"], 0.05).move_to(m.point(x, y))
                             for x, y in findings.grid_points(at.budget)])
-            head = panels.label(f"{at.budget} runs: {at.grid_shape[0]} × {at.grid_shape[1]}", theme.LABEL_SIZE)
+            head = label(f"{at.budget} runs: {at.grid_shape[0]} × {at.grid_shape[1]}", theme.LABEL_SIZE)
             head.next_to(m.frame, UP, buff=0.15)
-            result = panels.label(f"best {findings.format_loss(at.grid.median_final)}", theme.LABEL_SIZE,
-                                  theme.HIGHLIGHT if at is case.hit else theme.TEXT)
+            result = label(f"best {format_loss(at.grid.median_final)}", theme.LABEL_SIZE,
+                                  self.palette.highlight if at is case.hit else theme.TEXT)
             result.next_to(m.labels, DOWN, buff=0.12).set_x(m.frame.get_x())
             maps.add(Group(head, m, dots, result))
         maps.arrange(RIGHT, buff=0.45, aligned_edge=UP)
-        body = panels.paragraph(self._grid_sentences(data)[1], width, theme.LABEL_SIZE)
+        body = paragraph(self._grid_sentences(data)[1], width, theme.LABEL_SIZE)
         title.move_to(ORIGIN, aligned_edge=LEFT)
         maps.next_to(title, DOWN, buff=0.3).align_to(title, LEFT).shift(0.45 * RIGHT)
         body.next_to(maps, DOWN, buff=0.3).align_to(title, LEFT)
@@ -136,12 +139,12 @@ class Verdict(Scene):
         case, hit, largest = data.grid, data.grid.hit, max(data.grid.scan)
         if hit is None:
             return (f"No k by k grid of up to {largest} runs has a point in the deep well on this landscape.",
-                    f"At {case.miss.budget} runs the grid's best is {findings.format_loss(case.miss.grid.median_final)}.")
+                    f"At {case.miss.budget} runs the grid's best is {format_loss(case.miss.grid.median_final)}.")
         n_lr, n_decay = hit.grid_shape
         every = "in every seed" if hit.grid.n_reached == hit.grid.n_seeds else \
             f"in {hit.grid.n_reached} of {hit.grid.n_seeds} seeds"
         first = (f"With {hit.budget} runs, the {n_lr} by {n_decay} grid has a point in the deep well: "
-                 f"best {findings.format_loss(hit.grid.median_final)}, {every}.")
+                 f"best {format_loss(hit.grid.median_final)}, {every}.")
         if case.miss is None:
             first += f" Here every k by k grid up to {largest} runs does."
         second = (f"At {hit.budget} runs TPE reaches the deep well in {hit.tpe.n_reached} of {hit.tpe.n_seeds} "
@@ -183,8 +186,8 @@ class Verdict(Scene):
     def _takeaways(self, data: findings.VerdictData, width: float) -> VGroup:
         items = VGroup()
         for text in self._takeaway_texts(data):
-            bullet = panels.label("•", theme.BODY_SIZE, theme.HIGHLIGHT)
-            body = panels.paragraph(text, width - 0.5, theme.BODY_SIZE)
+            bullet = label("•", theme.BODY_SIZE, self.palette.highlight)
+            body = paragraph(text, width - 0.5, theme.BODY_SIZE)
             body.next_to(bullet, RIGHT, buff=0.25, aligned_edge=UP)
             items.add(VGroup(bullet, body))
         return items.arrange(DOWN, aligned_edge=LEFT, buff=0.4)
@@ -194,8 +197,8 @@ class Verdict(Scene):
         items = VGroup()
         for authors, rest in findings.REFERENCES:
             items.add(VGroup(
-                panels.label(authors, theme.BODY_SIZE),
-                panels.paragraph(rest, width - 0.4, theme.LABEL_SIZE, theme.MUTED),
+                label(authors, theme.BODY_SIZE),
+                paragraph(rest, width - 0.4, theme.LABEL_SIZE, theme.MUTED),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.12))
         for item in items:
             item[1].shift(0.4 * RIGHT)  # titles indented under their authors

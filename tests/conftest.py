@@ -1,6 +1,6 @@
 """Shared machinery for the scene tests (test_frames.py, test_legibility.py).
 
-Every beat of video.BEATS is rendered ONCE per pytest session, straight to its
+Every beat of hpsearch.beats.BEATS is rendered ONCE per pytest session, straight to its
 last frame (Scene(skip_animations=True): each play() jumps to its end state),
 at a small fixed size. Both test files read the same render: the frame (an RGBA
 array) and the geometry of every visible text mobject in it (`TextBox`).
@@ -11,9 +11,9 @@ run are kept in pytest's cache). A beat that fails to render fails its own
 tests with the traceback; the other beats are unaffected.
 
 Media (LaTeX and Pango caches, empty movie folders) go to pytest's tmp folder,
-never ./media. The scenes are built with the default configuration: $HPSEARCH_CONFIG
-is removed from the environment when pytest starts (pytest_configure), and each
-render checks that scenes.theme holds the defaults.
+never ./media (a test module that builds text itself uses the `in_scratch_media`
+fixture). The scenes are built with the checked-in defaults, handed to each
+beat as its `fixed_settings` (scenes/base.py), whatever $HPSEARCH_CONFIG says.
 
 Options:
     --set-control-data   (re)write tests/control_data/<Scene>.png from this machine's renders
@@ -36,10 +36,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import video
+from hpsearch.beats import BEATS_BY_NAME
 
 PIXEL_WIDTH, PIXEL_HEIGHT, FRAME_RATE = 480, 270, 15
-ENV_VAR = "HPSEARCH_CONFIG"  # settings.ENV_VAR; not imported here so nothing reads the environment early
 CACHE_KEY = "scene_tests/render_seconds"
 
 
@@ -67,16 +66,6 @@ def pytest_collection_finish(session):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "render_twice: the test renders its beat a second time (reproducibility)")
-    # The tests check the video as configured by the checked-in video.toml: a variant
-    # named by $HPSEARCH_CONFIG must not leak into scenes.theme, which reads it on import.
-    config._scene_tests_ignored_env = os.environ.pop(ENV_VAR, None)
-
-
-def pytest_report_header(config):
-    ignored = getattr(config, "_scene_tests_ignored_env", None)
-    if ignored:
-        return f"${ENV_VAR}={ignored} is ignored: the tests use the default configuration"
-    return None
 
 
 # --- manim settings ----------------------------------------------------------------------
@@ -335,27 +324,22 @@ _WORKER_MEDIA: str | None = None
 
 def _worker_init(media_root: str):
     global _WORKER_MEDIA
-    os.environ.pop(ENV_VAR, None)
     _WORKER_MEDIA = tempfile.mkdtemp(prefix=f"worker{os.getpid()}-", dir=media_root)
 
 
-def check_default_settings() -> None:
-    """The scenes must see the checked-in defaults, not a variant from $HPSEARCH_CONFIG."""
-    import settings
-    from scenes import theme
+def with_defaults(scene_class: type) -> type:
+    """The beat as the tests check it: with the checked-in configuration, not a variant."""
+    from hpsearch import settings
 
-    if theme.SETTINGS.as_toml() != settings.defaults().as_toml():
-        raise RuntimeError(f"scenes.theme was imported with a non-default configuration (${ENV_VAR}?); "
-                           "the scene tests need the defaults")
+    return type(scene_class.__name__, (scene_class,), {"fixed_settings": settings.defaults()})
 
 
 def render_beat(scene_name: str) -> BeatRender:
     """Render one beat to its last frame and measure its texts (runs in a worker process)."""
     start = time.perf_counter()
     try:
-        check_default_settings()
-        beat = video.BEATS_BY_NAME[scene_name]
-        scene_class = getattr(importlib.import_module(f"scenes.{beat.module}"), beat.scene)
+        beat = BEATS_BY_NAME[scene_name]
+        scene_class = with_defaults(getattr(importlib.import_module(f"scenes.{beat.module}"), beat.scene))
         from manim import ThreeDScene
 
         scene, frame, texts = render_last_frame(scene_class, _WORKER_MEDIA or tempfile.mkdtemp(), scene_name)
@@ -379,9 +363,9 @@ class RenderPool:
         # while someone edits a scene during the run. A module that fails to import is retried (and
         # its traceback reported) by its render.
         for name in dict.fromkeys(needed + again):
-            if name in video.BEATS_BY_NAME:
+            if name in BEATS_BY_NAME:
                 try:
-                    importlib.import_module(f"scenes.{video.BEATS_BY_NAME[name].module}")
+                    importlib.import_module(f"scenes.{BEATS_BY_NAME[name].module}")
                 except Exception:  # noqa: BLE001
                     pass
         self.executor = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("fork"),
@@ -430,20 +414,28 @@ class RenderPool:
 def renders(request, tmp_path_factory):
     """The session's beat renders (see RenderPool); each beat is rendered once for both test files."""
     needed, again = getattr(request.config, "_scene_tests_needed", ([], []))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv(ENV_VAR, raising=False)
-        workers = int(os.environ.get("SCENE_TEST_WORKERS", min(2, os.cpu_count() or 1)))
-        pool = RenderPool(tmp_path_factory.mktemp("manim-media"), needed, again, getattr(request.config, "cache", None), workers)
-        try:
-            yield pool
-        finally:
-            pool.close()
+    workers = int(os.environ.get("SCENE_TEST_WORKERS", min(2, os.cpu_count() or 1)))
+    pool = RenderPool(tmp_path_factory.mktemp("manim-media"), needed, again, getattr(request.config, "cache", None),
+                      workers)
+    try:
+        yield pool
+    finally:
+        pool.close()
 
 
 @pytest.fixture(scope="session")
 def scratch_media(tmp_path_factory):
     """A media_dir for small scenes rendered in the test process itself."""
     return tmp_path_factory.mktemp("manim-media-local")
+
+
+@pytest.fixture
+def in_scratch_media(scratch_media):
+    """Text and LaTeX built in this process cache their SVGs in a scratch folder, never ./media."""
+    from manim import tempconfig
+
+    with tempconfig({"media_dir": str(scratch_media)}):
+        yield
 
 
 @pytest.fixture(scope="session")

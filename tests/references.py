@@ -41,3 +41,16 @@ def lr_valley_ref(x, y):
 
 
 REFERENCES = {"wells": wells_ref, "branin": branin_ref, "lr_valley": lr_valley_ref}
+
+
+def reference_objective(name: str):
+    """The function an Optuna study minimises, written here: lr log-uniform in [1e-6, 1e-4],
+    decay uniform in [0.6, 1.0], the loss from the transcriptions above through my_map."""
+    ref = REFERENCES[name]
+
+    def evaluate(trial):
+        lr = trial.suggest_float("lr", 1e-6, 1e-4, log=True)
+        decay = trial.suggest_float("decay", 0.6, 1.0)
+        return float(ref(*my_map(lr, decay)))
+
+    return evaluate

@@ -1,6 +1,6 @@
-"""Tests for findings.py: every number the 2-D beats show.
+"""Tests for hpsearch/findings.py and hpsearch/formatting.py: every number the 2-D beats show, and how it is written.
 
-Expected values come from outside findings.py: numpy transcriptions of the
+Expected values come from outside the code under test: numpy transcriptions of the
 objectives and of the hyperparameter map written here, Optuna studies run
 here, loops over trials and seeds written here, and hand-derived constants.
 The on-screen formula is checked by evaluating the LaTeX string itself.
@@ -21,10 +21,9 @@ from sympy.parsing.sympy_parser import implicit_multiplication_application, pars
 
 import objective
 import samplers
-import settings
-
-import findings
-from references import REFERENCES, my_map, wells_ref
+from hpsearch import findings, formatting, settings
+from hpsearch.tpe import moments
+from references import REFERENCES, my_map, reference_objective, wells_ref
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 pytestmark = pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
@@ -81,7 +80,7 @@ def latex_to_sympy(tex: str) -> sp.Expr:
 
 
 def small_settings(**changes) -> settings.Settings:
-    return dataclasses.replace(settings.load(), n_seeds=N_SEEDS, **changes)
+    return dataclasses.replace(settings.defaults(), n_seeds=N_SEEDS, **changes)
 
 
 @pytest.fixture
@@ -98,39 +97,98 @@ def cache(tmp_path, monkeypatch):
     (9.96e-06, r"1.0 \times 10^{-5}"), (1.5849e-05, r"1.6 \times 10^{-5}"),
 ])
 def test_sci_latex(value, text):
-    assert findings.sci_latex(value) == text
+    assert formatting.sci_latex(value) == text
 
 
-def test_sci_latex_rejects_non_positive():
+@pytest.mark.parametrize("value", [0.0, -1e-5, math.inf, math.nan])
+def test_sci_latex_rejects_non_positive(value):
     with pytest.raises(ValueError):
-        findings.sci_latex(0.0)
+        formatting.sci_latex(value)
+
+
+@pytest.mark.parametrize("value, expected", [
+    (9.96e-6, (1.0, -5)), (3.16e-5, (3.2, -5)), (1e-4, (1.0, -4)), (8.374e-06, (8.4, -6)), (0.5, (5.0, -1)),
+])
+def test_scientific(value, expected):
+    mantissa, exponent = formatting.scientific(value)
+    assert exponent == expected[1] and mantissa == pytest.approx(expected[0], abs=1e-12)
 
 
 def test_sci_unicode_and_decimals():
-    assert findings.sci_unicode(1e-6) == "10\u207b\u2076"
-    assert findings.sci_unicode(1e-4) == "10\u207b\u2074"
-    assert findings.decimal_text(0.6) == "0.6" and findings.decimal_text(1) == "1.0"
-    assert findings.decimal_text(0.75) == "0.75"
-    assert findings.signed(-2.2080012) == "\u22122.21" and findings.signed(0.5639) == "0.56"
+    assert formatting.sci_unicode(1e-6) == "10\u207b\u2076"
+    assert formatting.sci_unicode(1e-4) == "10\u207b\u2074"
+    assert formatting.sci_unicode(1.5e-5) == "1.5e-05"
+    assert formatting.decimal_text(0.6) == "0.6" and formatting.decimal_text(1) == "1.0"
+    assert formatting.decimal_text(0.75) == "0.75"
+    assert formatting.signed(-2.2080012) == "\u22122.21" and formatting.signed(0.5639) == "0.56"
+    assert formatting.signed(0.5639, plus=True) == "+0.56" and formatting.signed(-0.001) == "0.00"
+    assert "-0123456789".translate(formatting.SUPERSCRIPTS) == "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
 
 
 def test_every_loss_is_written_one_way():
     # Three decimals, always a sign, a true minus (U+2212), rounding half away as Python's format does.
-    assert findings.format_loss(-2.2080012) == "\u22122.208"
-    assert findings.format_loss(0.6) == "+0.600"
-    assert findings.format_loss(-0.95437) == "\u22120.954"
+    assert formatting.format_loss(-2.2080012) == "\u22122.208"
+    assert formatting.format_loss(0.6) == "+0.600"
+    assert formatting.format_loss(-0.95437) == "\u22120.954"
+    assert formatting.format_loss(-0.0001) == "0.000"  # what rounds to zero has no sign
+    # For MathTex: the same digits with TeX's own minus.
+    assert formatting.format_loss_tex(-2.2080012) == "-2.208"
+    assert formatting.format_loss_tex(0.6) == "+0.600"
+    assert formatting.format_loss_tex(-0.95437) == "-0.954"
+    assert formatting.format_loss_tex(0.0004) == "0.000"
+
+
+@pytest.mark.parametrize("lr, text", [
+    (3.16e-5, "3.2\u00d710\u207b\u2075"), (9.96e-6, "1.0\u00d710\u207b\u2075"), (1e-6, "1.0\u00d710\u207b\u2076"),
+    (1e-4, "1.0\u00d710\u207b\u2074"), (2.04e-6, "2.0\u00d710\u207b\u2076"), (7.26e-5, "7.3\u00d710\u207b\u2075"),
+])
+def test_format_lr(lr, text):
+    assert formatting.format_lr(lr) == text
+
+
+def test_format_decay_and_point():
+    assert formatting.format_decay(0.85) == "0.85" and formatting.format_decay(0.6) == "0.60"
+    assert formatting.format_decay(0.8567, places=3) == "0.857"
+    assert formatting.format_point(3.16e-5, 0.85) == "lr 3.2\u00d710\u207b\u2075   decay 0.85"
+
+
+def test_tick_text():
+    assert formatting.tick_text(-1.0) == "\u22121"
+    assert formatting.tick_text(-1.0, tex=True) == "-1"
+    assert formatting.tick_text(0.25) == "0.25" and formatting.tick_text(2.0) == "2"
+    assert formatting.tick_text(-0.5) == "\u22120.5" and formatting.tick_text(0.0) == "0"
+
+
+def test_tick_texts_share_their_decimals():
+    assert formatting.tick_texts([0, 0.5, 1]) == ["0.0", "0.5", "1.0"]
+    assert formatting.tick_texts([-1, 0, 1, 2]) == ["-1", "0", "1", "2"]
+    assert formatting.tick_texts([0.25, 0.5, 0.75]) == ["0.25", "0.50", "0.75"]
+    assert formatting.tick_texts([0.125, 0.25]) == ["0.125", "0.250"]
+    assert formatting.tick_texts([0.0625, 0.125]) == ["0.062", "0.125"]  # at most 3 decimals
+
+
+def test_words():
+    assert formatting.percent(0.87) == "87%" and formatting.percent(1.0) == "100%" and formatting.percent(0) == "0%"
+    assert formatting.percent(0.125) == "12%"  # Python rounds half to even
+    assert formatting.plural(1, "trial") == "1 trial"
+    assert formatting.plural(3, "trial") == "3 trials" and formatting.plural(0, "seed") == "0 seeds"
+    assert formatting.and_list(["grid"]) == "grid"
+    assert formatting.and_list(["grid", "random"]) == "grid and random"
+    assert formatting.and_list(["grid", "random", "TPE"]) == "grid, random and TPE"
+    assert formatting.capitalised("random search") == "Random search"
+    assert formatting.capitalised("TPE") == "TPE" and formatting.capitalised("") == ""
 
 
 # --- beat 1: formula and map -----------------------------------------------------------
 
 @pytest.mark.parametrize("name", sorted(REFERENCES))
 def test_formula_on_screen_computes_the_objective(name):
-    landscape = objective.get_objective(name)
-    chunks = findings.formula_chunks(landscape)
-    assert len(chunks) == len(landscape.terms)
+    function = objective.OBJECTIVES[name]
+    chunks = findings.formula_chunks(function)
+    assert len(chunks) == len(function.terms)
     assert chunks[0].startswith("f(x, y) = ")
     expr = latex_to_sympy(" ".join(chunks)[len("f(x, y) = "):])
-    for line in filter(None, landscape.coordinates_latex.split(r",\quad ")):
+    for line in filter(None, function.coordinates_latex.split(r",\quad ")):
         var, rhs = line.split(" = ", 1)
         expr = expr.subs(sp.Symbol(var.strip()), latex_to_sympy(rhs))
     f = sp.lambdify((sp.Symbol("x"), sp.Symbol("y")), expr, "numpy")
@@ -221,16 +279,9 @@ def test_seed_summaries_match_loops_over_seeds(cache):
 
 # --- beat 8: the counter-cases ----------------------------------------------------------------
 
-def my_study(sampler, seed, n_trials):
-    landscape = REFERENCES["wells"]
-
-    def evaluate(trial):
-        lr = trial.suggest_float("lr", 1e-6, 1e-4, log=True)
-        decay = trial.suggest_float("decay", 0.6, 1.0)
-        return float(landscape(*my_map(lr, decay)))
-
+def my_study(sampler, seed, n_trials, name="wells"):
     study = optuna.create_study(direction="minimize", sampler=sampler)
-    study.optimize(evaluate, n_trials=n_trials)
+    study.optimize(reference_objective(name), n_trials=n_trials)
     return study
 
 
@@ -315,6 +366,30 @@ def test_grid_case_when_every_grid_hits(cache):
     assert findings.grid_case(cfg).miss is None
 
 
+def test_one_axis_case_matches_optuna_run_here(cache):
+    cfg = small_settings()
+    case = findings.one_axis_case(cfg)
+    assert case.objective == findings.ONE_AXIS_OBJECTIVE == "lr_valley"
+    assert case.n_seeds == N_SEEDS
+    # The featured runs: the configured budget and seed, on the one-axis objective.
+    for run, sampler in [
+        (case.grid, optuna.samplers.GridSampler(samplers.grid_values(cfg.budget), seed=cfg.featured_seed)),
+        (case.random, optuna.samplers.RandomSampler(seed=cfg.featured_seed)),
+    ]:
+        study = my_study(sampler, cfg.featured_seed, cfg.budget, "lr_valley")
+        assert [(t.lr, t.decay) for t in run.trials] == [(t.params["lr"], t.params["decay"]) for t in study.trials]
+        np.testing.assert_allclose(run.values, [t.value for t in study.trials], rtol=1e-12, atol=1e-12)
+        assert (run.objective, run.budget, run.seed) == ("lr_valley", cfg.budget, cfg.featured_seed)
+    # The share over seeds 0 .. n_seeds - 1 where random search ends strictly below the grid.
+    wins = 0
+    for seed in range(N_SEEDS):
+        grid = my_study(optuna.samplers.GridSampler(samplers.grid_values(cfg.budget), seed=seed), seed, cfg.budget,
+                        "lr_valley")
+        rnd = my_study(optuna.samplers.RandomSampler(seed=seed), seed, cfg.budget, "lr_valley")
+        wins += rnd.best_value < grid.best_value
+    assert case.random_beats_grid == pytest.approx(wins / N_SEEDS)
+
+
 def test_references_are_the_four_papers():
     years = [re.search(r"\((\d{4})\)", authors).group(1) for authors, _ in findings.REFERENCES]
     assert years == ["2011", "2012", "2019", "2023"]
@@ -327,6 +402,7 @@ def test_precompute_warms_every_cache_the_beats_read(cache, monkeypatch):
     cfg = small_settings()
     findings.precompute(cfg)
     assert any(cache.glob("sweep-*.json")) and any(cache.glob("run-*.json"))
+    assert any(cache.glob("tpe_internals-*.json"))
 
     def no_work(*args, **kwargs):
         raise AssertionError("cache miss after precompute")
@@ -337,3 +413,5 @@ def test_precompute_warms_every_cache_the_beats_read(cache, monkeypatch):
     findings.race(cfg)
     findings.many_seeds(cfg)
     findings.verdict(cfg)
+    findings.one_axis_case(cfg)
+    moments.inside_tpe(cfg.spec)

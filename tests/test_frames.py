@@ -36,9 +36,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import video
+from hpsearch.beats import BEATS, BEATS_BY_NAME
 
-SCENES = [b.scene for b in video.BEATS]
+SCENES = [b.scene for b in BEATS]
 CONTROL_DIR = Path(__file__).resolve().parent / "control_data"
 # Beats rendered a second time to check renders are reproducible: one 3-D, one 2-D (both quick).
 REPRO_BEATS = ("GridSearch", "ManySeeds")
@@ -99,13 +99,7 @@ def diff_image(frame: np.ndarray, control: np.ndarray, diff: np.ndarray) -> np.n
                            np.full(diff.shape + (1,), 255, np.uint8)], axis=2)
 
 
-@pytest.fixture(autouse=True)
-def _scratch_media(scratch_media):
-    """Any Text or MathTex made in this process caches its SVG in a scratch folder, never ./media."""
-    from manim import tempconfig
-
-    with tempconfig({"media_dir": str(scratch_media)}):
-        yield
+pytestmark = pytest.mark.usefixtures("in_scratch_media")
 
 
 @pytest.mark.parametrize("beat", SCENES)
@@ -138,7 +132,7 @@ def test_last_frame_matches_control_data(beat, renders, set_control_data, tmp_pa
 
 
 @pytest.mark.render_twice
-@pytest.mark.parametrize("beat", [name for name in REPRO_BEATS if name in video.BEATS_BY_NAME])
+@pytest.mark.parametrize("beat", [name for name in REPRO_BEATS if name in BEATS_BY_NAME])
 def test_render_is_reproducible(beat, renders):
     first, second = renders.get(beat), renders.again(beat)
     assert first.frame.tobytes() == second.frame.tobytes(), (
@@ -148,8 +142,8 @@ def test_render_is_reproducible(beat, renders):
 
 def test_no_control_data_without_a_beat():
     """A renamed or removed beat must not leave its old control frame behind."""
-    stale = sorted(p.name for p in CONTROL_DIR.glob("*.png") if p.stem not in video.BEATS_BY_NAME)
-    assert not stale, f"control data for beats not in video.BEATS: {stale} (delete them from {CONTROL_DIR})"
+    stale = sorted(p.name for p in CONTROL_DIR.glob("*.png") if p.stem not in BEATS_BY_NAME)
+    assert not stale, f"control data for beats not in BEATS: {stale} (delete them from {CONTROL_DIR})"
 
 
 def test_comparison_catches_a_small_change(render_scene):

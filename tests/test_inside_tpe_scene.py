@@ -1,6 +1,6 @@
 """Tests for scenes/inside_tpe.py: its drawing helpers, and the beat's last frame at each moment.
 
-Expected values come from the recorded data (tpe_internals.inside_tpe()) and
+Expected values come from the recorded data (hpsearch.tpe.moments.inside_tpe) and
 the hyperparameter map (objective.py), never from the scene itself.
 """
 
@@ -12,39 +12,29 @@ import numpy as np
 import pytest
 from manim import DOWN, LEFT, RIGHT, UP, Circle, MathTex, Text, config, tempconfig
 
-import tpe_internals
-from findings import format_loss, signed
+from hpsearch import settings
+from hpsearch.formatting import format_loss, format_lr, signed
+from hpsearch.tpe import moments
+from hpsearch.tpe.recorder import GammaRule
 from objective import BOX, LAYER_DECAY, LEARNING_RATE
 from scenes import inside_tpe as beat
 from scenes import theme
-from scenes.pieces import format_lr
+from scenes.panels import BoxPlot
+
+pytestmark = pytest.mark.usefixtures("in_scratch_media")
 
 
 @pytest.fixture(scope="module")
 def data():
-    return tpe_internals.inside_tpe()
-
-
-@pytest.fixture(scope="module")
-def media(tmp_path_factory):
-    return tmp_path_factory.mktemp("media")
-
-
-@pytest.fixture(autouse=True)
-def _scratch_media(media):
-    """Text and LaTeX caches go to a scratch folder, never ./media in the project."""
-    with tempconfig({"media_dir": str(media)}):
-        yield
+    return moments.inside_tpe(settings.defaults().spec)
 
 
 # --- helpers ------------------------------------------------------------------------------
 
 
-def test_gamma_rule_is_read_from_the_recorded_rule(data):
-    tex = beat.gamma_rule_tex(data.gamma_rule)
-    assert tex is not None
-    assert r"\lceil 0.1\,n \rceil" in tex and "25" in tex
-    assert beat.gamma_rule_tex("gamma(n) = something else") is None
+def test_gamma_rule_is_typeset_from_its_numbers():
+    assert beat.gamma_rule_tex(GammaRule(0.1, 25)) == r"\gamma(n) = \min(\lceil 0.1\,n \rceil,\ 25)"
+    assert beat.gamma_rule_tex(GammaRule(0.25, 7)) == r"\gamma(n) = \min(\lceil 0.25\,n \rceil,\ 7)"
 
 
 def test_density_image_is_a_linear_unsmoothed_map_of_the_grid(data):
@@ -65,7 +55,7 @@ def test_density_image_is_a_linear_unsmoothed_map_of_the_grid(data):
 
 
 def test_panel_ticks_sit_at_the_real_hyperparameter_values():
-    panel = beat.HPPanel(2.4)
+    panel = BoxPlot(2.4)
     left, right = panel.back.get_left()[0], panel.back.get_right()[0]
     bottom, top = panel.back.get_bottom()[1], panel.back.get_top()[1]
     # lr is log-scaled: 1e-6, 1e-5, 1e-4 at the left edge, the middle and the right edge of this box.
@@ -84,7 +74,7 @@ def test_panel_ticks_sit_at_the_real_hyperparameter_values():
 
 def test_heat_map_pixels_are_centred_on_the_grid_points(data):
     grid = data.moments[0].grid
-    panel = beat.HPPanel(2.4).shift(1.3 * RIGHT + 0.4 * UP)
+    panel = BoxPlot(2.4).shift(1.3 * RIGHT + 0.4 * UP)
     image = panel.heat_map(beat.density_rgba(grid.log_l, -1, 1, theme.MUTED), grid.xs)
     n = len(grid.xs)
     cell = image.width / n
@@ -97,7 +87,7 @@ def test_heat_map_pixels_are_centred_on_the_grid_points(data):
 
 def test_place_clear_avoids_points():
     anchor = Circle(radius=0.1)
-    box = beat.HPPanel(3.0).back
+    box = BoxPlot(3.0).back
     tag = Text("trial 9", font_size=theme.SMALL_SIZE)
     blocked = [anchor.get_center() + 0.6 * RIGHT]  # something right of the anchor
     beat.place_clear(tag, anchor, box, blocked)
@@ -137,15 +127,16 @@ def _overlap(a, b, tol=0.02) -> bool:
 
 
 @pytest.mark.parametrize("role", ["first", "middle", "last"])
-def test_last_frame_of_each_moment(data, media, role):
+def test_last_frame_of_each_moment(data, scratch_media, role):
     moment = next((m for m in data.moments if m.role == role), None)
     if moment is None:
         pytest.skip(f"no {role} moment in this configuration")
 
     class OneMoment(beat.InsideTPE):
         roles = (role,)
+        fixed_settings = settings.defaults()
 
-    with tempconfig({"media_dir": str(media), "skip_animations": True, "write_to_movie": False,
+    with tempconfig({"media_dir": str(scratch_media), "skip_animations": True, "write_to_movie": False,
                      "disable_caching": True, "quality": "low_quality", "verbosity": "WARNING"}):
         scene = OneMoment(skip_animations=True)
         scene.render()

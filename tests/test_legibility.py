@@ -48,9 +48,10 @@ import numpy as np
 import pytest
 from manim import DOWN, LEFT, RIGHT, UP, MathTex, Scene, Text, ThreeDScene
 
-import video
+from hpsearch.beats import BEATS
+from scenes import theme
 
-SCENES = [b.scene for b in video.BEATS]
+SCENES = [b.scene for b in BEATS]
 
 FRAME_MARGIN = 0.1  # ~14 px at 1080p
 OVERLAP_TOLERANCE = 0.02
@@ -59,12 +60,6 @@ SHORT_FRACTION = 0.6
 FONT_SIZE_TOLERANCE = 1e-3  # relative; panels.fit_width allows 1e-6 below the floor
 
 TALL_CHARS = set(string.ascii_uppercase + string.digits + "bdfhijkltgpqy()[]{}|/")
-
-
-def _theme():
-    from scenes import theme  # imported late: theme reads the configuration on import
-
-    return theme
 
 
 def height_class(box) -> str:
@@ -135,21 +130,11 @@ def report(problems: list[str]) -> str:
     return f"{len(problems)} problem(s):\n" + "\n".join(problems)
 
 
-@pytest.fixture(autouse=True)
-def _scratch_media(scratch_media):
-    """Any Text or MathTex made in this process caches its SVG in a scratch folder, never ./media."""
-    from manim import tempconfig
-
-    with tempconfig({"media_dir": str(scratch_media)}):
-        yield
+pytestmark = pytest.mark.usefixtures("in_scratch_media")
 
 
 # --- the beats ------------------------------------------------------------------------------
 
-
-@pytest.fixture(scope="module")
-def theme():
-    return _theme()
 
 
 @pytest.mark.parametrize("beat", SCENES)
@@ -167,7 +152,7 @@ def test_texts_do_not_overlap(beat, renders):
 
 
 @pytest.mark.parametrize("beat", SCENES)
-def test_texts_large_enough(beat, renders, theme):
+def test_texts_large_enough(beat, renders):
     result = renders.get(beat)
     problems = too_small(result.texts, result.frame_size[1], theme.MIN_TEXT_PIXELS, theme.SMALL_SIZE)
     assert not problems, report(problems)
@@ -220,7 +205,7 @@ class BadThreeD(ThreeDScene):
         self.wait(0.1)
 
 
-def test_checker_finds_overlap_clipping_and_small_text(render_scene, theme):
+def test_checker_finds_overlap_clipping_and_small_text(render_scene):
     scene, _, texts = render_scene(BadFlat)
     frame_width, frame_height = scene.camera.frame_width, scene.camera.frame_height
     by = {t.string: t for t in texts}

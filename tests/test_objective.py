@@ -346,3 +346,10 @@ def test_get_objective_unknown_name(bad):
     assert repr(bad) in message
     for known in ("wells", "branin", "lr_valley"):
         assert known in message
+
+
+def test_objectives_registry_is_what_get_objective_returns():
+    # samplers.StudySpec and hpsearch.settings look objectives up in OBJECTIVES directly.
+    assert sorted(objective.OBJECTIVES) == ["branin", "lr_valley", "wells"]
+    for name, obj in objective.OBJECTIVES.items():
+        assert obj.name == name and get_objective(name) is obj

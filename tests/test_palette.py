@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-import settings
+from hpsearch import settings
 
 # Machado, Oliveira & Fernandes (2009), "A Physiologically-based Model for Simulation of
 # Color Vision Deficiency", deuteranopia at severity 1.0, applied to linear RGB.

@@ -1,11 +1,14 @@
 """The render driver and render.sh as a user meets them: bad input, interruption, outputs."""
 
+import ast
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import av
@@ -14,18 +17,19 @@ import pytest
 import srt
 
 import samplers
-import settings
-import video
+from hpsearch import beats, output, renders, settings
+from hpsearch.plain import to_plain
 
 ROOT = Path(__file__).resolve().parents[1]
 CHEAP_BEAT = "Question"  # a 2-D beat: the quickest full render
+DRIVER = [sys.executable, "-m", "hpsearch.render"]
 
 
-def run_video(tmp_path, *args, timeout=600):
+def run_video(tmp_path: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, HPSEARCH_CACHE_DIR=str(tmp_path / "cache"))
     env.pop(settings.ENV_VAR, None)
     return subprocess.run(
-        [sys.executable, str(ROOT / "video.py"), "--out", str(tmp_path / "out"),
+        [*DRIVER, "--out", str(tmp_path / "out"),
          "--media-dir", str(tmp_path / "media"), *args],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
     )
@@ -78,13 +82,79 @@ def test_render_sh_help_lists_every_option():
         assert option in result.stdout
 
 
+def test_driver_help_needs_nothing_installed():
+    """render.sh --help runs before the set-up: the driver's --help must import only the standard library."""
+    result = subprocess.run([sys.executable, "-S", "-m", "hpsearch.render", "--help"],  # -S: no site-packages
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "--scenes" in result.stdout
+
+
+def test_beat_keys_follow_what_a_beat_can_import_and_nothing_else(tmp_path, monkeypatch):
+    """An edit re-renders the beats that can see it: shared code all, a scene file its own, the driver none."""
+    for source in [*ROOT.glob("*.py"), *(ROOT / "scenes").glob("*.py"), *(ROOT / "hpsearch").rglob("*.py"),
+                   ROOT / "constraints.txt"]:
+        copy = tmp_path / source.relative_to(ROOT)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, copy)
+    monkeypatch.setattr(beats, "ROOT", tmp_path)
+    toml = settings.defaults().as_toml()
+
+    def keys(resolved: str = toml, flag: str = "l") -> dict[str, str]:
+        return {b.scene: beats.beat_key(b, resolved, flag) for b in beats.BEATS}
+
+    def changed_by(edit: Callable[[Path], object], relative: str) -> set[str]:
+        """The beats whose key `edit` of the file changes (the file is put back after)."""
+        path = tmp_path / relative
+        before, original = keys(), path.read_bytes() if path.exists() else None
+        edit(path)
+        after = keys()
+        if original is None:
+            path.unlink()
+        else:
+            path.write_bytes(original)
+        return {name for name in before if before[name] != after[name]}
+
+    def append(path: Path) -> None:
+        with path.open("a") as f:
+            f.write("\n# edited\n")
+
+    every = set(beats.BEATS_BY_NAME)
+    assert len(set(keys().values())) == len(every)
+    for driver in ("hpsearch/bench.py", "hpsearch/render.py", "hpsearch/renders.py", "hpsearch/output.py",
+                   "hpsearch/beats.py"):
+        assert changed_by(append, driver) == set(), driver
+    for shared in ("scenes/theme.py", "scenes/pieces.py", "samplers.py", "objective.py",
+                   "hpsearch/settings.py", "hpsearch/tpe/moments.py", "constraints.txt"):
+        assert changed_by(append, shared) == every, shared
+    assert changed_by(lambda path: path.write_text("COLOUR = 1\n"), "scenes/new_piece.py") == every  # a new file
+    assert changed_by(append, "scenes/race.py") == {"Race"}
+    base = set(keys().values())
+    assert base.isdisjoint(keys(flag="m").values())
+    assert base.isdisjoint(keys(settings.load(overrides=["study.budget=25"]).as_toml()).values())
+
+
+def test_no_beat_imports_the_driver():
+    """What makes DRIVER_MODULES safe to leave out of the beat keys: nothing a beat runs imports them."""
+    driver = {m.removesuffix(".py").replace("/", ".") for m in beats.DRIVER_MODULES}
+    sources = {p for b in beats.BEATS for p in beats.key_sources(b) if p.suffix == ".py"}
+    for path in sources:
+        imported: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+        assert not imported & driver, f"{path.relative_to(ROOT)} imports {imported & driver}"
+
+
 def test_render_then_interrupt_then_render_again(tmp_path):
     """A finished render lands whole; Ctrl-C mid-render leaves no video; the next run completes."""
     # Interrupt while the beat renders: nothing may appear in out/.
     env = dict(os.environ, HPSEARCH_CACHE_DIR=str(tmp_path / "cache"))
     env.pop(settings.ENV_VAR, None)
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "video.py"), "--quality", "preview", "--scenes", CHEAP_BEAT,
+        [*DRIVER, "--quality", "preview", "--scenes", CHEAP_BEAT,
          "--out", str(tmp_path / "out"), "--media-dir", str(tmp_path / "media")],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
@@ -117,7 +187,7 @@ def test_render_then_interrupt_then_render_again(tmp_path):
     db = next((tmp_path / "out").glob("*-studies.db"))
     for name in config.samplers:
         study = optuna.load_study(study_name=f"{name}-seed{config.featured_seed}", storage=f"sqlite:///{db}")
-        shown = samplers.run_study(config.objective, name, config.budget, config.featured_seed, config.n_startup_trials)
+        shown = samplers.run_study(config.spec, name)
         assert [t.params for t in study.trials] == [{"lr": t.lr, "decay": t.decay} for t in shown.trials]
         assert [t.value for t in study.trials] == [t.value for t in shown.trials]
 
@@ -142,11 +212,11 @@ def test_join_keeps_every_frame_and_shifts_subtitles(tmp_path):
             srt.Subtitle(1, *(srt.timedelta(seconds=s) for s in (0.1, 0.3)), f"beat {i}")]))
         parts.append(path)
     joined = tmp_path / "joined.mp4"
-    durations = video.join_movies(parts, joined)
+    durations = output.join_movies(parts, joined)
     assert durations == pytest.approx([7 / 15, 11 / 15], abs=1e-6)
     with av.open(str(joined)) as container:
         assert sum(1 for _ in container.decode(video=0)) == 18
-    chapters = video.join_subtitles(parts, durations, ["one", "two"], tmp_path / "joined.srt")
+    chapters = output.join_subtitles(parts, durations, ["one", "two"], tmp_path / "joined.srt")
     subs = list(srt.parse((tmp_path / "joined.srt").read_text()))
     assert [s.content for s in subs] == ["beat 0", "beat 1"]
     assert subs[1].start.total_seconds() == pytest.approx(7 / 15 + 0.1, abs=1e-3)
@@ -158,8 +228,10 @@ def test_same_configuration_gives_byte_identical_trial_data(tmp_path):
     dumps = []
     for attempt in ("a", "b"):
         cache = tmp_path / attempt
-        runs = {s: samplers.featured_run("wells", s, 16, 3, cache_dir=cache).to_dict() for s in ("grid", "random", "tpe")}
-        sweep = samplers.sweep("wells", 16, 4, cache_dir=cache, workers=1)
+        featured = samplers.StudySpec("wells", 16, 3)
+        runs = {s: to_plain(samplers.featured_run(featured, s, cache_dir=cache)) for s in ("grid", "random", "tpe")}
+        sweep = samplers.sweep(samplers.StudySpec("wells", 16, 0), ("grid", "random", "tpe"), 4,
+                               cache_dir=cache, workers=1)
         curves = {s: st.curves.tolist() for s, st in sweep.stats.items()}
         dumps.append(json.dumps({"runs": runs, "curves": curves}, sort_keys=True).encode())
     assert dumps[0] == dumps[1]
@@ -170,7 +242,7 @@ def test_shared_tex_fills_gaps_and_never_overwrites(tmp_path):
     beat.mkdir(parents=True)
     (beat / "a.svg").write_text("<svg>a</svg>")
     (beat / "a.tex").write_text("source, not shared")
-    video.share_tex(beat, store)
+    renders.share_tex(beat, store)
     assert sorted(p.name for p in store.iterdir()) == ["a.svg"]
 
     # Another beat's file of the same name (same hash) is never replaced, and no temporary file is left.
@@ -178,11 +250,11 @@ def test_shared_tex_fills_gaps_and_never_overwrites(tmp_path):
     other.mkdir(parents=True)
     (other / "a.svg").write_text("<svg>changed</svg>")
     (other / "b.svg").write_text("<svg>b</svg>")
-    video.share_tex(other, store)
+    renders.share_tex(other, store)
     assert (store / "a.svg").read_text() == "<svg>a</svg>"
     assert sorted(p.name for p in store.iterdir()) == ["a.svg", "b.svg"]
 
     fresh = tmp_path / "fresh" / "Tex"
-    video.share_tex(store, fresh)  # a beat's folder that does not exist yet
+    renders.share_tex(store, fresh)  # a beat's folder that does not exist yet
     assert {p.name: p.read_text() for p in fresh.iterdir()} == {"a.svg": "<svg>a</svg>", "b.svg": "<svg>b</svg>"}
-    video.share_tex(tmp_path / "missing", fresh)  # nothing to share: nothing happens
+    renders.share_tex(tmp_path / "missing", fresh)  # nothing to share: nothing happens

@@ -1,13 +1,14 @@
 """Tests for samplers.py: studies, sweeps, statistics and the on-disk cache.
 
 Expected trial sequences come from Optuna run directly in this file, on a
-transcription of the objective and of the hyperparameter map written here;
+transcription of the objective and of the hyperparameter map (tests/references.py);
 expected grids from numpy; expected statistics from the standard library.
 Every cache lives in pytest's tmp_path.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -19,9 +20,11 @@ import optuna
 import pytest
 from scipy import optimize
 
+import objective
 import samplers
-from references import my_map, wells_ref
-from samplers import Run, run_study, sweep, featured_run
+from hpsearch.plain import from_plain, to_plain
+from references import branin_ref, lr_valley_ref, my_map, reference_objective, wells_ref
+from samplers import Run, SpecError, StudySpec, featured_run, run_study, sweep
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 # QMCSampler is marked experimental by Optuna; that warning is not what these tests are about.
@@ -31,15 +34,9 @@ LR_LOW, LR_HIGH = 1e-6, 1e-4
 DECAY_LOW, DECAY_HIGH = 0.6, 1.0
 
 
-def my_objective(trial):
-    lr = trial.suggest_float("lr", LR_LOW, LR_HIGH, log=True)
-    decay = trial.suggest_float("decay", DECAY_LOW, DECAY_HIGH)
-    return float(wells_ref(*my_map(lr, decay)))
-
-
-def direct_study(sampler, n_trials):
+def direct_study(sampler, n_trials, name="wells"):
     study = optuna.create_study(direction="minimize", sampler=sampler)
-    study.optimize(my_objective, n_trials=n_trials)
+    study.optimize(reference_objective(name), n_trials=n_trials)
     trials = sorted(study.trials, key=lambda t: t.number)
     return [(t.params["lr"], t.params["decay"], t.value) for t in trials]
 
@@ -81,23 +78,24 @@ def my_wells_minima():
 
 @pytest.mark.parametrize("sampler", ["grid", "random", "tpe", "qmc"])
 def test_same_seed_same_trials(sampler):
-    a = run_study("wells", sampler, 16, 7)
-    b = run_study("wells", sampler, 16, 7)
-    assert a.to_dict() == b.to_dict()
+    a = run_study(StudySpec("wells", 16, 7), sampler)
+    b = run_study(StudySpec("wells", 16, 7), sampler)
+    assert to_plain(a) == to_plain(b)
+    assert a == b
 
 
 @pytest.mark.parametrize("sampler", ["random", "tpe", "qmc"])
 def test_different_seeds_different_trials(sampler):
-    a = run_study("wells", sampler, 16, 0)
-    b = run_study("wells", sampler, 16, 1)
+    a = run_study(StudySpec("wells", 16, 0), sampler)
+    b = run_study(StudySpec("wells", 16, 1), sampler)
     pa = [(t.lr, t.decay) for t in a.trials]
     pb = [(t.lr, t.decay) for t in b.trials]
     assert len(set(pa) & set(pb)) == 0
 
 
 def test_grid_seed_changes_order_not_points():
-    a = run_study("wells", "grid", 25, 0)
-    b = run_study("wells", "grid", 25, 1)
+    a = run_study(StudySpec("wells", 25, 0), "grid")
+    b = run_study(StudySpec("wells", 25, 1), "grid")
     pa = [(t.lr, t.decay) for t in a.trials]
     pb = [(t.lr, t.decay) for t in b.trials]
     assert sorted(pa) == sorted(pb)
@@ -108,7 +106,7 @@ def test_grid_seed_changes_order_not_points():
 
 @pytest.mark.parametrize("budget, k", [(36, 6), (25, 5), (4, 2)])
 def test_square_grid_visits_each_point_once(budget, k):
-    run = run_study("wells", "grid", budget, 3)
+    run = run_study(StudySpec("wells", budget, 3), "grid")
     assert len(run.trials) == k * k
     lr, decay = my_grid(k, k)
     expected = {(i, j) for i in range(k) for j in range(k)}
@@ -128,7 +126,7 @@ def test_non_square_grid_shape(budget):
     k = math.isqrt(budget)
     n_lr, n_decay = budget // k, k  # documented: floor(sqrt N) decay values, N // floor(sqrt N) lr values
     assert samplers.grid_shape(budget) == (n_lr, n_decay)
-    run = run_study("wells", "grid", budget, 0)
+    run = run_study(StudySpec("wells", budget, 0), "grid")
     assert len(run.trials) == n_lr * n_decay <= budget
     assert samplers.trials_run("grid", budget) == n_lr * n_decay
     lr, decay = my_grid(n_lr, n_decay)
@@ -149,30 +147,30 @@ def test_grid_endpoints_exact():
 
 @pytest.mark.parametrize("seed", [0, 1, 42])
 def test_tpe_equals_optuna_directly(seed):
-    run = run_study("wells", "tpe", 24, seed)
+    run = run_study(StudySpec("wells", 24, seed), "tpe")
     expected = direct_study(optuna.samplers.TPESampler(seed=seed, n_startup_trials=10), 24)
     assert_same_trials(run, expected)
 
 
 def test_tpe_n_startup_trials_is_passed_on():
-    run = run_study("wells", "tpe", 20, 5, n_startup_trials=4)
+    run = run_study(StudySpec("wells", 20, 5, n_startup_trials=4), "tpe")
     expected = direct_study(optuna.samplers.TPESampler(seed=5, n_startup_trials=4), 20)
     assert_same_trials(run, expected)
     assert run.settings["n_startup_trials"] == 4
     # and it matters: the default warm-up gives a different sequence
-    other = run_study("wells", "tpe", 20, 5)
+    other = run_study(StudySpec("wells", 20, 5), "tpe")
     assert [t.lr for t in other.trials] != [t.lr for t in run.trials]
 
 
 @pytest.mark.parametrize("seed", [0, 9])
 def test_random_equals_optuna_directly(seed):
-    run = run_study("wells", "random", 20, seed)
+    run = run_study(StudySpec("wells", 20, seed), "random")
     assert_same_trials(run, direct_study(optuna.samplers.RandomSampler(seed=seed), 20))
 
 
 @pytest.mark.parametrize("seed", [0, 4])
 def test_grid_equals_optuna_directly(seed):
-    run = run_study("wells", "grid", 30, seed)
+    run = run_study(StudySpec("wells", 30, seed), "grid")
     assert_same_trials(run, direct_study(direct_sampler("grid", seed, 30), 30))
 
 
@@ -181,15 +179,15 @@ def test_grid_equals_optuna_directly(seed):
 def test_tpe_startup_equals_random_sampler(budget, n_startup, seed):
     """With budget <= n_startup_trials every TPE trial is a startup trial, drawn
     by the same RandomSampler draws as a RandomSampler with the same seed."""
-    tpe = run_study("wells", "tpe", budget, seed, n_startup_trials=n_startup)
+    tpe = run_study(StudySpec("wells", budget, seed, n_startup_trials=n_startup), "tpe")
     direct_random = direct_study(optuna.samplers.RandomSampler(seed=seed), budget)
     assert_same_trials(tpe, direct_random)
-    assert [(t.lr, t.decay) for t in tpe.trials] == [(t.lr, t.decay) for t in run_study("wells", "random", budget, seed).trials]
+    assert [(t.lr, t.decay) for t in tpe.trials] == [(t.lr, t.decay) for t in run_study(StudySpec("wells", budget, seed), "random").trials]
 
 
 @pytest.mark.parametrize("budget", [1, 10, 16])
 def test_qmc_runs_and_honours_budget(budget):
-    run = run_study("wells", "qmc", budget, 2)
+    run = run_study(StudySpec("wells", budget, 2), "qmc")
     assert len(run.trials) == budget
     assert all(LR_LOW <= t.lr <= LR_HIGH and DECAY_LOW <= t.decay <= DECAY_HIGH for t in run.trials)
     assert len({(t.lr, t.decay) for t in run.trials}) == budget
@@ -201,7 +199,7 @@ def test_qmc_runs_and_honours_budget(budget):
 
 @pytest.mark.parametrize("sampler", ["grid", "random", "tpe", "qmc"])
 def test_trial_bookkeeping(sampler):
-    run = run_study("wells", sampler, 25, 11)
+    run = run_study(StudySpec("wells", 25, 11), sampler)
     values = np.array([t.value for t in run.trials])
     assert [t.number for t in run.trials] == list(range(len(run.trials)))
     np.testing.assert_array_equal(run.best_so_far, np.minimum.accumulate(values))
@@ -219,94 +217,197 @@ def test_trial_bookkeeping(sampler):
 
 @pytest.mark.parametrize("sampler", ["grid", "random", "tpe", "qmc"])
 def test_run_json_round_trip(sampler):
-    run = run_study("branin", sampler, 9, 3)
-    text = json.dumps(run.to_dict())
+    run = run_study(StudySpec("branin", 9, 3), sampler)
+    text = json.dumps(to_plain(run))
     data = json.loads(text)
     assert data["best_trial"] == run.best_trial.number
-    back = Run.from_dict(data)
+    back = from_plain(Run, data)
     assert back == run
-    assert back.to_dict() == run.to_dict()
+    assert to_plain(back) == to_plain(run)
+    assert all(type(t) is samplers.Trial for t in back.trials) and isinstance(back.trials, tuple)
 
 
-def branin_ref(x, y):
-    u, v = 1.5 * x + 2.5, 1.5 * y + 7.5
-    b, c, t = 5.1 / (4 * math.pi**2), 5 / math.pi, 1 / (8 * math.pi)
-    return (v - b * u**2 + c * u - 6) ** 2 + 10 * (1 - t) * np.cos(u) + 10
-
-
-def lr_valley_ref(x, y):
-    return 1 - 2 * np.exp(-2 * (x - 1.9) ** 2) + (y - 1) ** 2 / 250
+def test_same_trials():
+    a = run_study(StudySpec("wells", 8, 2), "random")
+    assert a.same_trials(run_study(StudySpec("wells", 8, 2), "random"))
+    assert not a.same_trials(run_study(StudySpec("wells", 8, 3), "random"))
+    assert not a.same_trials(run_study(StudySpec("wells", 9, 2), "random"))  # one trial more
+    # One value changed, the parameters kept: not the same trials.
+    changed = dataclasses.replace(a.trials[-1], value=a.trials[-1].value + 1e-9)
+    assert not a.same_trials(dataclasses.replace(a, trials=a.trials[:-1] + (changed,)))
+    # What a run was called does not matter, only its trials.
+    assert a.same_trials(dataclasses.replace(a, sampler="tpe", settings={}))
 
 
 @pytest.mark.parametrize("objective_name, ref", [("branin", branin_ref), ("lr_valley", lr_valley_ref)])
 def test_other_objectives_evaluated_through_the_map(objective_name, ref):
-    run = run_study(objective_name, "random", 12, 8)
+    run = run_study(StudySpec(objective_name, 12, 8), "random")
     x, y = my_map(np.array([t.lr for t in run.trials]), np.array([t.decay for t in run.trials]))
     np.testing.assert_allclose(run.values, ref(x, y), rtol=1e-12, atol=1e-12)
-    direct = direct_study(optuna.samplers.RandomSampler(seed=8), 12)
+    direct = direct_study(optuna.samplers.RandomSampler(seed=8), 12, objective_name)
     assert [(t.lr, t.decay) for t in run.trials] == [(lr, d) for lr, d, _ in direct]
+    assert_same_trials(run, direct)
+
+
+@pytest.mark.parametrize("name", ["wells", "branin", "lr_valley"])
+def test_study_objective_takes_the_objective_function(name):
+    """samplers.study_objective(Objective) is what Optuna minimises: the reference loss at the suggested point."""
+    spec = StudySpec(name, 10, 4)
+    assert spec.objective_function is objective.OBJECTIVES[name]
+    study = optuna.create_study(direction="minimize", sampler=optuna.samplers.RandomSampler(seed=4))
+    study.optimize(samplers.study_objective(spec.objective_function), n_trials=10)
+    expected = direct_study(optuna.samplers.RandomSampler(seed=4), 10, name)
+    assert [(t.params["lr"], t.params["decay"]) for t in study.trials] == [(lr, d) for lr, d, _ in expected]
+    np.testing.assert_allclose([t.value for t in study.trials], [v for _, _, v in expected], rtol=1e-12, atol=1e-12)
+
+
+def test_run_optuna_study_with_a_sampler_of_its_own(tmp_path):
+    """A sampler passed in replaces make_sampler(spec, name); the budget still comes from the spec."""
+    spec = StudySpec("wells", 9, 0)
+    study = samplers.run_optuna_study(spec, "random", sampler=optuna.samplers.RandomSampler(seed=5))
+    assert_same_trials(samplers.run_from_study(study, spec, "random"),
+                       direct_study(optuna.samplers.RandomSampler(seed=5), 9))
+    # ... and the study can be stored where a caller says, under its name.
+    storage = f"sqlite:///{tmp_path / 'studies.db'}"
+    samplers.run_optuna_study(spec, "grid", storage=storage, study_name="mine")
+    stored = optuna.load_study(study_name="mine", storage=storage)
+    assert len(stored.trials) == 9
+    run = samplers.run_from_study(stored, spec, "grid")
+    assert run.same_trials(run_study(spec, "grid"))
+    assert (run.objective, run.sampler, run.budget, run.seed) == ("wells", "grid", 9, 0)
+
+
+def test_sampler_settings_read_back():
+    spec = StudySpec("wells", 30, 0, n_startup_trials=7)
+    grid = samplers.sampler_settings(spec, "grid")
+    assert grid == {"sampler": "GridSampler", "optuna": optuna.__version__, "n_lr": 6, "n_decay": 5, "n_trials": 30}
+    tpe = samplers.sampler_settings(spec, "tpe")
+    assert tpe["sampler"] == "TPESampler" and tpe["n_startup_trials"] == 7
+    assert tpe["n_ei_candidates"] == 24  # Optuna's default
+    assert tpe["gamma"] == "default_gamma(n) = min(ceil(0.1 n), 25)"
+    assert samplers.sampler_settings(spec, "random") == {"sampler": "RandomSampler", "optuna": optuna.__version__}
+    assert samplers.sampler_settings(spec, "qmc")["sampler"] == "QMCSampler"
+    # What a run used does not depend on its seed.
+    for name in samplers.SAMPLERS:
+        assert samplers.sampler_settings(spec.replace(seed=99), name) == samplers.sampler_settings(spec, name)
+    assert run_study(spec.replace(budget=12), "tpe").settings == samplers.sampler_settings(spec.replace(budget=12), "tpe")
 
 
 # --- validation --------------------------------------------------------------------------
 
+def test_spec_error_says_which_field_and_what_is_allowed():
+    assert issubclass(SpecError, ValueError)
+    with pytest.raises(SpecError) as err:
+        StudySpec("wells", 0)
+    assert str(err.value) == "budget = 0 is not allowed: an integer from 1 to 400"
+    assert (err.value.field, err.value.value, err.value.allowed) == ("budget", 0, "an integer from 1 to 400")
+
+
+def test_study_spec_defaults_and_is_frozen():
+    spec = StudySpec("wells", 16)
+    assert (spec.objective, spec.budget, spec.seed, spec.n_startup_trials) == ("wells", 16, 0, 10)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        spec.budget = 0  # type: ignore[misc]
+    assert spec.replace(seed=3) == StudySpec("wells", 16, 3)
+    assert spec == StudySpec("wells", 16)  # replace made a new spec
+    # replace() goes through the same checks as a new spec
+    with pytest.raises(SpecError, match="budget"):
+        spec.replace(budget=401)
+    with pytest.raises(SpecError, match="objective"):
+        spec.replace(objective="nope")
+
+
 @pytest.mark.parametrize("budget", [0, -1, 2.5, True, 401, "16", None])
 def test_bad_budget(budget):
-    with pytest.raises(ValueError) as err:
-        run_study("wells", "random", budget, 0)
+    with pytest.raises(SpecError) as err:
+        run_study(StudySpec("wells", budget, 0), "random")
     assert repr(budget) in str(err.value)
     assert "budget" in str(err.value)
+    assert err.value.field == "budget"
 
 
 @pytest.mark.parametrize("budget", [0, 2.5, True, 401])
 def test_bad_budget_in_sweep_and_grid(budget, tmp_path):
-    with pytest.raises(ValueError, match="budget"):
-        sweep("wells", budget, n_seeds=2, cache_dir=tmp_path, workers=1)
-    with pytest.raises(ValueError, match="budget"):
+    with pytest.raises(SpecError, match="budget"):
+        sweep(StudySpec("wells", budget), n_seeds=2, cache_dir=tmp_path, workers=1)
+    with pytest.raises(SpecError, match="budget"):
         samplers.grid_shape(budget)
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("seed", [-1, 1.5, 2**32, True, "0"])
 def test_bad_seed(seed):
-    with pytest.raises(ValueError) as err:
-        run_study("wells", "tpe", 8, seed)
+    with pytest.raises(SpecError) as err:
+        run_study(StudySpec("wells", 8, seed), "tpe")
     assert repr(seed) in str(err.value)
     assert "seed" in str(err.value)
+    assert err.value.field == "seed"
 
 
 def test_largest_seed_is_accepted():
-    assert len(run_study("wells", "random", 3, 2**32 - 1).trials) == 3
+    assert len(run_study(StudySpec("wells", 3, 2**32 - 1), "random").trials) == 3
 
 
-def test_bad_objective_name():
-    with pytest.raises(ValueError) as err:
-        run_study("nope", "random", 8, 0)
-    assert "'nope'" in str(err.value)
-    assert "wells" in str(err.value)
-
-
-@pytest.mark.parametrize("name", ["nope", "TPE", "", "sobol"])
-def test_bad_sampler_name(name):
-    with pytest.raises(ValueError) as err:
-        run_study("wells", name, 8, 0)
+@pytest.mark.parametrize("name", ["nope", "Wells", "", None, 3])
+def test_bad_objective_name(name):
+    with pytest.raises(SpecError) as err:
+        run_study(StudySpec(name, 8, 0), "random")
     assert repr(name) in str(err.value)
-    for known in ("grid", "random", "tpe", "qmc"):
+    for known in ("wells", "branin", "lr_valley"):
         assert known in str(err.value)
 
 
-def test_bad_sweep_arguments(tmp_path):
-    with pytest.raises(ValueError, match="'nope'"):
-        sweep("nope", 8, n_seeds=2, cache_dir=tmp_path, workers=1)
-    with pytest.raises(ValueError, match="'bogus'"):
-        sweep("wells", 8, n_seeds=2, samplers=("grid", "bogus"), cache_dir=tmp_path, workers=1)
-    for n_seeds in (0, -3, 2.5):
-        with pytest.raises(ValueError, match=repr(n_seeds)):
-            sweep("wells", 8, n_seeds=n_seeds, cache_dir=tmp_path, workers=1)
-    with pytest.raises(ValueError, match="seed"):
-        sweep("wells", 8, n_seeds=5, first_seed=2**32 - 3, cache_dir=tmp_path, workers=1)
-    with pytest.raises(ValueError, match="n_startup_trials"):
-        run_study("wells", "tpe", 8, 0, n_startup_trials=-1)
+@pytest.mark.parametrize("n_startup", [-1, 401, 2.5, True, "10"])
+def test_bad_n_startup_trials(n_startup):
+    with pytest.raises(SpecError) as err:
+        StudySpec("wells", 8, 0, n_startup)
+    assert repr(n_startup) in str(err.value) and "n_startup_trials" in str(err.value)
+
+
+def test_n_startup_trials_range_ends_are_accepted():
+    assert StudySpec("wells", 8, 0, 0).n_startup_trials == 0
+    assert StudySpec("wells", 8, 0, 400).n_startup_trials == 400
+
+
+@pytest.mark.parametrize("name", ["nope", "TPE", "", "sobol"])
+def test_bad_sampler_name(name, tmp_path):
+    spec = StudySpec("wells", 8, 0)
+    for call in (lambda: run_study(spec, name), lambda: samplers.make_sampler(spec, name),
+                 lambda: samplers.check_sampler(name), lambda: featured_run(spec, name, cache_dir=tmp_path)):
+        with pytest.raises(SpecError) as err:
+            call()
+        assert repr(name) in str(err.value)
+        for known in ("grid", "random", "tpe", "qmc"):
+            assert known in str(err.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_sweep_arguments(tmp_path):
+    with pytest.raises(SpecError, match="'nope'"):
+        sweep(StudySpec("nope", 8), n_seeds=2, cache_dir=tmp_path, workers=1)
+    with pytest.raises(SpecError, match="'bogus'"):
+        sweep(StudySpec("wells", 8), ("grid", "bogus"), n_seeds=2, cache_dir=tmp_path, workers=1)
+    for n_seeds in (0, -3, 2.5):
+        with pytest.raises(SpecError, match=repr(n_seeds)):
+            sweep(StudySpec("wells", 8), n_seeds=n_seeds, cache_dir=tmp_path, workers=1)
+    # seeds spec.seed .. spec.seed + n_seeds - 1 would pass the largest seed, 2**32 - 1
+    with pytest.raises(SpecError, match="seed"):
+        sweep(StudySpec("wells", 8, 2**32 - 3), n_seeds=5, cache_dir=tmp_path, workers=1)
+    with pytest.raises(SpecError, match="n_startup_trials"):
+        run_study(StudySpec("wells", 8, 0, n_startup_trials=-1), "tpe")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sweep_may_end_at_the_largest_seed(tmp_path):
+    result = sweep(StudySpec("wells", 2, 2**32 - 3), ("random",), n_seeds=3, cache_dir=tmp_path, workers=1)
+    assert result.seeds == (2**32 - 3, 2**32 - 2, 2**32 - 1)
+
+
+def test_command_line_rejects_a_bad_budget(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        samplers.main(["--budget", "0"])
+    assert exit_.value.code == 2
+    assert "budget = 0 is not allowed" in capsys.readouterr().err
 
 
 # --- sweep statistics ---------------------------------------------------------------------
@@ -318,7 +419,7 @@ SWEEP_SEEDS = 12  # more than one chunk of 10, so the reassembly of chunks is ch
 
 @pytest.fixture(scope="module")
 def small_sweep(tmp_path_factory):
-    return sweep("wells", SWEEP_BUDGET, n_seeds=SWEEP_SEEDS, samplers=SWEEP_SAMPLERS, workers=1,
+    return sweep(StudySpec("wells", SWEEP_BUDGET), SWEEP_SAMPLERS, n_seeds=SWEEP_SEEDS, workers=1,
                  cache_dir=tmp_path_factory.mktemp("sweep-cache"))
 
 
@@ -398,10 +499,23 @@ def test_sweep_summary_table_mentions_each_sampler(small_sweep):
 
 
 def test_sweep_parallel_equals_serial(tmp_path, small_sweep):
-    parallel = sweep("wells", SWEEP_BUDGET, n_seeds=SWEEP_SEEDS, samplers=SWEEP_SAMPLERS, workers=2,
+    parallel = sweep(StudySpec("wells", SWEEP_BUDGET), SWEEP_SAMPLERS, n_seeds=SWEEP_SEEDS, workers=2,
                      cache_dir=tmp_path)
     for name in SWEEP_SAMPLERS:
         np.testing.assert_array_equal(parallel.stats[name].curves, small_sweep.stats[name].curves)
+
+
+def test_sweep_starts_at_the_specs_seed(tmp_path):
+    """The spec's seed is the sweep's first seed: seeds 5 and 6 here, each run as Optuna runs it directly."""
+    result = sweep(StudySpec("wells", 6, 5, n_startup_trials=3), ("random", "tpe"), n_seeds=2, workers=1,
+                   cache_dir=tmp_path)
+    assert result.seeds == (5, 6) and result.stats["tpe"].seeds == (5, 6)
+    assert (result.objective, result.budget, result.n_startup_trials) == ("wells", 6, 3)
+    for k, seed in enumerate((5, 6)):
+        for name in ("random", "tpe"):
+            values = [v for _, _, v in direct_study(direct_sampler(name, seed, 6, n_startup_trials=3), 6)]
+            np.testing.assert_allclose(result.stats[name].curves[k], np.minimum.accumulate(values),
+                                       rtol=1e-12, atol=1e-12)
 
 
 # --- the cache ------------------------------------------------------------------------------
@@ -432,75 +546,82 @@ def _no_tmp(path: Path):
 
 
 def test_featured_run_cached(tmp_path, monkeypatch):
-    first = featured_run("wells", "tpe", 12, 3, cache_dir=tmp_path)
-    assert first == run_study("wells", "tpe", 12, 3)
+    first = featured_run(StudySpec("wells", 12, 3), "tpe", cache_dir=tmp_path)
+    assert first == run_study(StudySpec("wells", 12, 3), "tpe")
     files = _json_files(tmp_path)
     assert len(files) == 1 and _no_tmp(tmp_path)
     _forbid_recompute(monkeypatch)
-    second = featured_run("wells", "tpe", 12, 3, cache_dir=tmp_path)
+    second = featured_run(StudySpec("wells", 12, 3), "tpe", cache_dir=tmp_path)
     assert second == first
-    assert second.to_dict() == first.to_dict()
+    assert to_plain(second) == to_plain(first)
     assert _json_files(tmp_path) == files
 
 
 def test_sweep_cached(tmp_path, monkeypatch):
-    args = dict(objective_name="wells", budget=6, n_seeds=3, samplers=("grid", "random", "tpe"), workers=1)
+    args = dict(spec=StudySpec("wells", 6), names=("grid", "random", "tpe"), n_seeds=3, workers=1)
     first = sweep(**args, cache_dir=tmp_path)
     files = _json_files(tmp_path)
     assert len(files) == 1 and _no_tmp(tmp_path)
     _forbid_recompute(monkeypatch)
     second = sweep(**args, cache_dir=tmp_path)
-    for name in args["samplers"]:
+    for name in args["names"]:
         np.testing.assert_array_equal(second.stats[name].curves, first.stats[name].curves)
     assert _json_files(tmp_path) == files
 
 
 def test_changed_parameters_get_their_own_cache_file(tmp_path, monkeypatch):
-    base = dict(objective_name="wells", budget=5, n_seeds=2, samplers=("random", "tpe"),
-                n_startup_trials=10, first_seed=0, workers=1)
+    spec_fields = ("objective", "budget", "seed", "n_startup_trials")
+    base = dict(objective="wells", budget=5, n_seeds=2, names=("random", "tpe"), n_startup_trials=10, seed=0)
+
+    def run_sweep(params):
+        spec = StudySpec(**{k: params[k] for k in spec_fields})
+        return sweep(spec, params["names"], n_seeds=params["n_seeds"], workers=1, cache_dir=tmp_path)
+
     variants = [
         {},
         {"budget": 6},
         {"n_seeds": 3},
-        {"first_seed": 1},
+        {"seed": 1},  # the first seed
         {"n_startup_trials": 2},
-        {"samplers": ("random", "tpe", "grid")},
-        {"objective_name": "branin"},
+        {"names": ("random", "tpe", "grid")},
+        {"objective": "branin"},
     ]
     seen = set()
     for change in variants:
         before = set(_json_files(tmp_path))
-        sweep(**dict(base, **change), cache_dir=tmp_path)
+        run_sweep(dict(base, **change))
         new = set(_json_files(tmp_path)) - before
         assert len(new) == 1, f"{change} did not get a cache file of its own"
         seen |= new
     assert len(seen) == len(variants)
     # and the original parameters still hit their own file
     calls = _count_calls(monkeypatch)
-    sweep(**base, cache_dir=tmp_path)
+    run_sweep(base)
     assert calls == []
     # featured runs: seed, sampler, budget, n_startup_trials each change the file
     run_files = set()
-    for kw in [dict(seed=0), dict(seed=1), dict(budget=6, seed=0), dict(seed=0, n_startup_trials=3)]:
-        kw = dict(dict(objective_name="wells", sampler="tpe", budget=5), **kw)
+    for kw in [dict(seed=0), dict(seed=1), dict(budget=6, seed=0), dict(seed=0, n_startup_trials=3),
+               dict(seed=0, sampler="random")]:
+        kw = dict(dict(objective="wells", sampler="tpe", budget=5), **kw)
+        sampler = kw.pop("sampler")
         before = set(_json_files(tmp_path))
-        featured_run(**kw, cache_dir=tmp_path)
+        featured_run(StudySpec(**kw), sampler, cache_dir=tmp_path)
         new = set(_json_files(tmp_path)) - before
         assert len(new) == 1
         run_files |= new
-    assert len(run_files) == 4
+    assert len(run_files) == 5
     assert _no_tmp(tmp_path)
 
 
 def test_corrupt_cache_is_rebuilt(tmp_path, monkeypatch):
-    good = featured_run("wells", "random", 7, 5, cache_dir=tmp_path)
+    good = featured_run(StudySpec("wells", 7, 5), "random", cache_dir=tmp_path)
     (path,) = tmp_path.iterdir()
     original_text = path.read_text()
     rng = np.random.default_rng(0)
     for garbage in [rng.bytes(300), b"\xff\xfe\x00garbage", original_text[: len(original_text) // 2].encode(), b""]:
         path.write_bytes(garbage)
         calls = _count_calls(monkeypatch)
-        again = featured_run("wells", "random", 7, 5, cache_dir=tmp_path)
+        again = featured_run(StudySpec("wells", 7, 5), "random", cache_dir=tmp_path)
         assert len(calls) == 1, "a corrupt cache file was not recomputed"
         assert again == good
         assert json.loads(path.read_text()) == json.loads(original_text)
@@ -509,10 +630,10 @@ def test_corrupt_cache_is_rebuilt(tmp_path, monkeypatch):
 
 
 def test_foreign_cache_is_rebuilt(tmp_path, monkeypatch):
-    good = featured_run("wells", "random", 7, 5, cache_dir=tmp_path)
+    good = featured_run(StudySpec("wells", 7, 5), "random", cache_dir=tmp_path)
     (path,) = tmp_path.iterdir()
     stored = json.loads(path.read_text())
-    foreign_run = run_study("wells", "random", 7, 6).to_dict()  # valid data, wrong run
+    foreign_run = to_plain(run_study(StudySpec("wells", 7, 6), "random"))  # valid data, wrong run
     for foreign in [
         {"key": "0" * 64, "data": foreign_run},  # valid JSON, another key
         {"data": foreign_run},  # no key at all
@@ -521,7 +642,7 @@ def test_foreign_cache_is_rebuilt(tmp_path, monkeypatch):
     ]:
         path.write_text(json.dumps(foreign))
         calls = _count_calls(monkeypatch)
-        again = featured_run("wells", "random", 7, 5, cache_dir=tmp_path)
+        again = featured_run(StudySpec("wells", 7, 5), "random", cache_dir=tmp_path)
         assert len(calls) == 1, f"foreign cache {str(foreign)[:40]} was used"
         assert again == good
         assert json.loads(path.read_text()) == stored
@@ -541,7 +662,7 @@ def test_cache_write_is_atomic(tmp_path, monkeypatch):
         return real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", checking_replace)
-    featured_run("wells", "grid", 9, 0, cache_dir=tmp_path)
+    featured_run(StudySpec("wells", 9, 0), "grid", cache_dir=tmp_path)
     monkeypatch.undo()
     assert len(renames) == 1
     assert renames[0][1].exists() and not renames[0][0].exists()
@@ -549,7 +670,7 @@ def test_cache_write_is_atomic(tmp_path, monkeypatch):
 
 
 def test_failed_cache_write_leaves_old_file_and_no_tmp(tmp_path, monkeypatch):
-    first = featured_run("wells", "grid", 9, 0, cache_dir=tmp_path)
+    first = featured_run(StudySpec("wells", 9, 0), "grid", cache_dir=tmp_path)
     (path,) = tmp_path.iterdir()
     path.write_text("not json")  # force a rebuild ...
     broken = path.read_text()
@@ -559,36 +680,38 @@ def test_failed_cache_write_leaves_old_file_and_no_tmp(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", failing_replace)  # ... whose final rename fails
     with pytest.raises(OSError, match="disk full"):
-        featured_run("wells", "grid", 9, 0, cache_dir=tmp_path)
+        featured_run(StudySpec("wells", 9, 0), "grid", cache_dir=tmp_path)
     monkeypatch.undo()
     assert path.read_text() == broken  # never a half-written file in place
     assert _no_tmp(tmp_path)
-    assert featured_run("wells", "grid", 9, 0, cache_dir=tmp_path) == first
+    assert featured_run(StudySpec("wells", 9, 0), "grid", cache_dir=tmp_path) == first
 
 
 def test_cache_dir_is_created(tmp_path):
     target = tmp_path / "a" / "b"
-    featured_run("wells", "random", 3, 0, cache_dir=target)
+    featured_run(StudySpec("wells", 3, 0), "random", cache_dir=target)
     assert len(_json_files(target)) == 1
 
 
 # --- inputs the validators accept must work end to end ----------------------------------------
 
 def test_numpy_integer_budget_and_seed(tmp_path):
-    """check_budget/check_seed accept numpy integers (samplers._is_int allows np.integer),
-    so a run made with them must be the same plain, JSON-serialisable data."""
-    plain = run_study("wells", "random", 8, 3)
-    run = run_study("wells", "random", np.int64(8), np.int64(3))
-    json.dumps(run.to_dict())
-    assert run.to_dict() == plain.to_dict()
-    assert featured_run("wells", "random", np.int64(8), np.int64(3), cache_dir=tmp_path) == plain
+    """StudySpec accepts numpy integers (np.integer passes its checks), so a run made
+    with them must be the same plain, JSON-serialisable data."""
+    plain = run_study(StudySpec("wells", 8, 3), "random")
+    spec = StudySpec("wells", np.int64(8), np.int64(3), np.int64(2))
+    assert all(type(v) is int for v in (spec.budget, spec.seed, spec.n_startup_trials))
+    run = run_study(spec, "random")
+    json.dumps(to_plain(run))
+    assert to_plain(run) == to_plain(plain)
+    assert featured_run(spec, "random", cache_dir=tmp_path) == plain
 
 
 def test_duplicate_sampler_in_sweep(tmp_path):
     """A sampler named twice must not double its rows: either a ValueError, or one
     best-so-far curve per seed."""
     try:
-        result = sweep("wells", 6, n_seeds=3, samplers=("tpe", "random", "tpe"), workers=1, cache_dir=tmp_path)
+        result = sweep(StudySpec("wells", 6), ("tpe", "random", "tpe"), n_seeds=3, workers=1, cache_dir=tmp_path)
     except ValueError as err:
         assert "tpe" in str(err)
         return
@@ -599,9 +722,9 @@ def test_duplicate_sampler_in_sweep(tmp_path):
 # --- small helpers used by the scenes --------------------------------------------------------
 
 def test_distinct_lr():
-    run = run_study("wells", "random", 20, 4)
+    run = run_study(StudySpec("wells", 20, 4), "random")
     assert run.distinct_lr == 20  # continuous draws never repeat
-    grid = run_study("wells", "grid", 30, 0)
+    grid = run_study(StudySpec("wells", 30, 0), "grid")
     assert grid.distinct_lr == samplers.grid_shape(30)[0] == 30 // math.isqrt(30)
 
 

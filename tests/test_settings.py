@@ -1,4 +1,4 @@
-"""Tests for settings.py: defaults, config files, --set overrides and validation.
+"""Tests for hpsearch/settings.py: defaults, config files, --set overrides and validation.
 
 Defaults are compared with video.toml read here by tomllib, so the test follows
 whatever the checked-in file says rather than a copy of it.
@@ -11,14 +11,19 @@ import tomllib
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings as hsettings
 from hypothesis import strategies as st
 
-import settings
-from settings import SettingsError, load
+import objective
+import samplers
+from hpsearch import settings
+from hpsearch.settings import SettingsError, load
+from hpsearch.visibility import View
+from samplers import StudySpec
 
-VIDEO_TOML = Path(settings.__file__).resolve().parent / "video.toml"
+VIDEO_TOML = Path(__file__).resolve().parent.parent / "video.toml"  # the repository's root
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +68,55 @@ def test_defaults_load(defaults):
     assert s.camera_theta == defaults["camera"]["theta"]
     assert s.palette == defaults["palette"]
     assert s.quality == defaults["render"]["quality"]
-    assert s.landscape.name == study["objective"]
+    assert s.objective_function.name == study["objective"]
+    assert s.objective_function is objective.OBJECTIVES[study["objective"]]
+
+
+def test_defaults_file_is_video_toml_at_the_root():
+    assert settings.DEFAULTS_FILE.resolve() == VIDEO_TOML.resolve()
+
+
+def test_spec_is_the_featured_study(defaults):
+    study = defaults["study"]
+    assert load().spec == StudySpec(study["objective"], study["budget"], study["featured_seed"],
+                                    study["n_startup_trials"])
+    s = load(overrides=["study.objective=branin", "study.budget=16", "study.featured_seed=7",
+                        "study.n_startup_trials=3"])
+    assert s.spec == StudySpec("branin", 16, 7, 3)
+    assert s.objective_function is objective.OBJECTIVES["branin"]
+
+
+def test_view_is_the_configured_camera_in_radians(defaults):
+    view = load().view
+    assert isinstance(view, View)
+    assert view.phi == pytest.approx(defaults["camera"]["phi"] * math.pi / 180, rel=1e-12)
+    assert view.theta == pytest.approx(defaults["camera"]["theta"] * math.pi / 180, rel=1e-12)
+    view = load(overrides=["camera.phi=60", "camera.theta=-90"]).view
+    assert (view.phi, view.theta) == pytest.approx((math.pi / 3, -math.pi / 2), rel=1e-12)
+    assert view.distance == 20.0 and tuple(view.center) == (0.0, 0.0, 0.0)
+    np.testing.assert_allclose(view.position, [0.0, -20 * math.sqrt(3) / 2, 20 * 0.5], atol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")  # QMCSampler
+def test_featured_runs_and_sweeps_follow_the_settings(tmp_path, monkeypatch):
+    monkeypatch.setattr(samplers, "CACHE_DIR", tmp_path)
+    s = load(overrides=["study.budget=4", "study.featured_seed=7", "study.n_seeds=2", "study.n_startup_trials=2",
+                        'study.samplers=["grid", "random", "tpe", "qmc"]'])
+    runs = s.featured_runs()
+    assert list(runs) == ["grid", "random", "tpe", "qmc"]
+    for name, run in runs.items():
+        assert run == samplers.run_study(StudySpec("wells", 4, 7, 2), name)
+    assert s.featured_run("tpe").settings["n_startup_trials"] == 2
+    sweep = s.sweep()
+    # the statistics run over seeds 0 .. n_seeds - 1, whatever the featured seed
+    assert (sweep.objective, sweep.budget, sweep.seeds, sweep.n_startup_trials) == ("wells", 4, (0, 1), 2)
+    assert list(sweep.stats) == ["grid", "random", "tpe", "qmc"]
+    for name in sweep.stats:
+        for k, seed in enumerate((0, 1)):
+            expected = samplers.run_study(StudySpec("wells", 4, seed, 2), name).best_so_far
+            np.testing.assert_array_equal(sweep.stats[name].curves[k], expected)
+    other = s.sweep(budget=5)
+    assert (other.budget, other.seeds) == (5, (0, 1)) and other.stats["random"].curves.shape == (2, 5)
 
 
 def test_settings_error_is_a_value_error():

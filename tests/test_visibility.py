@@ -1,11 +1,13 @@
 """No trial marker drawn on the 3-D surface is hidden by it (Cairo would draw it floating on top)."""
 
+import dataclasses
+import math
+
 import numpy as np
 import pytest
 
-import settings
-import visibility
-from visibility import BoxLayout
+from hpsearch import settings, visibility
+from hpsearch.visibility import BoxLayout, View
 
 CONFIG = settings.defaults()
 LAYOUT = BoxLayout(xy_length=4.5, z_length=1.125, z_low=0.0, z_high=1.0)
@@ -14,8 +16,19 @@ LAYOUT = BoxLayout(xy_length=4.5, z_length=1.125, z_low=0.0, z_high=1.0)
 def test_a_wall_between_point_and_camera_hides_it():
     # A ridge along x = 0, the point behind it at x = +3, the camera far out on -x at a low angle.
     ridge = lambda x, y: np.where(np.abs(np.asarray(x)) < 0.5, 1.0, 0.0) + 0 * np.asarray(y)  # noqa: E731
-    hidden = visibility.occluded(ridge, LAYOUT, [3.0, -3.0], [0.0, 0.0], phi=np.radians(80), theta=np.radians(180))
+    hidden = visibility.occluded(ridge, LAYOUT, [3.0, -3.0], [0.0, 0.0], View(np.radians(80), np.radians(180)))
     assert hidden.tolist() == [True, False]
+    # Seen from the other side, the other point is the hidden one.
+    hidden = visibility.occluded(ridge, LAYOUT, [3.0, -3.0], [0.0, 0.0], View.degrees(80, 0))
+    assert hidden.tolist() == [False, True]
+
+
+def test_tolerance_is_how_far_the_surface_may_rise_above_the_ray(monkeypatch):
+    # The ridge of the test above stands 1.125 scene units high (z_length), far more than the default tolerance.
+    ridge = lambda x, y: np.where(np.abs(np.asarray(x)) < 0.5, 1.0, 0.0) + 0 * np.asarray(y)  # noqa: E731
+    assert visibility.TOLERANCE < 0.1 and visibility.SAMPLES >= 100
+    monkeypatch.setattr(visibility, "TOLERANCE", 2.0)
+    assert not visibility.occluded(ridge, LAYOUT, [3.0], [0.0], View.degrees(80, 180)).any()
 
 
 def test_a_flat_surface_hides_nothing_from_any_angle():
@@ -23,7 +36,21 @@ def test_a_flat_surface_hides_nothing_from_any_angle():
     xs, ys = np.meshgrid(np.linspace(-5, 5, 7), np.linspace(-5, 5, 7))
     for phi in (10, 45, 80):
         for theta in (-150, -90, 0, 60):
-            assert not visibility.occluded(flat, LAYOUT, xs.ravel(), ys.ravel(), np.radians(phi), np.radians(theta)).any()
+            view = View(np.radians(phi), np.radians(theta))
+            assert not visibility.occluded(flat, LAYOUT, xs.ravel(), ys.ravel(), view).any()
+
+
+def test_view_in_degrees_and_around_a_centre():
+    view = View.degrees(30, -110)
+    assert (view.phi, view.theta) == pytest.approx((math.pi / 6, -110 * math.pi / 180), rel=1e-12)
+    assert view.distance == 20.0 and tuple(view.center) == (0.0, 0.0, 0.0)
+    # Straight down from above: the eye is on the z axis, `distance` up.
+    np.testing.assert_allclose(View.degrees(0, 75).position, [0.0, 0.0, 20.0], atol=1e-12)
+    # Level, theta = 90 degrees: out along +y.
+    np.testing.assert_allclose(View.degrees(90, 90).position, [0.0, 20.0, 0.0], atol=1e-12)
+    shifted = view.around((1.0, -2.0, 0.5))
+    assert (shifted.phi, shifted.theta, shifted.distance) == (view.phi, view.theta, view.distance)
+    np.testing.assert_allclose(shifted.position, view.position + np.array([1.0, -2.0, 0.5]), atol=1e-12)
 
 
 def test_camera_position_matches_manims_rotation():
@@ -36,15 +63,15 @@ def test_camera_position_matches_manims_rotation():
         camera.set_theta(np.radians(theta))
         camera.reset_rotation_matrix()
         toward_eye = camera.get_rotation_matrix()[2]
-        np.testing.assert_allclose(visibility.camera_position(np.radians(phi), np.radians(theta), 1.0), toward_eye,
-                                   atol=1e-12)
+        view = dataclasses.replace(View.degrees(phi, theta), distance=1.0)
+        np.testing.assert_allclose(view.position, toward_eye, atol=1e-12)
 
 
 @pytest.mark.parametrize("sampler", CONFIG.samplers)
 def test_featured_trials_are_visible_from_the_configured_camera(sampler):
     from manim import ThreeDCamera
 
-    from scenes.pieces import SCREEN_SHIFT, box_layout
+    from scenes.pieces import SCREEN_SHIFT, XY_LENGTH, Z_LENGTH
 
     # The box sits where stage_landscape shifts it, so the eye is that much off its centre.
     camera = ThreeDCamera()
@@ -54,7 +81,7 @@ def test_featured_trials_are_visible_from_the_configured_camera(sampler):
     rotation = camera.get_rotation_matrix()
     box_centre = SCREEN_SHIFT[0] * rotation[0] + SCREEN_SHIFT[1] * rotation[1]
     run = CONFIG.featured_run(sampler)
-    landscape = CONFIG.landscape
-    hidden = visibility.occluded(landscape, box_layout(landscape), run.xs, run.ys,
-                                 np.radians(CONFIG.camera_phi), np.radians(CONFIG.camera_theta), center=-box_centre)
+    function = CONFIG.objective_function
+    layout = BoxLayout(XY_LENGTH, Z_LENGTH, *function.value_range)
+    hidden = visibility.occluded(function, layout, run.xs, run.ys, CONFIG.view.around(-box_centre))
     assert not hidden.any(), [(t.number, round(t.x, 2), round(t.y, 2)) for t, h in zip(run.trials, hidden) if h]

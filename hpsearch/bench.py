@@ -25,9 +25,9 @@ import textwrap
 import time
 from pathlib import Path
 
-import video
+from hpsearch.beats import BEATS, BEATS_BY_NAME
+from hpsearch.renders import ROOT, manim_args
 
-ROOT = Path(__file__).resolve().parent
 FLOOR_SCENE = textwrap.dedent('''
     from manim import Scene, Text
     class Floor(Scene):
@@ -37,12 +37,13 @@ FLOOR_SCENE = textwrap.dedent('''
 ''')
 
 
-def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
+def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Run a command; return (wall seconds, peak RSS in MB of that process tree's largest member)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
+    assert proc.stderr is not None  # piped
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"bench: {' '.join(cmd)} failed:\n{proc.stderr.read().decode()[-2000:]}")
     return wall, usage.ru_maxrss / 1024
@@ -52,11 +53,12 @@ def movie_stats(path: Path) -> tuple[int, float]:
     import av
 
     with av.open(str(path)) as c:
+        assert c.duration is not None  # an MP4 states its length
         return c.streams.video[0].frames, float(c.duration / 1e6)
 
 
 def render_scene(module_path: Path, scene: str, flag: str, media: Path) -> tuple[float, float, Path]:
-    wall, rss = run_measured([sys.executable, "-m", "manim", *video.manim_args(flag, media, module_path, scene)])
+    wall, rss = run_measured([sys.executable, "-m", "manim", *manim_args(flag, media, module_path, scene)])
     movie = next(media.glob(f"videos/{module_path.stem}/*/{scene}.mp4"))
     return wall, rss, movie
 
@@ -87,7 +89,7 @@ SURFACE_PROBE = textwrap.dedent('''
 ''')
 
 
-def surface_table(resolutions=(24, 32, 40, 48), reference: int = 96) -> None:
+def surface_table(resolutions: tuple[int, ...] = (24, 32, 40, 48), reference: int = 96) -> None:
     """Last-frame difference (blurred 4 px) from a fine reference surface, and the cost of a moving-camera frame."""
     import numpy as np
     from PIL import Image, ImageFilter
@@ -108,7 +110,8 @@ def surface_table(resolutions=(24, 32, 40, 48), reference: int = 96) -> None:
             if resolution != reference:
                 wall, _, movie = render_scene(src, "Probe", "h", tmp / f"movie-{resolution}")
                 costs[resolution] = (wall, movie_stats(movie)[0])
-        print(f"{'surface':>8} {'mean |diff| vs ' + str(reference) + ', blurred':>27} {'pixels > 16/255':>16} {'render s':>9} {'frames':>6}")
+        print(f"{'surface':>8} {'mean |diff| vs ' + str(reference) + ', blurred':>27} {'pixels > 16/255':>16} "
+              f"{'render s':>9} {'frames':>6}")
         for resolution in resolutions:
             diff = np.abs(frames[resolution] - frames[reference]).max(axis=2)
             wall, n = costs[resolution]
@@ -117,9 +120,10 @@ def surface_table(resolutions=(24, 32, 40, 48), reference: int = 96) -> None:
 
 def time_trial_data(runs: int) -> tuple[float, float]:
     """(cold, warm) seconds of findings.precompute in a fresh process, imports excluded."""
-    probe = ("import time, settings, findings; c = settings.load(); t = time.perf_counter(); "
-             "findings.precompute(c); print(time.perf_counter() - t)")
-    cold, warm = [], []
+    probe = ("import time; from hpsearch import settings, findings; c = settings.load(); "
+             "t = time.perf_counter(); findings.precompute(c); print(time.perf_counter() - t)")
+    cold: list[float] = []
+    warm: list[float] = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as cache:
             env = dict(os.environ, HPSEARCH_CACHE_DIR=cache)
@@ -131,7 +135,7 @@ def time_trial_data(runs: int) -> tuple[float, float]:
     return statistics.median(cold), statistics.median(warm)
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="render.sh bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--scenes", help="comma-separated beats (default: all)")
     parser.add_argument("--quality", choices=("preview", "medium", "high"), default="high")
@@ -142,15 +146,15 @@ def main(argv=None) -> int:
     parser.add_argument("--surface", action="store_true",
                         help="only compare surface resolutions: image difference and moving-camera cost")
     args = parser.parse_args(argv)
-    import settings
+    from hpsearch import settings
 
     if args.surface:
         surface_table()
         return 0
     flag = settings.QUALITIES[args.quality][0]
-    beats = [b for b in video.BEATS if not args.scenes or b.scene in args.scenes.split(",")]
+    beats = [b for b in BEATS if not args.scenes or b.scene in args.scenes.split(",")]
     if not beats or args.runs < 1:
-        parser.error(f"--scenes {args.scenes!r} names no beat of {', '.join(video.BEATS_BY_NAME)}, "
+        parser.error(f"--scenes {args.scenes!r} names no beat of {', '.join(BEATS_BY_NAME)}, "
                      f"or --runs {args.runs} < 1")
 
     cold, warm = time_trial_data(args.data_runs)
@@ -179,7 +183,7 @@ def main(argv=None) -> int:
             rows.append((frames, seconds, wall, floor))
             print(f"{beat.scene:<13} {frames:>6} {seconds:>7.1f} {wall:>7.1f} {wall / frames:>8.3f} "
                   f"{wall / seconds:>7.2f} {max(rsses):>7.0f} {floor:>7.1f} {wall / floor:>7.2f}", flush=True)
-        frames, seconds, wall, floor = (sum(col) for col in zip(*rows))
+        frames, seconds, wall, floor = (sum(col) for col in zip(*rows, strict=True))
         print(f"{'sum (serial)':<13} {frames:>6} {seconds:>7.1f} {wall:>7.1f} {wall / frames:>8.3f} "
               f"{wall / seconds:>7.2f} {'':>7} {floor:>7.1f} {wall / floor:>7.2f}")
         print(f"(wall: median of {args.runs} cold renders per beat; peak MB: the largest of them)")
@@ -187,23 +191,24 @@ def main(argv=None) -> int:
         if not args.no_video:
             qualities = [args.quality] + ([] if args.no_preview or args.quality == "preview" else ["preview"])
             for quality in qualities:
-                walls, rsses = [], []
+                walls, peaks = [], []
                 for i in range(args.runs):
                     media = tmp / f"video-media-{quality}-{i}"
-                    wall, rss = run_measured([sys.executable, str(ROOT / "video.py"), "--quality", quality,
+                    wall, rss = run_measured([sys.executable, "-m", "hpsearch.render", "--quality", quality,
                                               "--out", str(tmp / f"out-{quality}-{i}"), "--media-dir", str(media)])
                     walls.append(wall)
                     # The beats run in processes forked from a server, not children of the driver:
                     # each reports its own peak, which the driver writes down.
                     report = json.loads((media / "logs" / "render-report.json").read_text())
-                    rsses.append(max([(rss, "driver")] + [(beat["peak_mb"], name) for name, beat in report.items()]))
+                    peaks.append(max([(rss, "driver")] + [(beat["peak_mb"], name) for name, beat in report.items()]))
                 movie = next((tmp / f"out-{quality}-0").glob("*.mp4"))
                 frames, seconds = movie_stats(movie)
                 wall = statistics.median(walls)
-                print(f"whole video at {quality}, beats in parallel ({os.cpu_count() + 1} jobs on {os.cpu_count()} cores), cold: "
+                cores = os.cpu_count() or 1
+                print(f"whole video at {quality}, beats in parallel ({cores + 1} jobs on {cores} cores), cold: "
                       f"{seconds:.1f} s of video, {frames} frames, {wall:.1f} s wall, "
                       f"{wall / seconds:.2f} s per s of video (median of {args.runs}); peak per process "
-                      f"{', '.join(f'{mb:.0f} MB ({name})' for mb, name in rsses)}", flush=True)
+                      f"{', '.join(f'{mb:.0f} MB ({name})' for mb, name in peaks)}", flush=True)
     return 0
 
 

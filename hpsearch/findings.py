@@ -10,7 +10,7 @@ deep well (found by evaluating the grids, then measured with a sweep).
 `precompute(settings)` warms every cache these calls read, so a render
 driver can run it once before starting the beats in parallel.
 
-    python findings.py
+    python -m hpsearch.findings
 """
 
 from __future__ import annotations
@@ -23,70 +23,19 @@ import sympy as sp
 
 import objective as objectives
 import samplers
-
-# --- formatting (plain strings; tested) ------------------------------------------
-
-
-def scientific(value: float, digits: int = 2) -> tuple[float, int]:
-    """(mantissa rounded to `digits` significant figures, exponent): 9.96e-6 -> (1.0, -5)."""
-    if value <= 0 or not math.isfinite(value):
-        raise ValueError(f"scientific notation takes a positive finite number, got {value!r}")
-    exponent = math.floor(math.log10(value))
-    mantissa = round(value / 10.0**exponent, digits - 1)
-    if mantissa >= 10:  # 9.96e-6 rounds up to 10.0
-        mantissa, exponent = mantissa / 10, exponent + 1
-    return mantissa, exponent
-
-
-def sci_latex(value: float, digits: int = 2) -> str:
-    """1.03e-05 -> '1.0 \\times 10^{-5}' (`digits` significant figures); an exact power of ten 1e-06 -> '10^{-6}'."""
-    mantissa, exponent = scientific(value, digits)
-    if abs(value / 10.0**exponent - 1) < 1e-12:
-        return f"10^{{{exponent}}}"
-    return f"{mantissa:.{digits - 1}f} \\times 10^{{{exponent}}}"
-
-
-def decimal_text(value: float, places: int = 1) -> str:
-    """0.6 -> '0.6', 1 -> '1.0': at least `places` decimals, more only when needed (up to 4)."""
-    for p in range(places, 5):
-        if abs(round(value, p) - value) < 1e-9:
-            return f"{value:.{p}f}"
-    return f"{value:.4f}"
-
-
-SUPERSCRIPTS = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
-
-
-def sci_unicode(value: float) -> str:
-    """An exact power of ten as plain text for subtitles: 1e-06 -> '10⁻⁶'; other values -> '1.5e-05'."""
-    exponent = round(math.log10(value))
-    if value > 0 and abs(value / 10.0**exponent - 1) < 1e-12:
-        return "10" + str(exponent).translate(SUPERSCRIPTS)
-    return f"{value:.1e}"
-
-
-def signed(value: float, places: int = 2, plus: bool = False) -> str:
-    """A number with a real minus sign (and, with plus, a plus sign): -2.208 -> '−2.21'; what rounds to 0 is '0.00'."""
-    if not round(value, places):
-        return f"{0:.{places}f}"
-    return f"{value:{'+' if plus else ''}.{places}f}".replace("-", "\u2212")
-
-
-def format_loss(value: float) -> str:
-    """A loss as every beat shows it: signed, three decimals: -2.208 -> '−2.208', 0.6 -> '+0.600'."""
-    return signed(value, 3, plus=True)
-
+from hpsearch.formatting import decimal_text, sci_latex
+from hpsearch.settings import Settings
 
 # --- beat 1: the question ---------------------------------------------------------
 
 
-def formula_chunks(landscape: objectives.Objective) -> list[str]:
+def formula_chunks(function: objectives.Objective) -> list[str]:
     """The loss as on-screen LaTeX, one chunk per term, so a scene can break lines between terms.
 
     objective.py's own `latex_terms` (printed by sympy from the terms the
     samplers minimise); the first chunk starts with 'f(x, y) = '.
     """
-    chunks = list(landscape.latex_terms)
+    chunks = list(function.latex_terms)
     chunks[0] = "f(x, y) = " + chunks[0]
     return chunks
 
@@ -137,7 +86,7 @@ class QuestionData:
     box: tuple[float, float]
     summary: str  # the landscape in words, from objective.py
     n_seeds: int
-    n_reached: dict  # sampler -> seeds (of n_seeds) whose final best is in the deep well
+    n_reached: dict[str, int]  # sampler -> seeds (of n_seeds) whose final best is in the deep well
 
     @property
     def tpe_beats_grid(self) -> bool:
@@ -145,16 +94,16 @@ class QuestionData:
         return self.n_reached["tpe"] > self.n_reached["grid"]
 
 
-def question(settings) -> QuestionData:
-    landscape = settings.landscape
+def question(settings: Settings) -> QuestionData:
+    function = settings.objective_function
     rows = []
     for hp, var in zip(objectives.SEARCH_SPACE, ("x", "y")):
         fmt = sci_latex if hp.log else decimal_text
         rows.append(HyperParameterRow(hp.symbol, hp.label, fmt(hp.low), fmt(hp.high),
                                       "log" if hp.log else "linear", hyperparameter_map(hp, var)))
     seeds = many_seeds(settings)
-    return QuestionData(settings.objective, settings.budget, tuple(rows), tuple(formula_chunks(landscape)),
-                        landscape.coordinates_latex, objectives.BOX, landscape.summary, settings.n_seeds,
+    return QuestionData(settings.objective, settings.budget, tuple(rows), tuple(formula_chunks(function)),
+                        function.coordinates_latex, objectives.BOX, function.summary, settings.n_seeds,
                         {name: s.n_reached for name, s in seeds.summaries.items()})
 
 
@@ -190,17 +139,17 @@ class RaceData:
     threshold: float
     value_range: tuple[float, float]
     global_minimum: objectives.Minimum
-    runs: dict  # sampler -> samplers.Run
-    summaries: dict  # sampler -> RunSummary
+    runs: dict[str, samplers.Run]
+    summaries: dict[str, RunSummary]
     grid_shape: tuple[int, int]  # (n_lr, n_decay) of the grid the budget buys
 
 
-def race(settings) -> RaceData:
-    landscape = settings.landscape
+def race(settings: Settings) -> RaceData:
+    function = settings.objective_function
     runs = settings.featured_runs()
-    threshold = landscape.deep_threshold
+    threshold = function.deep_threshold
     return RaceData(settings.objective, settings.budget, settings.featured_seed, settings.n_startup_trials,
-                    threshold, landscape.value_range, landscape.global_minimum, runs,
+                    threshold, function.value_range, function.global_minimum, runs,
                     {name: summarise_run(run, threshold) for name, run in runs.items()},
                     samplers.grid_shape(settings.budget))
 
@@ -237,18 +186,18 @@ class ManySeedsData:
     n_seeds: int
     threshold: float
     value_range: tuple[float, float]
-    summaries: dict  # sampler -> SeedSummary, in settings.samplers order
+    summaries: dict[str, SeedSummary]  # in settings.samplers order
 
     def ranked(self) -> list[SeedSummary]:
         """Most seeds in the deep well first (ties: lower median first)."""
         return sorted(self.summaries.values(), key=lambda s: (-s.n_reached, s.median_final))
 
 
-def many_seeds(settings) -> ManySeedsData:
-    landscape = settings.landscape
+def many_seeds(settings: Settings) -> ManySeedsData:
+    function = settings.objective_function
     sweep = settings.sweep()
-    return ManySeedsData(settings.objective, settings.budget, settings.n_seeds, landscape.deep_threshold,
-                         landscape.value_range, {s: summarise_stats(sweep.stats[s]) for s in settings.samplers})
+    return ManySeedsData(settings.objective, settings.budget, settings.n_seeds, function.deep_threshold,
+                         function.value_range, {s: summarise_stats(sweep.stats[s]) for s in settings.samplers})
 
 
 # --- beat 8: when TPE does not win ---------------------------------------------------
@@ -268,14 +217,14 @@ class StartupCase:
     tpe: SeedSummary
 
 
-def startup_budget(settings) -> int | None:
+def startup_budget(settings: Settings) -> int | None:
     """A budget at which every TPE trial is a start-up trial: n_startup_trials itself (None if 0)."""
     if settings.n_startup_trials < 1:
         return None
     return min(settings.n_startup_trials, samplers.MAX_BUDGET)
 
 
-def startup_case(settings) -> StartupCase | None:
+def startup_case(settings: Settings) -> StartupCase | None:
     budget = startup_budget(settings)
     if budget is None:
         return None
@@ -290,11 +239,11 @@ def startup_case(settings) -> StartupCase | None:
     )
 
 
-def grid_best(landscape: objectives.Objective, budget: int) -> tuple[float, float, float]:
+def grid_best(function: objectives.Objective, budget: int) -> tuple[float, float, float]:
     """(best loss, lr, decay) over the grid a budget buys: every grid point evaluated, no Optuna."""
     values = samplers.grid_values(budget)
     lr, decay = np.meshgrid(values["lr"], values["decay"], indexing="ij")
-    loss = landscape.at_hyperparameters(lr, decay)
+    loss = function.at_hyperparameters(lr, decay)
     i = np.unravel_index(np.argmin(loss), loss.shape)
     return float(loss[i]), float(lr[i]), float(decay[i])
 
@@ -306,19 +255,19 @@ def grid_points(budget: int) -> list[tuple[float, float]]:
             for lr in values["lr"] for decay in values["decay"]]
 
 
-def square_budgets(settings) -> list[int]:
+def square_budgets(settings: Settings) -> list[int]:
     """k x k budgets (k >= 2) up to twice the configured budget (at least 16), within MAX_BUDGET."""
     top = min(max(2 * settings.budget, 16), samplers.MAX_BUDGET)
     return [k * k for k in range(2, math.isqrt(top) + 1)]
 
 
-def grid_scan(settings) -> dict[int, tuple[float, bool]]:
+def grid_scan(settings: Settings) -> dict[int, tuple[float, bool]]:
     """Per k x k budget (and the configured one): the grid's best loss and whether it is in the deep well."""
-    landscape = settings.landscape
+    function = settings.objective_function
     out = {}
     for budget in sorted(set(square_budgets(settings)) | {settings.budget}):
-        best = grid_best(landscape, budget)[0]
-        out[budget] = (best, best < landscape.deep_threshold)
+        best = grid_best(function, budget)[0]
+        out[budget] = (best, best < function.deep_threshold)
     return out
 
 
@@ -326,7 +275,7 @@ def _nearest(budgets, target: int) -> int | None:
     return min(budgets, key=lambda b: (abs(b - target), b)) if budgets else None
 
 
-def grid_case_budgets(settings) -> tuple[int | None, int | None]:
+def grid_case_budgets(settings: Settings) -> tuple[int | None, int | None]:
     """(hit, miss): a budget whose grid reaches the deep well and one whose grid misses it.
 
     The configured budget is one of the two; the other is the k x k budget
@@ -353,9 +302,9 @@ class GridAt:
     best_point: tuple[float, float]  # (lr, decay) of the grid's best point
 
 
-def grid_at(settings, budget: int) -> GridAt:
+def grid_at(settings: Settings, budget: int) -> GridAt:
     s = settings.sweep(budget=budget).stats
-    _, lr, decay = grid_best(settings.landscape, budget)
+    _, lr, decay = grid_best(settings.objective_function, budget)
     return GridAt(budget, samplers.grid_shape(budget),
                   summarise_stats(s["grid"]), summarise_stats(s["random"]), summarise_stats(s["tpe"]),
                   int(np.count_nonzero(s["grid"].final <= s["tpe"].final)), (lr, decay))
@@ -368,10 +317,10 @@ class GridCase:
     hit: GridAt | None
     miss: GridAt | None
     main_budget: int
-    scan: dict  # budget -> (grid best, in the deep well)
+    scan: dict[int, tuple[float, bool]]  # budget -> (grid best, in the deep well)
 
 
-def grid_case(settings) -> GridCase:
+def grid_case(settings: Settings) -> GridCase:
     hit, miss = grid_case_budgets(settings)
     return GridCase(grid_at(settings, hit) if hit else None, grid_at(settings, miss) if miss else None,
                     settings.budget, grid_scan(settings))
@@ -400,14 +349,14 @@ class VerdictData:
     main_grid_shape: tuple[int, int]
     startup: StartupCase | None
     grid: GridCase
-    main: dict  # sampler -> SeedSummary at the configured budget
+    main: dict[str, SeedSummary]  # at the configured budget
 
 
-def verdict(settings) -> VerdictData:
-    landscape = settings.landscape
+def verdict(settings: Settings) -> VerdictData:
+    function = settings.objective_function
     main = many_seeds(settings).summaries
     return VerdictData(settings.objective, settings.budget, settings.n_seeds, settings.n_startup_trials,
-                       landscape.deep_threshold, landscape.value_range, landscape.global_minimum,
+                       function.deep_threshold, function.value_range, function.global_minimum,
                        samplers.grid_shape(settings.budget), startup_case(settings), grid_case(settings), main)
 
 
@@ -426,12 +375,11 @@ class OneAxisCase:
     random_beats_grid: float  # share of seeds
 
 
-def one_axis_case(settings, progress: bool = False) -> OneAxisCase:
+def one_axis_case(settings: Settings, progress: bool = False) -> OneAxisCase:
     """Grid against random search at the configured budget and seed on the one-axis objective."""
-    runs = {s: samplers.featured_run(ONE_AXIS_OBJECTIVE, s, settings.budget, settings.featured_seed)
-            for s in ("grid", "random")}
-    sweep = samplers.sweep(ONE_AXIS_OBJECTIVE, settings.budget, settings.n_seeds, ("grid", "random"),
-                           progress=progress)
+    spec = samplers.StudySpec(ONE_AXIS_OBJECTIVE, settings.budget, settings.featured_seed)
+    runs = {s: samplers.featured_run(spec, s) for s in ("grid", "random")}
+    sweep = samplers.sweep(spec.replace(seed=0), ("grid", "random"), settings.n_seeds, progress=progress)
     return OneAxisCase(ONE_AXIS_OBJECTIVE, runs["grid"], runs["random"], settings.n_seeds,
                        sweep.share_beating("random", "grid"))
 
@@ -439,22 +387,22 @@ def one_axis_case(settings, progress: bool = False) -> OneAxisCase:
 # --- the render driver's warm-up ----------------------------------------------------
 
 
-def precompute(settings, progress: bool = False) -> None:
+def precompute(settings: Settings, progress: bool = False) -> None:
     """Warm every cache the beats read: featured runs, all sweeps, the one-axis case, TPE's internals."""
-    import tpe_internals
+    from hpsearch.tpe import moments
 
     settings.featured_runs()
     budgets = [settings.budget, startup_budget(settings), *grid_case_budgets(settings)]
     for budget in dict.fromkeys(b for b in budgets if b is not None):
         settings.sweep(budget=budget, progress=progress)
     one_axis_case(settings, progress=progress)
-    tpe_internals.inside_tpe(settings.objective, settings.budget, settings.featured_seed, settings.n_startup_trials)
+    moments.inside_tpe(settings.spec)
 
 
 def main() -> int:
-    import settings as settings_module
+    from hpsearch import settings
 
-    cfg = settings_module.load()
+    cfg = settings.load()
     precompute(cfg, progress=True)
     v = verdict(cfg)
     print(many_seeds(cfg).ranked())

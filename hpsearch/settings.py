@@ -1,10 +1,11 @@
 """The one validated configuration: video.toml, a --config file and --set overrides.
 
-Plain Python (tomllib), read by samplers, scenes and the render driver alike.
-Every value is checked here, before any work starts; a bad one raises
-SettingsError with one line naming the key, the value and what is allowed.
-Scenes rendered by plain `manim` read the file named by $HPSEARCH_CONFIG,
-else the checked-in defaults.
+Plain Python (tomllib). Every value is checked here, before any work starts;
+a bad one raises SettingsError with one line naming the key, the value and
+what is allowed. Nothing reads the configuration at import: the render driver
+calls load() with its options, and a scene gets its Settings in setup()
+(scenes/base.py), from load(), which reads the file named by
+$HPSEARCH_CONFIG (the driver sets it) or else the checked-in defaults.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from pathlib import Path
 
 import objective
 import samplers
+from hpsearch.visibility import View
 
-DEFAULTS_FILE = Path(__file__).resolve().parent / "video.toml"
+DEFAULTS_FILE = Path(__file__).resolve().parent.parent / "video.toml"
 ENV_VAR = "HPSEARCH_CONFIG"
 QUALITIES = {
     # name: (manim -q flag, width, height, fps)
@@ -45,12 +47,22 @@ class Settings:
     n_startup_trials: int
     camera_phi: float
     camera_theta: float
-    palette: dict
+    palette: dict[str, str]
     quality: str
 
     @property
-    def landscape(self) -> objective.Objective:
-        return objective.get_objective(self.objective)
+    def spec(self) -> samplers.StudySpec:
+        """The featured study (the sampler aside)."""
+        return samplers.StudySpec(self.objective, self.budget, self.featured_seed, self.n_startup_trials)
+
+    @property
+    def objective_function(self) -> objective.Objective:
+        return objective.OBJECTIVES[self.objective]
+
+    @property
+    def view(self) -> View:
+        """The camera of the 3-D beats."""
+        return View.degrees(self.camera_phi, self.camera_theta)
 
     @property
     def quality_flag(self) -> str:
@@ -59,21 +71,23 @@ class Settings:
     @property
     def frame_size(self) -> tuple[int, int, int]:
         """(width, height, fps) of the chosen quality."""
-        return QUALITIES[self.quality][1:]
+        _, width, height, fps = QUALITIES[self.quality]
+        return width, height, fps
 
     def featured_run(self, sampler: str) -> samplers.Run:
-        return samplers.featured_run(self.objective, sampler, self.budget, self.featured_seed, self.n_startup_trials)
+        return samplers.featured_run(self.spec, sampler)
 
     def featured_runs(self) -> dict[str, samplers.Run]:
         return {s: self.featured_run(s) for s in self.samplers}
 
-    def sweep(self, budget: int | None = None, objective_name: str | None = None, progress: bool = False) -> samplers.Sweep:
-        return samplers.sweep(objective_name or self.objective, budget or self.budget, self.n_seeds,
-                              self.samplers, self.n_startup_trials, progress=progress)
+    def sweep(self, budget: int | None = None, progress: bool = False) -> samplers.Sweep:
+        """The configured samplers over seeds 0 .. n_seeds - 1, at the configured budget or another."""
+        spec = self.spec.replace(seed=0, budget=budget or self.budget)
+        return samplers.sweep(spec, self.samplers, self.n_seeds, progress=progress)
 
     def as_toml(self) -> str:
         """The resolved configuration, as a file load() reads back unchanged."""
-        def fmt(v):
+        def fmt(v: object) -> str:
             if isinstance(v, str):
                 return f'"{v}"'
             if isinstance(v, (tuple, list)):
@@ -163,7 +177,7 @@ def load(config_file: str | Path | None = None, overrides: list[str] | tuple[str
 _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 
-def _require(ok: bool, key: str, value, allowed: str) -> None:
+def _require(ok: bool, key: str, value: object, allowed: str) -> None:
     if not ok:
         raise SettingsError(f"{key} = {value!r} is not allowed: {allowed}")
 
@@ -185,12 +199,17 @@ def _float(raw: dict, key: str, low: float, high: float) -> float:
     return float(value)
 
 
+_SPEC_KEYS = {"objective": "study.objective", "budget": "study.budget", "seed": "study.featured_seed",
+              "n_startup_trials": "study.n_startup_trials"}
+
+
 def validate(raw: dict) -> Settings:
     study = raw["study"]
-    name = study["objective"]
-    _require(name in objective.OBJECTIVES, "study.objective", name, f"one of {', '.join(objective.OBJECTIVES)}")
-    budget = _int(raw, "study.budget", 1, samplers.MAX_BUDGET)
-    seed = _int(raw, "study.featured_seed", 0, samplers.MAX_SEED)
+    try:  # the study's own fields are checked where a study is specified
+        spec = samplers.StudySpec(study["objective"], study["budget"], study["featured_seed"],
+                                  study["n_startup_trials"])
+    except samplers.SpecError as err:
+        raise SettingsError(f"{_SPEC_KEYS[err.field]} = {err.value!r} is not allowed: {err.allowed}") from None
     n_seeds = _int(raw, "study.n_seeds", 1, MAX_SEEDS)
     chosen = study["samplers"]
     _require(isinstance(chosen, list) and chosen and len(set(map(str, chosen))) == len(chosen)
@@ -198,10 +217,9 @@ def validate(raw: dict) -> Settings:
              "study.samplers", chosen, f"a list of distinct names from {', '.join(samplers.SAMPLERS)}")
     _require(all(s in chosen for s in ("grid", "random", "tpe")), "study.samplers", chosen,
              "grid, random and tpe must take part (the story compares them); qmc is optional")
-    n_startup = _int(raw, "study.n_startup_trials", 0, samplers.MAX_BUDGET)
-    if n_startup >= budget:
+    if spec.n_startup_trials >= spec.budget:
         warnings.warn(
-            f"study.n_startup_trials = {n_startup} >= study.budget = {budget}: "
+            f"study.n_startup_trials = {spec.n_startup_trials} >= study.budget = {spec.budget}: "
             "every TPE trial is a random startup trial, so TPE is random search here",
             stacklevel=2,
         )
@@ -214,4 +232,5 @@ def validate(raw: dict) -> Settings:
         palette[key] = value
     quality = raw["render"]["quality"]
     _require(quality in QUALITIES, "render.quality", quality, f"one of {', '.join(QUALITIES)}")
-    return Settings(name, budget, seed, n_seeds, tuple(chosen), n_startup, phi, theta, palette, quality)
+    return Settings(spec.objective, spec.budget, spec.seed, n_seeds, tuple(chosen), spec.n_startup_trials,
+                    phi, theta, palette, quality)

@@ -8,11 +8,16 @@ with this ray march.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from objective import BOX
+
+SAMPLES = 400  # points along each ray
+TOLERANCE = 0.02  # scene units the surface may rise above a ray before it counts as hiding the point
 
 
 @dataclass(frozen=True)
@@ -37,25 +42,45 @@ class BoxLayout:
         return np.asarray(sx) * span / self.xy_length, np.asarray(sy) * span / self.xy_length
 
 
-def camera_position(phi: float, theta: float, distance: float, center=(0.0, 0.0, 0.0)) -> np.ndarray:
-    """Manim's ThreeDCamera position for angles in radians (phi from +z, theta about z)."""
-    direction = np.array([np.sin(phi) * np.cos(theta), np.sin(phi) * np.sin(theta), np.cos(phi)])
-    return np.asarray(center, float) + distance * direction
+@dataclass(frozen=True)
+class View:
+    """Where a Manim ThreeDCamera looks from: angles in radians (phi from +z, theta about z),
+    its distance, and the scene point the box is seen around."""
+
+    phi: float
+    theta: float
+    distance: float = 20.0
+    center: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+    @classmethod
+    def degrees(cls, phi: float, theta: float) -> View:
+        return cls(math.radians(phi), math.radians(theta))
+
+    def around(self, center) -> View:
+        """The same camera seen from a box whose centre sits at -center (a box shifted on screen)."""
+        return View(self.phi, self.theta, self.distance, tuple(float(c) for c in center))
+
+    @property
+    def position(self) -> np.ndarray:
+        """Manim's ThreeDCamera position."""
+        phi, theta = self.phi, self.theta
+        direction = np.array([np.sin(phi) * np.cos(theta), np.sin(phi) * np.sin(theta), np.cos(phi)])
+        return np.asarray(self.center, float) + self.distance * direction
 
 
-def occluded(height, layout: BoxLayout, xs, ys, phi: float, theta: float,
-             distance: float = 20.0, center=(0.0, 0.0, 0.0), samples: int = 400, tolerance: float = 0.02):
+def occluded(height: Callable, layout: BoxLayout, xs, ys, view: View) -> np.ndarray:
     """Per point on the surface: does the surface hide it from the camera?
 
     `height(x, y)` is the loss (vectorised). The segment from each surface
     point to the camera is sampled; the point counts as hidden when the surface
-    rises more than `tolerance` (scene units) above the segment anywhere inside
+    rises more than TOLERANCE (scene units) above the segment anywhere inside
     the box, away from the point itself.
     """
     xs, ys = np.asarray(xs, float), np.asarray(ys, float)
     starts = layout.to_scene(xs, ys, height(xs, ys))
-    eye = camera_position(phi, theta, distance, center)
-    t = np.linspace(0.0, 1.0, samples)[1:, None, None]  # skip the point itself
+    eye = view.position
+    tolerance = TOLERANCE
+    t = np.linspace(0.0, 1.0, SAMPLES)[1:, None, None]  # skip the point itself
     rays = starts[None] + t * (eye - starts)[None]  # (samples-1, n, 3)
     ix, iy = layout.from_scene_xy(rays[..., 0], rays[..., 1])
     inside = (ix >= BOX[0]) & (ix <= BOX[1]) & (iy >= BOX[0]) & (iy <= BOX[1])

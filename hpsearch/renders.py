@@ -1,0 +1,165 @@
+"""Beats rendered by manim's own CLI, each in a process forked from one that has manim imported."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from multiprocessing.sharedctypes import Synchronized
+
+    from hpsearch.beats import Beat
+
+ROOT = Path(__file__).resolve().parent.parent  # the repository: scenes/ and the top-level modules
+
+
+class RenderError(RuntimeError):
+    pass
+
+
+def atomic_path(final: Path) -> Path:
+    """A temporary sibling of `final` (same folder, so os.replace is atomic)."""
+    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.stem}.", suffix=final.suffix)
+    os.close(fd)
+    return Path(tmp)
+
+
+def share_tex(source: Path, target: Path) -> None:
+    """Put into `target` every compiled formula (.svg) of `source` that it lacks, each whole or not at all.
+
+    Manim names a formula's SVG after a hash of its full LaTeX source, so one
+    file serves every beat that typesets the same thing (the axis tick labels
+    are in seven beats). Beats compile in their own folders, since manim's
+    LaTeX cache is not safe for two processes at once; finished beats publish
+    here and later beats start from it, instead of compiling the same TeX again.
+    """
+    if not source.is_dir():
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    for svg in source.glob("*.svg"):
+        if not (target / svg.name).exists():
+            tmp = atomic_path(target / svg.name)
+            shutil.copyfile(svg, tmp)
+            os.replace(tmp, target / svg.name)
+
+
+# What every beat imports before it draws anything (1.4-1.9 s of a fresh process):
+# imported once in a fork server, so each beat starts as a fork of it.
+PRELOAD = ["manim", "manim.__main__", "hpsearch.findings", "objective", "samplers", "hpsearch.settings",
+           "hpsearch.tpe.moments", "hpsearch.visibility"]
+
+
+class Renders:
+    """Beats rendered by `manim render`, each in a process forked from one that has manim imported.
+
+    The command is manim's own CLI with the same arguments as on the command
+    line; only the import is shared. Every beat process leads its own process
+    group, so stop() ends it together with any LaTeX it started.
+    """
+
+    def __init__(self) -> None:
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(PRELOAD)
+        self._running: set[BaseProcess] = set()
+        self._lock = threading.Lock()
+        self._stopped = False
+
+    def run(self, args: list[str], log: Path, env: dict[str, str]) -> tuple[int, float]:
+        """Exit status and peak resident memory (MB) of one `manim <args>` process."""
+        peak_kb = self._context.Value("d", 0.0)
+        with self._lock:
+            if self._stopped:
+                raise KeyboardInterrupt
+            proc = self._context.Process(target=_manim_in_child, args=(args, str(log), env, peak_kb))
+            proc.start()
+            self._running.add(proc)
+        try:
+            proc.join()
+        finally:
+            with self._lock:
+                self._running.discard(proc)
+        assert proc.exitcode is not None  # joined
+        return proc.exitcode, peak_kb.value / 1024
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            for proc in self._running:
+                assert proc.pid is not None  # started
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                except ProcessLookupError:  # forked but not yet leading its group
+                    proc.terminate()
+
+
+def _manim_in_child(args: list[str], log: str, env: dict[str, str], peak_kb: Synchronized[float]) -> None:
+    """A beat process: its own process group, output to its log, then `manim <args>`; reports its peak RSS."""
+    os.setsid()
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(ROOT)
+    from manim.__main__ import main as manim_main
+
+    try:
+        manim_main(args=args, prog_name="manim")
+    finally:
+        peak_kb.value = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def manim_args(quality_flag: str, media_dir: Path, scene_file: Path, scene: str) -> list[str]:
+    """The `manim` command line a beat renders with (the benchmark times exactly this).
+
+    Manim's own per-animation cache is off: hashing every mobject at every
+    play() cost more than it saved, and the driver skips whole beats instead.
+    Two queued frames (not eight) keep a 1080p process about 40 MB smaller at
+    no measured cost in speed.
+    """
+    return ["render", f"-q{quality_flag}", "--media_dir", str(media_dir),
+            "--disable_caching", "--encoder-queue-size", "2", "--progress_bar", "none", "-v", "WARNING",
+            str(scene_file), scene]
+
+
+def render_beat(beat: Beat, quality_flag: str, media_dir: Path, env: dict[str, str], key: str,
+                renders: Renders) -> tuple[Path, float | None, float | None]:
+    """The beat's MP4 (and .srt beside it): reused when its key matches, else rendered by `manim render`.
+
+    Returns the MP4, the wall seconds the render took and its peak memory in
+    MB (both None when reused).
+    """
+    store = media_dir / "beats" / f"{beat.scene}-{key}.mp4"
+    if store.exists():
+        return store, None, None
+    work = media_dir / beat.module  # a folder per beat: manim's LaTeX cache is not safe for two processes
+    share_tex(media_dir / "Tex", work / "Tex")
+    args = manim_args(quality_flag, work, ROOT / "scenes" / f"{beat.module}.py", beat.scene)
+    start = time.perf_counter()
+    log = media_dir / "logs" / f"{beat.scene}.log"
+    code, peak_mb = renders.run(args, log, env)
+    if code != 0:
+        tail = "".join(log.read_text().splitlines(keepends=True)[-15:])
+        raise RenderError(f"{beat.scene} failed (exit {code}); log {log}:\n{tail}")
+    found = sorted((work / "videos" / beat.module).glob(f"*/{beat.scene}.mp4"), key=lambda p: p.stat().st_mtime)
+    if not found or found[-1].stat().st_mtime < start - 1:
+        raise RenderError(f"{beat.scene}: manim exited 0 but wrote no new MP4 under {work}")
+    share_tex(work / "Tex", media_dir / "Tex")
+    # Into the store: the .srt first, the MP4 last and by rename, so a stored MP4 is always whole.
+    store.parent.mkdir(parents=True, exist_ok=True)
+    srt_file = found[-1].with_suffix(".srt")
+    if srt_file.exists():
+        shutil.copyfile(srt_file, store.with_suffix(".srt"))
+    tmp = atomic_path(store)
+    shutil.copyfile(found[-1], tmp)
+    os.replace(tmp, store)
+    return store, time.perf_counter() - start, peak_mb

@@ -1,0 +1,354 @@
+"""Tests for hpsearch.tpe (recorder, records, moments): the recording is Optuna's own TPE, step for step.
+
+Expected values come from outside the recorder: a plain optuna study with a
+TPESampler and the objective function of tests/references.py,
+samplers.run_study, the gamma formula and the split recomputed here,
+_ParzenEstimator objects built here from the trials' parameters, and
+hand-derived constants.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import re
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import optuna
+import pytest
+from optuna.distributions import FloatDistribution
+from optuna.samplers._tpe.parzen_estimator import _ParzenEstimator, _ParzenEstimatorParameters
+from optuna.samplers._tpe.sampler import default_weights
+
+import objective
+import samplers
+from hpsearch import settings
+from hpsearch.plain import from_plain, to_plain
+from hpsearch.tpe import moments as tm
+from hpsearch.tpe import recorder, records
+from references import reference_objective
+
+CFG = settings.defaults()
+SPEC = CFG.spec
+LR, DECAY = objective.LEARNING_RATE, objective.LAYER_DECAY
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def recording():
+    return tm.record_run(SPEC)
+
+
+@pytest.fixture(scope="module")
+def moments(recording):
+    return tm.choose_moments(recording)
+
+
+@pytest.fixture(scope="module")
+def plain_study():
+    """A plain optuna study: stock TPESampler, objective function of tests/references.py."""
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    sampler = optuna.samplers.TPESampler(seed=CFG.featured_seed, n_startup_trials=CFG.n_startup_trials)
+    study = optuna.create_study(direction="minimize", sampler=sampler)
+    study.optimize(reference_objective(CFG.objective), n_trials=CFG.budget)
+    return study
+
+
+@pytest.fixture(scope="module")
+def plain_run():
+    return samplers.run_study(SPEC, "tpe")
+
+
+# --- the pinned optuna -----------------------------------------------------------------------
+
+def test_optuna_is_the_pinned_version():
+    assert optuna.__version__ == recorder.PINNED_OPTUNA
+    # ... which is the version pyproject.toml pins (and constraints.txt, where the whole stack is pinned)
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    pins = [re.fullmatch(r"optuna==(\S+)", d.replace(" ", "")) for d in deps]
+    assert [m.group(1) for m in pins if m] == [recorder.PINNED_OPTUNA]
+    constraints = ROOT / "constraints.txt"
+    if constraints.exists():
+        lines = constraints.read_text().splitlines()
+        assert [line for line in lines if line.lower().startswith("optuna==")] == [f"optuna=={recorder.PINNED_OPTUNA}"]
+
+
+def test_another_optuna_is_refused(monkeypatch):
+    monkeypatch.setattr(optuna, "__version__", "4.9.9")
+    with pytest.raises(RuntimeError, match="4.9.9"):
+        recorder.require_pinned_optuna()
+    with pytest.raises(RuntimeError, match="4.9.9"):
+        recorder.RecordingTPESampler(seed=0)
+    with pytest.raises(RuntimeError, match="4.9.9"):
+        recorder.tpe_settings(optuna.samplers.TPESampler(seed=0))
+
+
+def test_gamma_rule_is_optunas_default():
+    rule = recorder.GammaRule.of_optuna()
+    assert (rule.fraction, rule.cap) == (0.1, 25)
+    assert rule.text == "default_gamma(n) = min(ceil(0.1 n), 25)"
+    assert [rule(n) for n in range(1, 301)] == [min(math.ceil(n / 10), 25) for n in range(1, 301)]
+    assert (rule(1), rule(10), rule(11), rule(250), rule(251), rule(10**6)) == (1, 1, 2, 25, 25, 25)
+    assert tm.GAMMA == rule
+
+
+def test_recorder_is_built_like_the_study_sampler():
+    reference = samplers.make_sampler(SPEC, "tpe")
+    rec = recorder.RecordingTPESampler.like(reference, SPEC.seed)
+    assert type(rec) is recorder.RecordingTPESampler and rec.records == []
+    assert rec.n_ei_candidates == 24  # Optuna's default
+    # A reference built differently is refused, not silently recorded differently.
+    with pytest.raises(RuntimeError, match="_n_ei_candidates"):
+        recorder.RecordingTPESampler.like(optuna.samplers.TPESampler(seed=0, n_ei_candidates=10), 0)
+    with pytest.raises(RuntimeError, match="_constant_liar"):
+        recorder.RecordingTPESampler.like(optuna.samplers.TPESampler(seed=0, constant_liar=False), 0)
+    with pytest.raises(RuntimeError, match="RandomSampler"):
+        recorder.RecordingTPESampler.like(optuna.samplers.RandomSampler(seed=0), 0)
+
+
+def test_tpe_settings_of_a_sampler():
+    got = recorder.tpe_settings(optuna.samplers.TPESampler(seed=3, n_startup_trials=7))
+    assert got == dict(n_startup_trials=7, n_ei_candidates=24, multivariate=True, constant_liar=True,
+                       gamma="default_gamma(n) = min(ceil(0.1 n), 25)")
+    assert recorder.tpe_settings(optuna.samplers.TPESampler(multivariate=False))["multivariate"] is False
+
+
+# --- the recording ---------------------------------------------------------------------------
+
+def test_every_model_guided_trial_is_recorded(recording):
+    assert [s.trial for s in recording.steps] == list(range(CFG.n_startup_trials, CFG.budget))
+    assert all(len(s.candidates.acquisition) == recording.n_ei_candidates == 24 for s in recording.steps)
+    with pytest.raises(KeyError, match="startup"):
+        recording.step(CFG.n_startup_trials - 1)
+    assert recording.step(CFG.budget - 1) is recording.steps[-1]
+
+
+def test_moments_are_chosen_with_notes(moments):
+    assert 2 <= len(moments) <= 3
+    trials = [m.step.trial for m in moments]
+    assert trials == sorted(set(trials))
+    assert all(CFG.n_startup_trials <= t < CFG.budget for t in trials)
+    assert all(m.note and tm.is_readable(m.metrics) for m in moments)
+    roles = [m.role for m in moments]
+    assert roles[0] == "first" and roles == [r for r in ("first", "middle", "last") if r in roles]
+
+
+def test_argmax_candidate_is_plain_optunas_next_trial(recording, moments, plain_study):
+    for step in recording.steps:  # every step, the chosen moments among them
+        c = step.candidates
+        i = int(np.argmax(c.log_l - c.log_g))  # the acquisition, recomputed here
+        params = plain_study.trials[step.trial].params
+        assert (c.lr[i], c.decay[i]) == (params["lr"], params["decay"])
+        assert i == c.chosen
+        assert step.best_candidate["index"] == i
+        assert (step.best_candidate["lr"], step.best_candidate["decay"]) == (params["lr"], params["decay"])
+    assert {m.step.trial for m in moments} <= {s.trial for s in recording.steps}
+
+
+def test_recorded_sequence_equals_run_study(recording, plain_run, plain_study):
+    # The recorder must not perturb the RNG stream: every trial identical.
+    got = [(t.number, t.lr, t.decay, t.value) for t in recording.run.trials]
+    assert got == [(t.number, t.lr, t.decay, t.value) for t in plain_run.trials]
+    assert [(n, lr, d) for n, lr, d, _ in got] == [
+        (t.number, t.params["lr"], t.params["decay"]) for t in plain_study.trials
+    ]
+    assert recording.run.same_trials(plain_run)
+    assert recording.run == plain_run  # settings and all
+
+
+def test_gamma_and_split_are_optunas_default(recording, plain_run):
+    values = {t.number: t.value for t in plain_run.trials}
+    for step in recording.steps:
+        n = step.trial  # a sequential study: every earlier trial has finished
+        assert step.n == n
+        gamma = min(math.ceil(0.1 * n), 25)
+        assert step.gamma == gamma
+        earlier = sorted(range(n), key=lambda k: values[k])
+        assert len({values[k] for k in earlier}) == n  # no ties, so "the gamma best" is unique
+        assert set(step.below) == set(earlier[:gamma])
+        assert set(step.above) == set(earlier[gamma:])
+        assert step.y_star == max(values[k] for k in step.below)
+        assert all(values[k] > step.y_star for k in step.above)
+        assert step.y_above_min == min(values[k] for k in step.above)
+
+
+def test_jacobian_of_the_box_map():
+    # x -> ln(lr) is affine with slope ln(high/low)/10; y -> decay with slope (high-low)/10.
+    expected = math.log(math.log(1e-4 / 1e-6) / 10) + math.log((1.0 - 0.6) / 10)
+    assert (LR.low, LR.high, DECAY.low, DECAY.high) == (1e-6, 1e-4, 0.6, 1.0)
+    assert records.LOG_JACOBIAN == pytest.approx(expected, rel=1e-12)
+    assert records.LOG_JACOBIAN == pytest.approx(math.log(math.log(10) / 5 * 0.04), rel=1e-12)
+    assert records.dlog_scale_dbox(LR) == pytest.approx(math.log(10) / 5, rel=1e-12)
+    assert records.dlog_scale_dbox(DECAY) == pytest.approx(0.04, rel=1e-12)
+    assert records.DensityGrid.__dataclass_fields__["log_jacobian"].default == records.LOG_JACOBIAN
+
+
+def test_densities_integrate_to_one_in_tpe_space(moments):
+    # Optuna's log_pdf is a density in (u, v) = (ln lr, decay): integrate there.
+    n = 401
+    u = np.linspace(math.log(LR.low), math.log(LR.high), n)
+    v = np.linspace(DECAY.low, DECAY.high, n)
+    uu, vv = np.meshgrid(u, v)
+    x, y = objective.to_internal(np.exp(uu), vv)
+    for m in moments:
+        for log_p in tm.log_densities(m.step.estimators, x, y):
+            total = np.trapezoid(np.trapezoid(np.exp(log_p), u, axis=1), v)
+            assert total == pytest.approx(1.0, abs=1e-3)  # observed ~2e-5 off on 401^2
+        # The same over the box, with the constant Jacobian |d(u, v)/d(x, y)|.
+        xs = np.linspace(*objective.BOX, n)
+        log_l, _ = tm.log_densities(m.step.estimators, *np.meshgrid(xs, xs))
+        box_total = np.trapezoid(np.trapezoid(np.exp(log_l), xs, axis=1), xs) * math.exp(records.LOG_JACOBIAN)
+        assert box_total == pytest.approx(1.0, abs=1e-3)
+
+
+def test_grid_function_reproduces_candidate_densities(moments):
+    # Box coordinates -> real units -> estimator: the recorded values come back.
+    for m in moments:
+        c = m.step.candidates
+        log_l, log_g = tm.log_densities(m.step.estimators, c.x, c.y)
+        np.testing.assert_allclose(log_l, c.log_l, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(log_g, c.log_g, rtol=0, atol=1e-9)
+        # ... and in real units, straight through the recorder
+        log_l, log_g = recorder.log_densities(m.step.estimators, c.lr, c.decay)
+        np.testing.assert_array_equal(log_l, c.log_l)
+        np.testing.assert_array_equal(log_g, c.log_g)
+
+
+def test_density_grid_is_the_estimators_on_the_box(moments):
+    m = moments[0]
+    grid = tm.density_grid(m.step, 11)
+    np.testing.assert_allclose(grid.xs, np.arange(-5.0, 5.5, 1.0), atol=1e-12)
+    np.testing.assert_allclose(grid.ys, grid.xs, atol=0)
+    np.testing.assert_allclose(grid.lr, 10.0 ** np.linspace(-6, -4, 11), rtol=1e-12)
+    np.testing.assert_allclose(grid.decay, np.linspace(0.6, 1.0, 11), rtol=1e-12)
+    assert grid.log_l.shape == grid.log_g.shape == (11, 11)
+    # Row iy, column ix: the point (xs[ix], ys[iy]).
+    iy, ix = 2, 7
+    log_l, log_g = recorder.log_densities(m.step.estimators, np.array([10.0 ** (-6 + 0.2 * ix)]),
+                                          np.array([0.6 + 0.04 * iy]))
+    assert grid.log_l[iy, ix] == pytest.approx(float(log_l[0]), abs=1e-9)
+    assert grid.log_g[iy, ix] == pytest.approx(float(log_g[0]), abs=1e-9)
+    np.testing.assert_array_equal(grid.acquisition, grid.log_l - grid.log_g)
+
+
+def _fresh_estimator(run: samplers.Run, numbers) -> _ParzenEstimator:
+    """Optuna's estimator with TPESampler's default parameters, built here."""
+    space = {"lr": FloatDistribution(LR.low, LR.high, log=True), "decay": FloatDistribution(DECAY.low, DECAY.high)}
+    obs = {"lr": np.array([run.trials[k].lr for k in numbers]), "decay": np.array([run.trials[k].decay for k in numbers])}
+    params = _ParzenEstimatorParameters(prior_weight=1.0, consider_magic_clip=True, consider_endpoints=False,
+                                        weights=default_weights, multivariate=True)
+    return _ParzenEstimator(obs, space, params)
+
+
+def test_recorded_estimators_match_freshly_built_ones(recording, plain_run):
+    values = {t.number: t.value for t in plain_run.trials}
+    rng = np.random.default_rng(20240605)
+    points = {"lr": np.exp(rng.uniform(math.log(LR.low), math.log(LR.high), 200)),
+              "decay": rng.uniform(DECAY.low, DECAY.high, 200)}
+    for step in recording.steps[::4] + recording.steps[-1:]:  # gamma 1 to 4, weights ramp past 25
+        trial = step.trial
+        order = sorted(range(trial), key=lambda k: values[k])
+        gamma = min(math.ceil(0.1 * trial), 25)
+        # In trial-number order: past 25 trials default_weights ramps down the oldest.
+        below, above = sorted(order[:gamma]), sorted(order[gamma:])
+        fresh_l, fresh_g = _fresh_estimator(plain_run, below), _fresh_estimator(plain_run, above)
+        rec_l, rec_g = step.estimators
+        np.testing.assert_allclose(rec_l.log_pdf(points), fresh_l.log_pdf(points), rtol=0, atol=1e-12)
+        np.testing.assert_allclose(rec_g.log_pdf(points), fresh_g.log_pdf(points), rtol=0, atol=1e-12)
+        # And at the candidates, against the values Optuna computed during the run.
+        cand = {"lr": step.candidates.lr, "decay": step.candidates.decay}
+        np.testing.assert_allclose(fresh_l.log_pdf(cand), step.candidates.log_l, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(fresh_g.log_pdf(cand), step.candidates.log_g, rtol=0, atol=1e-12)
+
+
+def test_kernels_are_the_estimators_in_box_units(recording):
+    step = recording.step(CFG.budget - 1)
+    k = step.l_kernels
+    assert k.weights.sum() == pytest.approx(1.0)
+    assert len(k.weights) == step.gamma + 1  # one kernel per good trial, plus the prior
+    below_x = sorted(recording.run.trials[t].x for t in step.below)
+    np.testing.assert_allclose(sorted(k.mu_x[:-1]), below_x, atol=1e-9)
+    np.testing.assert_allclose(k.mu_x[-1], 0.0, atol=1e-9)  # the prior sits mid-box
+    np.testing.assert_allclose(k.sigma_x * math.log(10) / 5, k.sigma_log_lr, rtol=1e-12)
+    # kernels_of reads the mixture in TPE's space; its means are the good trials' (ln lr, decay).
+    mixture = recorder.kernels_of(step.estimators[0])
+    assert set(mixture) == {"weights", "mu_log_lr", "sigma_log_lr", "mu_decay", "sigma_decay"}
+    np.testing.assert_allclose(sorted(mixture["mu_log_lr"][:-1]),
+                               sorted(math.log(recording.run.trials[t].lr) for t in step.below), rtol=1e-12)
+    np.testing.assert_allclose(sorted(mixture["mu_decay"][:-1]),
+                               sorted(recording.run.trials[t].decay for t in step.below), rtol=1e-12)
+    for name, values in mixture.items():
+        np.testing.assert_array_equal(getattr(k, name), values)
+
+
+def test_kernels_from_mixture_by_hand():
+    ln = math.log
+    k = records.Kernels.from_mixture(
+        weights=np.array([0.25, 0.75]), mu_log_lr=np.array([ln(1e-5), ln(1e-6)]),
+        sigma_log_lr=np.array([ln(10) / 5, 2 * ln(10) / 5]), mu_decay=np.array([0.8, 1.0]),
+        sigma_decay=np.array([0.04, 0.02]))
+    # lr 1e-5 is mid-box (x = 0), 1e-6 the left edge; decay 0.8 mid-box, 1.0 the top; 0.04 decay = 1 box unit.
+    np.testing.assert_allclose(k.mu_x, [0.0, -5.0], atol=1e-12)
+    np.testing.assert_allclose(k.sigma_x, [1.0, 2.0], rtol=1e-12)
+    np.testing.assert_allclose(k.mu_y, [0.0, 5.0], atol=1e-12)
+    np.testing.assert_allclose(k.sigma_y, [1.0, 0.5], rtol=1e-12)
+    np.testing.assert_array_equal(k.weights, [0.25, 0.75])
+
+
+# --- plain data and the cache ---------------------------------------------------------------
+
+def test_a_step_round_trips_through_json(recording):
+    step = recording.steps[0]
+    data = to_plain(step)
+    assert "estimators" not in data  # live optuna objects are not stored
+    back = from_plain(records.Step, json.loads(json.dumps(data)))
+    assert back.estimators is None
+    assert isinstance(back.below, tuple) and all(type(t) is int for t in back.below + back.above)
+    assert (back.below, back.above, back.trial, back.n, back.gamma) == (step.below, step.above, step.trial,
+                                                                       step.n, step.gamma)
+    assert type(back.candidates.chosen) is int and back.candidates.chosen == step.candidates.chosen
+    for field in dataclasses.fields(records.Candidates):
+        if field.name != "chosen":
+            np.testing.assert_array_equal(getattr(back.candidates, field.name), getattr(step.candidates, field.name))
+    for field in dataclasses.fields(records.Kernels):
+        np.testing.assert_array_equal(getattr(back.l_kernels, field.name), getattr(step.l_kernels, field.name))
+        np.testing.assert_array_equal(getattr(back.g_kernels, field.name), getattr(step.g_kernels, field.name))
+    assert to_plain(back) == data
+    with pytest.raises(ValueError, match="live estimators"):
+        tm.density_grid(back)
+
+
+def test_cached_plain_data_round_trips(tmp_path, recording, moments):
+    first = tm.inside_tpe(SPEC, cache_dir=tmp_path)
+    again = tm.inside_tpe(SPEC, cache_dir=tmp_path)
+    assert len(list(tmp_path.iterdir())) == 1
+    data = to_plain(first)
+    assert json.loads(json.dumps(data)) == data  # plain data all the way down
+    assert to_plain(from_plain(records.InsideTPE, data)) == data
+    assert [m.step.trial for m in first.moments] == [m.step.trial for m in again.moments] \
+        == [m.step.trial for m in moments]
+    for stored, live in zip(first.moments, moments):
+        assert stored.step.estimators is None
+        assert len(stored.grid.xs) == tm.DEFAULT_GRID_SIZE
+        live_grid = tm.density_grid(live.step, len(stored.grid.xs))
+        np.testing.assert_array_equal(stored.grid.log_l, live_grid.log_l)
+        np.testing.assert_array_equal(stored.grid.log_g, live_grid.log_g)
+        np.testing.assert_array_equal(stored.step.candidates.acquisition, live.step.candidates.acquisition)
+        assert stored.metrics == live.metrics and stored.note == live.note
+    assert first.run.same_trials(recording.run)
+    assert (first.objective, first.budget, first.seed, first.n_startup_trials) == (
+        CFG.objective, CFG.budget, CFG.featured_seed, CFG.n_startup_trials)
+    assert first.n_ei_candidates == 24 and first.optuna_version == recorder.PINNED_OPTUNA
+    assert first.gamma_rule == "default_gamma(n) = min(ceil(0.1 n), 25)"
+    assert first.log_jacobian == pytest.approx(math.log(math.log(10) / 5 * 0.04), rel=1e-12)
+    assert [s.trial for s in first.steps] == [s.trial for s in recording.steps]
+
+
+def test_describe_reports_each_moment(tmp_path, moments):
+    text = tm.describe(tm.inside_tpe(SPEC, cache_dir=tmp_path))
+    for m in moments:
+        assert f"[{m.role}] trial {m.step.trial}:" in text
+    assert text.count("== best candidate") == len(moments) and "DIFFERS" not in text
