@@ -135,9 +135,7 @@ class Objective:
     @cached_property
     def coordinates_latex(self) -> str:
         """How the terms' own variables relate to x, y ('' when they are x, y)."""
-        return ",\\quad ".join(
-            f"{sp.latex(var)} = {sp.latex(expr)}" for var, expr in self.coordinates.items()
-        )
+        return ",\\quad ".join(f"{sp.latex(var)} = {sp.latex(expr)}" for var, expr in self.coordinates.items())
 
     @cached_property
     def minima(self) -> tuple[Minimum, ...]:
@@ -183,20 +181,29 @@ class _InlineExpPrinter(LatexPrinter):
     """sympy's LaTeX with exp(...) inline: fractions in an exponent would print at half size."""
 
     def _print_ExpBase(self, expr, exp=None):
-        tex = r"\exp\left(%s\right)" % self._print(expr.args[0])
+        tex = rf"\exp\left({self._print(expr.args[0])}\right)"
         return self._do_exponent(tex, exp)
 
 
 def _find_minima(objective: Objective, starts_per_axis: int = 15) -> tuple[Minimum, ...]:
     """Polish a grid of starts with L-BFGS-B, keep strict local minima, dedupe."""
-    fun = lambda p: float(objective(*p))  # noqa: E731
-    jac = lambda p: np.asarray(objective._gradient(*p), float)  # noqa: E731
+
+    def fun(p):
+        return float(objective(*p))
+
+    def jac(p):
+        return np.asarray(objective._gradient(*p), float)
+
     starts = np.linspace(*BOX, starts_per_axis)
     found: list[Minimum] = []
     for sx in starts:
         for sy in starts:
             res = optimize.minimize(
-                fun, [sx, sy], jac=jac, bounds=[BOX, BOX], method="L-BFGS-B",
+                fun,
+                [sx, sy],
+                jac=jac,
+                bounds=[BOX, BOX],
+                method="L-BFGS-B",
                 options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 2000},
             )
             x, y = res.x
@@ -266,9 +273,7 @@ def get_objective(name: str) -> Objective:
     try:
         return OBJECTIVES[name]
     except (KeyError, TypeError):
-        raise ValueError(
-            f"unknown objective {name!r}; choose one of: {', '.join(OBJECTIVES)}"
-        ) from None
+        raise ValueError(f"unknown objective {name!r}; choose one of: {', '.join(OBJECTIVES)}") from None
 
 
 def main(argv=None) -> int:

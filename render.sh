@@ -2,7 +2,7 @@
 # Set up (once) and render the video, run the tests, or benchmark the render.
 #
 #   ./render.sh [OPTIONS]        render every beat and join them into one MP4 (+ .srt)
-#   ./render.sh test [ARGS]      run the test suite (ARGS go to pytest)
+#   ./render.sh test [ARGS]      lint (ruff), format check, type check (mypy), then the tests (ARGS go to pytest)
 #   ./render.sh bench [ARGS]     time the render and the trial data (see ./render.sh bench --help)
 #   ./render.sh --help           every render option
 #
@@ -70,7 +70,11 @@ case "${1:-}" in
     test)
         shift
         setup
-        cd "$ROOT" && exec "$VENV/bin/python" -m pytest "$@" ;;
+        cd "$ROOT" || die "cannot cd to $ROOT"
+        "$VENV/bin/ruff" check . || { say "lint failed (ruff check)"; exit 1; }
+        "$VENV/bin/ruff" format --check . || { say "format check failed (ruff format --check)"; exit 1; }
+        "$VENV/bin/mypy" || { say "type check failed (mypy)"; exit 1; }
+        exec "$VENV/bin/python" -m pytest "$@" ;;
     bench)
         shift
         setup

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
+import inspect
 import json
 import math
 import os
@@ -43,6 +44,7 @@ CACHE_DIR = Path(os.environ.get("HPSEARCH_CACHE_DIR", Path(__file__).resolve().p
 
 
 # --- what a study is ---------------------------------------------------------
+
 
 class SpecError(ValueError):
     """A study field that is not allowed; `field`, `value` and `allowed` say which and why."""
@@ -75,8 +77,7 @@ class StudySpec:
             raise SpecError("objective", self.objective, f"one of {', '.join(objectives.OBJECTIVES)}")
         object.__setattr__(self, "budget", _whole("budget", self.budget, 1, MAX_BUDGET))
         object.__setattr__(self, "seed", _whole("seed", self.seed, 0, MAX_SEED))
-        object.__setattr__(self, "n_startup_trials",
-                           _whole("n_startup_trials", self.n_startup_trials, 0, MAX_BUDGET))
+        object.__setattr__(self, "n_startup_trials", _whole("n_startup_trials", self.n_startup_trials, 0, MAX_BUDGET))
 
     @property
     def objective_function(self) -> objectives.Objective:
@@ -93,6 +94,7 @@ def check_sampler(name: object) -> str:
 
 
 # --- one study ----------------------------------------------------------------
+
 
 def grid_shape(budget: int) -> tuple[int, int]:
     """Distinct (lr, decay) values of the grid a budget buys.
@@ -124,8 +126,7 @@ def make_sampler(spec: StudySpec, name: str) -> optuna.samplers.BaseSampler:
         return optuna.samplers.RandomSampler(seed=spec.seed)
     if name == "tpe":
         return optuna.samplers.TPESampler(seed=spec.seed, n_startup_trials=spec.n_startup_trials)
-    return optuna.samplers.QMCSampler(qmc_type="sobol", scramble=True, seed=spec.seed,
-                                      warn_asynchronous_seeding=False)
+    return optuna.samplers.QMCSampler(qmc_type="sobol", scramble=True, seed=spec.seed, warn_asynchronous_seeding=False)
 
 
 def sampler_settings(spec: StudySpec, name: str) -> dict:
@@ -203,8 +204,9 @@ class Run:
 
     def same_trials(self, other: Run) -> bool:
         """Exactly the same trials (numbers, params, values) in the same order."""
-        return [(t.number, t.lr, t.decay, t.value) for t in self.trials] == \
-            [(t.number, t.lr, t.decay, t.value) for t in other.trials]
+        return [(t.number, t.lr, t.decay, t.value) for t in self.trials] == [
+            (t.number, t.lr, t.decay, t.value) for t in other.trials
+        ]
 
 
 def study_objective(function: objectives.Objective) -> Callable[[optuna.Trial], float]:
@@ -218,12 +220,18 @@ def study_objective(function: objectives.Objective) -> Callable[[optuna.Trial], 
     return evaluate
 
 
-def run_optuna_study(spec: StudySpec, name: str, sampler: optuna.samplers.BaseSampler | None = None,
-                     storage: str | None = None, study_name: str | None = None) -> optuna.Study:
+def run_optuna_study(
+    spec: StudySpec,
+    name: str,
+    sampler: optuna.samplers.BaseSampler | None = None,
+    storage: str | None = None,
+    study_name: str | None = None,
+) -> optuna.Study:
     """Run the real Optuna study, returning it; `sampler` replaces make_sampler(spec, name) (the TPE recorder)."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = optuna.create_study(direction="minimize", sampler=sampler or make_sampler(spec, name),
-                                storage=storage, study_name=study_name)
+    study = optuna.create_study(
+        direction="minimize", sampler=sampler or make_sampler(spec, name), storage=storage, study_name=study_name
+    )
     study.optimize(study_objective(spec.objective_function), n_trials=trials_run(name, spec.budget))
     return study
 
@@ -245,6 +253,7 @@ def run_from_study(study: optuna.Study, spec: StudySpec, name: str) -> Run:
 
 
 # --- sweeps and statistics ---------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SamplerStats:
@@ -306,7 +315,8 @@ class Sweep:
         lines = [
             f"{self.objective}, budget {self.budget}, {len(self.seeds)} seeds "
             f"(deep well: final best < {obj.deep_threshold:.4f}; global minimum {obj.global_minimum.value:.4f})",
-            f"{'sampler':<8} {'trials':>6} {'q1':>8} {'median':>8} {'q3':>8} {'deep':>6} {'first deep (mean trial)':>24}",
+            f"{'sampler':<8} {'trials':>6} {'q1':>8} {'median':>8} {'q3':>8} {'deep':>6} "
+            f"{'first deep (mean trial)':>24}",
         ]
         for name, s in self.stats.items():
             q1, med, q3 = s.quartiles
@@ -319,9 +329,13 @@ class Sweep:
 
 
 def _cache_key(payload: dict) -> str:
-    sources = [Path(m.__file__) for m in (objectives, plain, recorder)] + [Path(__file__)]
-    payload = dict(payload, optuna=optuna.__version__, numpy=np.__version__,
-                   code=[hashlib.sha256(p.read_bytes()).hexdigest() for p in sources])
+    sources = [Path(inspect.getfile(m)) for m in (objectives, plain, recorder)] + [Path(__file__)]
+    payload = dict(
+        payload,
+        optuna=optuna.__version__,
+        numpy=np.__version__,
+        code=[hashlib.sha256(p.read_bytes()).hexdigest() for p in sources],
+    )
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -362,8 +376,13 @@ def cached(kind: str, payload: dict, compute, cache_dir: Path | None = None):
 def featured_run(spec: StudySpec, name: str, cache_dir: Path | None = None) -> Run:
     """The one run a scene shows, cached."""
     check_sampler(name)
-    payload = dict(objective=spec.objective, sampler=name, budget=spec.budget, seed=spec.seed,
-                   n_startup_trials=spec.n_startup_trials)
+    payload = dict(
+        objective=spec.objective,
+        sampler=name,
+        budget=spec.budget,
+        seed=spec.seed,
+        n_startup_trials=spec.n_startup_trials,
+    )
     return from_plain(Run, cached("run", payload, lambda: to_plain(run_study(spec, name)), cache_dir))
 
 
@@ -372,8 +391,14 @@ def _sweep_curves(task: tuple[StudySpec, str, tuple[int, ...]]) -> list[list[flo
     return [run_study(spec.replace(seed=s), name).best_so_far.tolist() for s in seeds]
 
 
-def sweep(spec: StudySpec, names: Sequence[str] = ("grid", "random", "tpe"), n_seeds: int = 100,
-          cache_dir: Path | None = None, progress: bool = False, workers: int | None = None) -> Sweep:
+def sweep(
+    spec: StudySpec,
+    names: Sequence[str] = ("grid", "random", "tpe"),
+    n_seeds: int = 100,
+    cache_dir: Path | None = None,
+    progress: bool = False,
+    workers: int | None = None,
+) -> Sweep:
     """Best-so-far curves of each sampler over seeds spec.seed .. spec.seed + n_seeds - 1."""
     n_seeds = _whole("n_seeds", n_seeds, 1, MAX_SEED - spec.seed + 1)
     names = tuple(check_sampler(s) for s in names)
@@ -385,7 +410,7 @@ def sweep(spec: StudySpec, names: Sequence[str] = ("grid", "random", "tpe"), n_s
     def compute() -> dict[str, list[list[float]]]:
         # One task per (sampler, chunk of seeds), spread over the cores.
         chunk = 10
-        tasks = [(spec, s, seeds[i:i + chunk]) for s in names for i in range(0, len(seeds), chunk)]
+        tasks = [(spec, s, seeds[i : i + chunk]) for s in names for i in range(0, len(seeds), chunk)]
         n_workers = workers or min(len(tasks), os.cpu_count() or 1)
         results = []
         if n_workers > 1:
@@ -398,12 +423,17 @@ def sweep(spec: StudySpec, names: Sequence[str] = ("grid", "random", "tpe"), n_s
                 results.append(_sweep_curves(t))
                 _progress(progress, label, i + 1, len(tasks))
         curves: dict[str, list[list[float]]] = {s: [] for s in names}
-        for task, r in zip(tasks, results):
+        for task, r in zip(tasks, results, strict=True):
             curves[task[1]].extend(r)
         return curves
 
-    payload = dict(objective=spec.objective, budget=spec.budget, seeds=seeds, samplers=names,
-                   n_startup_trials=spec.n_startup_trials)
+    payload = dict(
+        objective=spec.objective,
+        budget=spec.budget,
+        seeds=seeds,
+        samplers=names,
+        n_startup_trials=spec.n_startup_trials,
+    )
     curves = cached("sweep", payload, compute, cache_dir)
     threshold = spec.objective_function.deep_threshold
     stats = {s: SamplerStats(s, seeds, np.array(curves[s]), threshold) for s in names}

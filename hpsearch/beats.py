@@ -33,8 +33,13 @@ BEATS_BY_NAME = {b.scene: b for b in BEATS}
 # The render driver: no beat imports these (a test checks), so editing them must not re-render.
 # beats.py is one of them: a beat's scene and file reach the key through its manim command line,
 # and its chapter title and cost only name chapters and order the work.
-DRIVER_MODULES = ("hpsearch/beats.py", "hpsearch/bench.py", "hpsearch/output.py",
-                  "hpsearch/render.py", "hpsearch/renders.py")
+DRIVER_MODULES = (
+    "hpsearch/beats.py",
+    "hpsearch/bench.py",
+    "hpsearch/output.py",
+    "hpsearch/render.py",
+    "hpsearch/renders.py",
+)
 
 
 def key_sources(beat: Beat) -> list[Path]:
@@ -42,8 +47,12 @@ def key_sources(beat: Beat) -> list[Path]:
     top-level modules (objective.py, samplers.py) and hpsearch/ but the driver; not other beats.
     And constraints.txt: a new pin anywhere under manim (numpy, Pillow, pycairo...) can move pixels."""
     skip = {f"scenes/{b.module}.py" for b in BEATS if b is not beat} | set(DRIVER_MODULES)
-    candidates = [*ROOT.glob("*.py"), *(ROOT / "scenes").glob("*.py"), *(ROOT / "hpsearch").rglob("*.py"),
-                  ROOT / "constraints.txt"]
+    candidates = [
+        *ROOT.glob("*.py"),
+        *(ROOT / "scenes").glob("*.py"),
+        *(ROOT / "hpsearch").rglob("*.py"),
+        ROOT / "constraints.txt",
+    ]
     return sorted(p for p in candidates if p.relative_to(ROOT).as_posix() not in skip)
 
 

@@ -28,13 +28,13 @@ from pathlib import Path
 from hpsearch.beats import BEATS, BEATS_BY_NAME
 from hpsearch.renders import ROOT, manim_args
 
-FLOOR_SCENE = textwrap.dedent('''
+FLOOR_SCENE = textwrap.dedent("""
     from manim import Scene, Text
     class Floor(Scene):
         def construct(self):
             self.add(Text("encode-only floor"))
             self.wait({seconds})
-''')
+""")
 
 
 def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
@@ -80,13 +80,13 @@ def floor_model(flag: str, runs: int, tmp: Path) -> tuple[float, float]:
     return w1 - per_frame * f1, per_frame
 
 
-SURFACE_PROBE = textwrap.dedent('''
+SURFACE_PROBE = textwrap.dedent("""
     from scenes.landscape import Landscape
     class Probe(Landscape):
         surface_resolution = {resolution}
         move_seconds = 1.0
         hold = 0.1
-''')
+""")
 
 
 def surface_table(resolutions: tuple[int, ...] = (24, 32, 40, 48), reference: int = 96) -> None:
@@ -102,16 +102,35 @@ def surface_table(resolutions: tuple[int, ...] = (24, 32, 40, 48), reference: in
             src = tmp / f"probe_{resolution}.py"
             src.write_text(SURFACE_PROBE.format(resolution=resolution))
             media = tmp / f"media-{resolution}"
-            run_measured([sys.executable, "-m", "manim", "render", "-s", "-qh", "--disable_caching",
-                          "--progress_bar", "none", "-v", "WARNING", "--media_dir", str(media), str(src), "Probe"])
+            run_measured(
+                [
+                    sys.executable,
+                    "-m",
+                    "manim",
+                    "render",
+                    "-s",
+                    "-qh",
+                    "--disable_caching",
+                    "--progress_bar",
+                    "none",
+                    "-v",
+                    "WARNING",
+                    "--media_dir",
+                    str(media),
+                    str(src),
+                    "Probe",
+                ]
+            )
             # Blurred: the mesh lines move with the resolution by design; the shape and shading should not.
             image = Image.open(next(media.glob("images/**/*.png"))).convert("RGB").filter(ImageFilter.GaussianBlur(4))
             frames[resolution] = np.asarray(image, float)
             if resolution != reference:
                 wall, _, movie = render_scene(src, "Probe", "h", tmp / f"movie-{resolution}")
                 costs[resolution] = (wall, movie_stats(movie)[0])
-        print(f"{'surface':>8} {'mean |diff| vs ' + str(reference) + ', blurred':>27} {'pixels > 16/255':>16} "
-              f"{'render s':>9} {'frames':>6}")
+        print(
+            f"{'surface':>8} {'mean |diff| vs ' + str(reference) + ', blurred':>27} {'pixels > 16/255':>16} "
+            f"{'render s':>9} {'frames':>6}"
+        )
         for resolution in resolutions:
             diff = np.abs(frames[resolution] - frames[reference]).max(axis=2)
             wall, n = costs[resolution]
@@ -120,8 +139,10 @@ def surface_table(resolutions: tuple[int, ...] = (24, 32, 40, 48), reference: in
 
 def time_trial_data(runs: int) -> tuple[float, float]:
     """(cold, warm) seconds of findings.precompute in a fresh process, imports excluded."""
-    probe = ("import time; from hpsearch import settings, findings; c = settings.load(); "
-             "t = time.perf_counter(); findings.precompute(c); print(time.perf_counter() - t)")
+    probe = (
+        "import time; from hpsearch import settings, findings; c = settings.load(); "
+        "t = time.perf_counter(); findings.precompute(c); print(time.perf_counter() - t)"
+    )
     cold: list[float] = []
     warm: list[float] = []
     for _ in range(runs):
@@ -129,8 +150,9 @@ def time_trial_data(runs: int) -> tuple[float, float]:
             env = dict(os.environ, HPSEARCH_CACHE_DIR=cache)
             env.pop("HPSEARCH_CONFIG", None)
             for bucket in (cold, warm):
-                out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, check=True,
-                                     capture_output=True, text=True).stdout
+                out = subprocess.run(
+                    [sys.executable, "-c", probe], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+                ).stdout
                 bucket.append(float(out.split()[-1]))
     return statistics.median(cold), statistics.median(warm)
 
@@ -143,8 +165,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-runs", type=int, default=5, help="repetitions of the trial-data timing (default 5)")
     parser.add_argument("--no-video", action="store_true", help="skip the whole-video renders")
     parser.add_argument("--no-preview", action="store_true", help="skip the whole-video render at preview quality")
-    parser.add_argument("--surface", action="store_true",
-                        help="only compare surface resolutions: image difference and moving-camera cost")
+    parser.add_argument(
+        "--surface",
+        action="store_true",
+        help="only compare surface resolutions: image difference and moving-camera cost",
+    )
     args = parser.parse_args(argv)
     from hpsearch import settings
 
@@ -154,38 +179,51 @@ def main(argv: list[str] | None = None) -> int:
     flag = settings.QUALITIES[args.quality][0]
     beats = [b for b in BEATS if not args.scenes or b.scene in args.scenes.split(",")]
     if not beats or args.runs < 1:
-        parser.error(f"--scenes {args.scenes!r} names no beat of {', '.join(BEATS_BY_NAME)}, "
-                     f"or --runs {args.runs} < 1")
+        parser.error(f"--scenes {args.scenes!r} names no beat of {', '.join(BEATS_BY_NAME)}, or --runs {args.runs} < 1")
 
     cold, warm = time_trial_data(args.data_runs)
-    print(f"trial data (findings.precompute, imports excluded): cold {cold:.2f} s, warm {warm:.3f} s "
-          f"(medians of {args.data_runs})", flush=True)
+    print(
+        f"trial data (findings.precompute, imports excluded): cold {cold:.2f} s, warm {warm:.3f} s "
+        f"(medians of {args.data_runs})",
+        flush=True,
+    )
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         a, b = floor_model(flag, args.runs, tmp)
-        print(f"encode-only floor at {args.quality}: {a:.2f} s start-up + {b * 1000:.1f} ms per frame "
-              f"(medians of {args.runs})", flush=True)
-        header = (f"{'beat':<13} {'frames':>6} {'video s':>7} {'wall s':>7} {'s/frame':>8} "
-                  f"{'s per s':>7} {'peak MB':>7} {'floor s':>7} {'x floor':>7}")
+        print(
+            f"encode-only floor at {args.quality}: {a:.2f} s start-up + {b * 1000:.1f} ms per frame "
+            f"(medians of {args.runs})",
+            flush=True,
+        )
+        header = (
+            f"{'beat':<13} {'frames':>6} {'video s':>7} {'wall s':>7} {'s/frame':>8} "
+            f"{'s per s':>7} {'peak MB':>7} {'floor s':>7} {'x floor':>7}"
+        )
         print(header)
         rows = []
         for beat in beats:
             walls, rsses = [], []
             for i in range(args.runs):
-                wall, rss, movie = render_scene(ROOT / "scenes" / f"{beat.module}.py", beat.scene, flag,
-                                                tmp / f"media-{beat.scene}-{i}")
+                wall, rss, movie = render_scene(
+                    ROOT / "scenes" / f"{beat.module}.py", beat.scene, flag, tmp / f"media-{beat.scene}-{i}"
+                )
                 walls.append(wall)
                 rsses.append(rss)
             frames, seconds = movie_stats(movie)
             wall = statistics.median(walls)
             floor = a + b * frames
             rows.append((frames, seconds, wall, floor))
-            print(f"{beat.scene:<13} {frames:>6} {seconds:>7.1f} {wall:>7.1f} {wall / frames:>8.3f} "
-                  f"{wall / seconds:>7.2f} {max(rsses):>7.0f} {floor:>7.1f} {wall / floor:>7.2f}", flush=True)
+            print(
+                f"{beat.scene:<13} {frames:>6} {seconds:>7.1f} {wall:>7.1f} {wall / frames:>8.3f} "
+                f"{wall / seconds:>7.2f} {max(rsses):>7.0f} {floor:>7.1f} {wall / floor:>7.2f}",
+                flush=True,
+            )
         frames, seconds, wall, floor = (sum(col) for col in zip(*rows, strict=True))
-        print(f"{'sum (serial)':<13} {frames:>6} {seconds:>7.1f} {wall:>7.1f} {wall / frames:>8.3f} "
-              f"{wall / seconds:>7.2f} {'':>7} {floor:>7.1f} {wall / floor:>7.2f}")
+        print(
+            f"{'sum (serial)':<13} {frames:>6} {seconds:>7.1f} {wall:>7.1f} {wall / frames:>8.3f} "
+            f"{wall / seconds:>7.2f} {'':>7} {floor:>7.1f} {wall / floor:>7.2f}"
+        )
         print(f"(wall: median of {args.runs} cold renders per beat; peak MB: the largest of them)")
 
         if not args.no_video:
@@ -194,8 +232,19 @@ def main(argv: list[str] | None = None) -> int:
                 walls, peaks = [], []
                 for i in range(args.runs):
                     media = tmp / f"video-media-{quality}-{i}"
-                    wall, rss = run_measured([sys.executable, "-m", "hpsearch.render", "--quality", quality,
-                                              "--out", str(tmp / f"out-{quality}-{i}"), "--media-dir", str(media)])
+                    wall, rss = run_measured(
+                        [
+                            sys.executable,
+                            "-m",
+                            "hpsearch.render",
+                            "--quality",
+                            quality,
+                            "--out",
+                            str(tmp / f"out-{quality}-{i}"),
+                            "--media-dir",
+                            str(media),
+                        ]
+                    )
                     walls.append(wall)
                     # The beats run in processes forked from a server, not children of the driver:
                     # each reports its own peak, which the driver writes down.
@@ -205,10 +254,13 @@ def main(argv: list[str] | None = None) -> int:
                 frames, seconds = movie_stats(movie)
                 wall = statistics.median(walls)
                 cores = os.cpu_count() or 1
-                print(f"whole video at {quality}, beats in parallel ({cores + 1} jobs on {cores} cores), cold: "
-                      f"{seconds:.1f} s of video, {frames} frames, {wall:.1f} s wall, "
-                      f"{wall / seconds:.2f} s per s of video (median of {args.runs}); peak per process "
-                      f"{', '.join(f'{mb:.0f} MB ({name})' for mb, name in peaks)}", flush=True)
+                print(
+                    f"whole video at {quality}, beats in parallel ({cores + 1} jobs on {cores} cores), cold: "
+                    f"{seconds:.1f} s of video, {frames} frames, {wall:.1f} s wall, "
+                    f"{wall / seconds:.2f} s per s of video (median of {args.runs}); peak per process "
+                    f"{', '.join(f'{mb:.0f} MB ({name})' for mb, name in peaks)}",
+                    flush=True,
+                )
     return 0
 
 

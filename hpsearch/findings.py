@@ -97,14 +97,30 @@ class QuestionData:
 def question(settings: Settings) -> QuestionData:
     function = settings.objective_function
     rows = []
-    for hp, var in zip(objectives.SEARCH_SPACE, ("x", "y")):
+    for hp, var in zip(objectives.SEARCH_SPACE, ("x", "y"), strict=True):
         fmt = sci_latex if hp.log else decimal_text
-        rows.append(HyperParameterRow(hp.symbol, hp.label, fmt(hp.low), fmt(hp.high),
-                                      "log" if hp.log else "linear", hyperparameter_map(hp, var)))
+        rows.append(
+            HyperParameterRow(
+                hp.symbol,
+                hp.label,
+                fmt(hp.low),
+                fmt(hp.high),
+                "log" if hp.log else "linear",
+                hyperparameter_map(hp, var),
+            )
+        )
     seeds = many_seeds(settings)
-    return QuestionData(settings.objective, settings.budget, tuple(rows), tuple(formula_chunks(function)),
-                        function.coordinates_latex, objectives.BOX, function.summary, settings.n_seeds,
-                        {name: s.n_reached for name, s in seeds.summaries.items()})
+    return QuestionData(
+        settings.objective,
+        settings.budget,
+        tuple(rows),
+        tuple(formula_chunks(function)),
+        function.coordinates_latex,
+        objectives.BOX,
+        function.summary,
+        settings.n_seeds,
+        {name: s.n_reached for name, s in seeds.summaries.items()},
+    )
 
 
 # --- beat 6: the race -------------------------------------------------------------
@@ -126,8 +142,17 @@ class RunSummary:
 def summarise_run(run: samplers.Run, threshold: float) -> RunSummary:
     best = run.best_trial
     below = np.flatnonzero(run.best_so_far < threshold)
-    return RunSummary(run.sampler, run.budget, len(run.trials), best.value, best.lr, best.decay,
-                      best.number + 1, bool(below.size), int(below[0]) + 1 if below.size else None)
+    return RunSummary(
+        run.sampler,
+        run.budget,
+        len(run.trials),
+        best.value,
+        best.lr,
+        best.decay,
+        best.number + 1,
+        bool(below.size),
+        int(below[0]) + 1 if below.size else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -148,10 +173,18 @@ def race(settings: Settings) -> RaceData:
     function = settings.objective_function
     runs = settings.featured_runs()
     threshold = function.deep_threshold
-    return RaceData(settings.objective, settings.budget, settings.featured_seed, settings.n_startup_trials,
-                    threshold, function.value_range, function.global_minimum, runs,
-                    {name: summarise_run(run, threshold) for name, run in runs.items()},
-                    samplers.grid_shape(settings.budget))
+    return RaceData(
+        settings.objective,
+        settings.budget,
+        settings.featured_seed,
+        settings.n_startup_trials,
+        threshold,
+        function.value_range,
+        function.global_minimum,
+        runs,
+        {name: summarise_run(run, threshold) for name, run in runs.items()},
+        samplers.grid_shape(settings.budget),
+    )
 
 
 # --- beat 7: many seeds -----------------------------------------------------------
@@ -173,8 +206,14 @@ class SeedSummary:
 def summarise_stats(stats: samplers.SamplerStats) -> SeedSummary:
     final = stats.final
     return SeedSummary(
-        stats.sampler, len(stats.seeds), stats.curves.shape[1], int(np.count_nonzero(final < stats.threshold)),
-        float(np.median(final)), stats.quartiles, bool(np.all(final == final[0])), stats.mean_first_reach,
+        stats.sampler,
+        len(stats.seeds),
+        stats.curves.shape[1],
+        int(np.count_nonzero(final < stats.threshold)),
+        float(np.median(final)),
+        stats.quartiles,
+        bool(np.all(final == final[0])),
+        stats.mean_first_reach,
         stats.curve_quartiles,
     )
 
@@ -196,8 +235,14 @@ class ManySeedsData:
 def many_seeds(settings: Settings) -> ManySeedsData:
     function = settings.objective_function
     sweep = settings.sweep()
-    return ManySeedsData(settings.objective, settings.budget, settings.n_seeds, function.deep_threshold,
-                         function.value_range, {s: summarise_stats(sweep.stats[s]) for s in settings.samplers})
+    return ManySeedsData(
+        settings.objective,
+        settings.budget,
+        settings.n_seeds,
+        function.deep_threshold,
+        function.value_range,
+        {s: summarise_stats(sweep.stats[s]) for s in settings.samplers},
+    )
 
 
 # --- beat 8: when TPE does not win ---------------------------------------------------
@@ -231,11 +276,14 @@ def startup_case(settings: Settings) -> StartupCase | None:
     sweep = settings.sweep(budget=budget)
     tpe, rnd = sweep.stats["tpe"], sweep.stats["random"]
     return StartupCase(
-        budget, settings.n_startup_trials, len(sweep.seeds),
+        budget,
+        settings.n_startup_trials,
+        len(sweep.seeds),
         int(np.count_nonzero(tpe.final == rnd.final)),
         int(np.count_nonzero(np.all(tpe.curves == rnd.curves, axis=1))),
         float(np.max(np.abs(tpe.final - rnd.final))),
-        summarise_stats(rnd), summarise_stats(tpe),
+        summarise_stats(rnd),
+        summarise_stats(tpe),
     )
 
 
@@ -251,8 +299,12 @@ def grid_best(function: objectives.Objective, budget: int) -> tuple[float, float
 def grid_points(budget: int) -> list[tuple[float, float]]:
     """Internal (x, y) of every point of the grid a budget buys, for drawing."""
     values = samplers.grid_values(budget)
-    return [tuple(float(c) for c in objectives.to_internal(lr, decay))
-            for lr in values["lr"] for decay in values["decay"]]
+    points = []
+    for lr in values["lr"]:
+        for decay in values["decay"]:
+            x, y = objectives.to_internal(lr, decay)
+            points.append((float(x), float(y)))
+    return points
 
 
 def square_budgets(settings: Settings) -> list[int]:
@@ -305,9 +357,15 @@ class GridAt:
 def grid_at(settings: Settings, budget: int) -> GridAt:
     s = settings.sweep(budget=budget).stats
     _, lr, decay = grid_best(settings.objective_function, budget)
-    return GridAt(budget, samplers.grid_shape(budget),
-                  summarise_stats(s["grid"]), summarise_stats(s["random"]), summarise_stats(s["tpe"]),
-                  int(np.count_nonzero(s["grid"].final <= s["tpe"].final)), (lr, decay))
+    return GridAt(
+        budget,
+        samplers.grid_shape(budget),
+        summarise_stats(s["grid"]),
+        summarise_stats(s["random"]),
+        summarise_stats(s["tpe"]),
+        int(np.count_nonzero(s["grid"].final <= s["tpe"].final)),
+        (lr, decay),
+    )
 
 
 @dataclass(frozen=True)
@@ -322,17 +380,26 @@ class GridCase:
 
 def grid_case(settings: Settings) -> GridCase:
     hit, miss = grid_case_budgets(settings)
-    return GridCase(grid_at(settings, hit) if hit else None, grid_at(settings, miss) if miss else None,
-                    settings.budget, grid_scan(settings))
+    return GridCase(
+        grid_at(settings, hit) if hit else None,
+        grid_at(settings, miss) if miss else None,
+        settings.budget,
+        grid_scan(settings),
+    )
 
 
 REFERENCES = (
     ("Bergstra, Bardenet, Bengio & K\u00e9gl (2011)", "Algorithms for Hyper-Parameter Optimization. NeurIPS."),
     ("Bergstra & Bengio (2012)", "Random Search for Hyper-Parameter Optimization. JMLR 13."),
-    ("Akiba, Sano, Yanase, Ohta & Koyama (2019)",
-     "Optuna: A Next-generation Hyperparameter Optimization Framework. KDD."),
-    ("Watanabe (2023)", "Tree-Structured Parzen Estimator: Understanding Its Algorithm Components and Their "
-                        "Roles for Better Empirical Performance. arXiv:2304.11127."),
+    (
+        "Akiba, Sano, Yanase, Ohta & Koyama (2019)",
+        "Optuna: A Next-generation Hyperparameter Optimization Framework. KDD.",
+    ),
+    (
+        "Watanabe (2023)",
+        "Tree-Structured Parzen Estimator: Understanding Its Algorithm Components and Their "
+        "Roles for Better Empirical Performance. arXiv:2304.11127.",
+    ),
 )
 """(authors and year, title and venue) of the works the verdict cites."""
 
@@ -355,9 +422,19 @@ class VerdictData:
 def verdict(settings: Settings) -> VerdictData:
     function = settings.objective_function
     main = many_seeds(settings).summaries
-    return VerdictData(settings.objective, settings.budget, settings.n_seeds, settings.n_startup_trials,
-                       function.deep_threshold, function.value_range, function.global_minimum,
-                       samplers.grid_shape(settings.budget), startup_case(settings), grid_case(settings), main)
+    return VerdictData(
+        settings.objective,
+        settings.budget,
+        settings.n_seeds,
+        settings.n_startup_trials,
+        function.deep_threshold,
+        function.value_range,
+        function.global_minimum,
+        samplers.grid_shape(settings.budget),
+        startup_case(settings),
+        grid_case(settings),
+        main,
+    )
 
 
 # --- beat 4: when only one hyperparameter matters -------------------------------------
@@ -380,8 +457,9 @@ def one_axis_case(settings: Settings, progress: bool = False) -> OneAxisCase:
     spec = samplers.StudySpec(ONE_AXIS_OBJECTIVE, settings.budget, settings.featured_seed)
     runs = {s: samplers.featured_run(spec, s) for s in ("grid", "random")}
     sweep = samplers.sweep(spec.replace(seed=0), ("grid", "random"), settings.n_seeds, progress=progress)
-    return OneAxisCase(ONE_AXIS_OBJECTIVE, runs["grid"], runs["random"], settings.n_seeds,
-                       sweep.share_beating("random", "grid"))
+    return OneAxisCase(
+        ONE_AXIS_OBJECTIVE, runs["grid"], runs["random"], settings.n_seeds, sweep.share_beating("random", "grid")
+    )
 
 
 # --- the render driver's warm-up ----------------------------------------------------

@@ -10,7 +10,6 @@ import math
 from collections.abc import Sequence
 
 
-
 def scientific(value: float, digits: int = 2) -> tuple[float, int]:
     """(mantissa rounded to `digits` significant figures, exponent): 9.96e-6 -> (1.0, -5)."""
     if value <= 0 or not math.isfinite(value):

@@ -24,8 +24,9 @@ T = TypeVar("T")
 def to_plain(obj: Any) -> Any:
     """JSON-ready lists, dicts, numbers and strings."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        data = {f.name: to_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)
-                if not f.metadata.get("transient")}
+        data = {
+            f.name: to_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj) if not f.metadata.get("transient")
+        }
         extras = getattr(obj, "plain_extras", None)
         return data | to_plain(extras()) if extras else data
     if isinstance(obj, np.ndarray):
@@ -42,8 +43,11 @@ def to_plain(obj: Any) -> Any:
 def from_plain(cls: type[T], data: dict) -> T:
     """An instance of the dataclass `cls` from what to_plain made of one."""
     hints = typing.get_type_hints(cls)
-    values = {f.name: _convert(hints[f.name], data[f.name]) for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-              if f.name in data}
+    values = {
+        f.name: _convert(hints[f.name], data[f.name])
+        for f in dataclasses.fields(cls)  # type: ignore[arg-type]  # T is any dataclass: no bound says so
+        if f.name in data
+    }
     return cls(**values)
 
 
@@ -56,11 +60,11 @@ def _convert(hint: Any, value: Any) -> Any:
     if hint is np.ndarray:
         return np.asarray(value, dtype=float)
     if dataclasses.is_dataclass(hint):
-        return from_plain(hint, value)  # type: ignore[arg-type]
+        return from_plain(hint, value)  # type: ignore[arg-type]  # is_dataclass narrows to class-or-instance
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(_convert(args[0], v) for v in value)
-        return tuple(_convert(a, v) for a, v in zip(args, value)) if args else tuple(value)
+        return tuple(_convert(a, v) for a, v in zip(args, value, strict=True)) if args else tuple(value)
     if origin is dict and args:
         return {k: _convert(args[1], v) for k, v in value.items()}
     if hint in (int, float, str, bool):

@@ -34,18 +34,35 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Render the hyperparameter-search video (all beats, joined into one MP4 with subtitles).",
     )
     parser.add_argument("--config", metavar="FILE", help="TOML file overriding video.toml (only the keys you change)")
-    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
-                        help="override one value, e.g. --set study.budget=16 (repeatable)")
-    parser.add_argument("--quality", choices=("preview", "medium", "high"),
-                        help="preview = 480p15 (fast), medium = 720p30, high = 1080p60 (default: render.quality)")
-    parser.add_argument("--scenes", metavar="NAME,...",
-                        help=f"render only these beats, e.g. GridSearch,Race (from: {', '.join(BEATS_BY_NAME)})")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="SECTION.KEY=VALUE",
+        help="override one value, e.g. --set study.budget=16 (repeatable)",
+    )
+    parser.add_argument(
+        "--quality",
+        choices=("preview", "medium", "high"),
+        help="preview = 480p15 (fast), medium = 720p30, high = 1080p60 (default: render.quality)",
+    )
+    parser.add_argument(
+        "--scenes",
+        metavar="NAME,...",
+        help=f"render only these beats, e.g. GridSearch,Race (from: {', '.join(BEATS_BY_NAME)})",
+    )
     # One more than the cores: a beat waiting on LaTeX or the encoder leaves a core idle (preview: 79 s -> 71 s).
-    parser.add_argument("--jobs", type=int, default=(os.cpu_count() or 1) + 1,
-                        help="beats rendered at once (default: cores + 1)")
+    parser.add_argument(
+        "--jobs", type=int, default=(os.cpu_count() or 1) + 1, help="beats rendered at once (default: cores + 1)"
+    )
     parser.add_argument("--out", default=str(ROOT / "out"), metavar="DIR", help="where the video lands (default: out/)")
-    parser.add_argument("--media-dir", default=str(ROOT / "media"), metavar="DIR",
-                        help="manim's working folder; cached partial movies are reused from here (default: media/)")
+    parser.add_argument(
+        "--media-dir",
+        default=str(ROOT / "media"),
+        metavar="DIR",
+        help="manim's working folder; cached partial movies are reused from here (default: media/)",
+    )
     return parser.parse_args(argv)
 
 
@@ -68,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
             if unknown or not names:
                 raise settings.SettingsError(
                     f"--scenes {args.scenes!r}: unknown beat {', '.join(unknown) or '(none given)'}; "
-                    f"allowed: {', '.join(BEATS_BY_NAME)}")
+                    f"allowed: {', '.join(BEATS_BY_NAME)}"
+                )
             beats = [b for b in BEATS if b.scene in names]
         if args.jobs < 1:
             raise settings.SettingsError(f"--jobs {args.jobs} is not allowed: an integer >= 1")
@@ -103,14 +121,31 @@ def main(argv: list[str] | None = None) -> int:
         renders = Renders()
         pool = ThreadPoolExecutor(args.jobs)
         try:
-            futures = {b: pool.submit(render_beat, b, config.quality_flag, media_dir, env,
-                                      beat_key(b, resolved, config.quality_flag), renders) for b in order}
+            futures = {
+                b: pool.submit(
+                    render_beat,
+                    b,
+                    config.quality_flag,
+                    media_dir,
+                    env,
+                    beat_key(b, resolved, config.quality_flag),
+                    renders,
+                )
+                for b in order
+            }
             results = {}
             for b in order:
                 results[b] = futures[b].result()
                 _, seconds, peak_mb = results[b]
-                print(f"  {b.scene:<13} " + ("reused (nothing it depends on changed)" if seconds is None
-                                             else f"{seconds:6.1f} s  {peak_mb:5.0f} MB peak"), file=sys.stderr)
+                print(
+                    f"  {b.scene:<13} "
+                    + (
+                        "reused (nothing it depends on changed)"
+                        if seconds is None
+                        else f"{seconds:6.1f} s  {peak_mb:5.0f} MB peak"
+                    ),
+                    file=sys.stderr,
+                )
         except BaseException:  # a failed beat or Ctrl-C: stop the others now rather than let them finish
             renders.stop()
             raise
@@ -138,8 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(durations)
     print(f"video: {movie}  ({total:.1f} s, {len(beats)} beats)")
     print(f"subtitles: {movie.with_suffix('.srt')}")
-    print(f"studies: {out_dir / f'{name}-studies.db'}  (optuna.load_study(study_name='tpe-seed{config.featured_seed}', "
-          f"storage='sqlite:///...'))")
+    print(
+        f"studies: {out_dir / f'{name}-studies.db'}  (optuna.load_study(study_name='tpe-seed{config.featured_seed}', "
+        f"storage='sqlite:///...'))"
+    )
     return 0
 
 

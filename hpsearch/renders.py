@@ -54,8 +54,16 @@ def share_tex(source: Path, target: Path) -> None:
 
 # What every beat imports before it draws anything (1.4-1.9 s of a fresh process):
 # imported once in a fork server, so each beat starts as a fork of it.
-PRELOAD = ["manim", "manim.__main__", "hpsearch.findings", "objective", "samplers", "hpsearch.settings",
-           "hpsearch.tpe.moments", "hpsearch.visibility"]
+PRELOAD = [
+    "manim",
+    "manim.__main__",
+    "hpsearch.findings",
+    "objective",
+    "samplers",
+    "hpsearch.settings",
+    "hpsearch.tpe.moments",
+    "hpsearch.visibility",
+]
 
 
 class Renders:
@@ -126,13 +134,26 @@ def manim_args(quality_flag: str, media_dir: Path, scene_file: Path, scene: str)
     Two queued frames (not eight) keep a 1080p process about 40 MB smaller at
     no measured cost in speed.
     """
-    return ["render", f"-q{quality_flag}", "--media_dir", str(media_dir),
-            "--disable_caching", "--encoder-queue-size", "2", "--progress_bar", "none", "-v", "WARNING",
-            str(scene_file), scene]
+    return [
+        "render",
+        f"-q{quality_flag}",
+        "--media_dir",
+        str(media_dir),
+        "--disable_caching",
+        "--encoder-queue-size",
+        "2",
+        "--progress_bar",
+        "none",
+        "-v",
+        "WARNING",
+        str(scene_file),
+        scene,
+    ]
 
 
-def render_beat(beat: Beat, quality_flag: str, media_dir: Path, env: dict[str, str], key: str,
-                renders: Renders) -> tuple[Path, float | None, float | None]:
+def render_beat(
+    beat: Beat, quality_flag: str, media_dir: Path, env: dict[str, str], key: str, renders: Renders
+) -> tuple[Path, float | None, float | None]:
     """The beat's MP4 (and .srt beside it): reused when its key matches, else rendered by `manim render`.
 
     Returns the MP4, the wall seconds the render took and its peak memory in

@@ -15,12 +15,15 @@ import os
 import re
 import tomllib
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import objective
 import samplers
 from hpsearch.visibility import View
+from objective import Objective
+from samplers import Run, StudySpec, Sweep
 
 DEFAULTS_FILE = Path(__file__).resolve().parent.parent / "video.toml"
 ENV_VAR = "HPSEARCH_CONFIG"
@@ -51,12 +54,12 @@ class Settings:
     quality: str
 
     @property
-    def spec(self) -> samplers.StudySpec:
+    def spec(self) -> StudySpec:
         """The featured study (the sampler aside)."""
         return samplers.StudySpec(self.objective, self.budget, self.featured_seed, self.n_startup_trials)
 
     @property
-    def objective_function(self) -> objective.Objective:
+    def objective_function(self) -> Objective:
         return objective.OBJECTIVES[self.objective]
 
     @property
@@ -74,28 +77,36 @@ class Settings:
         _, width, height, fps = QUALITIES[self.quality]
         return width, height, fps
 
-    def featured_run(self, sampler: str) -> samplers.Run:
+    def featured_run(self, sampler: str) -> Run:
         return samplers.featured_run(self.spec, sampler)
 
-    def featured_runs(self) -> dict[str, samplers.Run]:
+    def featured_runs(self) -> dict[str, Run]:
         return {s: self.featured_run(s) for s in self.samplers}
 
-    def sweep(self, budget: int | None = None, progress: bool = False) -> samplers.Sweep:
+    def sweep(self, budget: int | None = None, progress: bool = False) -> Sweep:
         """The configured samplers over seeds 0 .. n_seeds - 1, at the configured budget or another."""
         spec = self.spec.replace(seed=0, budget=budget or self.budget)
         return samplers.sweep(spec, self.samplers, self.n_seeds, progress=progress)
 
     def as_toml(self) -> str:
         """The resolved configuration, as a file load() reads back unchanged."""
+
         def fmt(v: object) -> str:
             if isinstance(v, str):
                 return f'"{v}"'
             if isinstance(v, (tuple, list)):
                 return "[" + ", ".join(fmt(i) for i in v) + "]"
             return repr(v)
-        sections = {
-            "study": dict(objective=self.objective, budget=self.budget, featured_seed=self.featured_seed,
-                          n_seeds=self.n_seeds, samplers=self.samplers, n_startup_trials=self.n_startup_trials),
+
+        sections: dict[str, Mapping[str, object]] = {
+            "study": dict(
+                objective=self.objective,
+                budget=self.budget,
+                featured_seed=self.featured_seed,
+                n_seeds=self.n_seeds,
+                samplers=self.samplers,
+                n_startup_trials=self.n_startup_trials,
+            ),
             "camera": dict(phi=self.camera_phi, theta=self.camera_theta),
             "palette": self.palette,
             "render": dict(quality=self.quality),
@@ -109,6 +120,7 @@ class Settings:
 
 
 # --- parsing -------------------------------------------------------------------
+
 
 def _read_toml(path: Path) -> dict:
     try:
@@ -185,8 +197,12 @@ def _require(ok: bool, key: str, value: object, allowed: str) -> None:
 def _int(raw: dict, key: str, low: int, high: int) -> int:
     section, name = key.split(".")
     value = raw[section][name]
-    _require(isinstance(value, int) and not isinstance(value, bool) and low <= value <= high,
-             key, value, f"an integer from {low} to {high}")
+    _require(
+        isinstance(value, int) and not isinstance(value, bool) and low <= value <= high,
+        key,
+        value,
+        f"an integer from {low} to {high}",
+    )
     return value
 
 
@@ -194,29 +210,51 @@ def _float(raw: dict, key: str, low: float, high: float) -> float:
     section, name = key.split(".")
     value = raw[section][name]
     # Compare before isfinite: tomllib gives unbounded ints, which overflow a float.
-    _require(isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high
-             and math.isfinite(value), key, value, f"a number from {low:g} to {high:g}")
+    _require(
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and low <= value <= high
+        and math.isfinite(value),
+        key,
+        value,
+        f"a number from {low:g} to {high:g}",
+    )
     return float(value)
 
 
-_SPEC_KEYS = {"objective": "study.objective", "budget": "study.budget", "seed": "study.featured_seed",
-              "n_startup_trials": "study.n_startup_trials"}
+_SPEC_KEYS = {
+    "objective": "study.objective",
+    "budget": "study.budget",
+    "seed": "study.featured_seed",
+    "n_startup_trials": "study.n_startup_trials",
+}
 
 
 def validate(raw: dict) -> Settings:
     study = raw["study"]
     try:  # the study's own fields are checked where a study is specified
-        spec = samplers.StudySpec(study["objective"], study["budget"], study["featured_seed"],
-                                  study["n_startup_trials"])
+        spec = samplers.StudySpec(
+            study["objective"], study["budget"], study["featured_seed"], study["n_startup_trials"]
+        )
     except samplers.SpecError as err:
         raise SettingsError(f"{_SPEC_KEYS[err.field]} = {err.value!r} is not allowed: {err.allowed}") from None
     n_seeds = _int(raw, "study.n_seeds", 1, MAX_SEEDS)
     chosen = study["samplers"]
-    _require(isinstance(chosen, list) and chosen and len(set(map(str, chosen))) == len(chosen)
-             and all(s in samplers.SAMPLERS for s in chosen),
-             "study.samplers", chosen, f"a list of distinct names from {', '.join(samplers.SAMPLERS)}")
-    _require(all(s in chosen for s in ("grid", "random", "tpe")), "study.samplers", chosen,
-             "grid, random and tpe must take part (the story compares them); qmc is optional")
+    _require(
+        isinstance(chosen, list)
+        and bool(chosen)
+        and len(set(map(str, chosen))) == len(chosen)
+        and all(s in samplers.SAMPLERS for s in chosen),
+        "study.samplers",
+        chosen,
+        f"a list of distinct names from {', '.join(samplers.SAMPLERS)}",
+    )
+    _require(
+        all(s in chosen for s in ("grid", "random", "tpe")),
+        "study.samplers",
+        chosen,
+        "grid, random and tpe must take part (the story compares them); qmc is optional",
+    )
     if spec.n_startup_trials >= spec.budget:
         warnings.warn(
             f"study.n_startup_trials = {spec.n_startup_trials} >= study.budget = {spec.budget}: "
@@ -227,10 +265,24 @@ def validate(raw: dict) -> Settings:
     theta = _float(raw, "camera.theta", -360.0, 360.0)
     palette = {}
     for key, value in raw["palette"].items():
-        _require(isinstance(value, str) and bool(_COLOUR.fullmatch(value)), f"palette.{key}", value,
-                 "a colour written #RRGGBB or #RGB")
+        _require(
+            isinstance(value, str) and bool(_COLOUR.fullmatch(value)),
+            f"palette.{key}",
+            value,
+            "a colour written #RRGGBB or #RGB",
+        )
         palette[key] = value
     quality = raw["render"]["quality"]
     _require(quality in QUALITIES, "render.quality", quality, f"one of {', '.join(QUALITIES)}")
-    return Settings(spec.objective, spec.budget, spec.seed, n_seeds, tuple(chosen), spec.n_startup_trials,
-                    phi, theta, palette, quality)
+    return Settings(
+        spec.objective,
+        spec.budget,
+        spec.seed,
+        n_seeds,
+        tuple(chosen),
+        spec.n_startup_trials,
+        phi,
+        theta,
+        palette,
+        quality,
+    )

@@ -58,7 +58,8 @@ class View:
 
     def around(self, center) -> View:
         """The same camera seen from a box whose centre sits at -center (a box shifted on screen)."""
-        return View(self.phi, self.theta, self.distance, tuple(float(c) for c in center))
+        x, y, z = (float(c) for c in center)
+        return View(self.phi, self.theta, self.distance, (x, y, z))
 
     @property
     def position(self) -> np.ndarray:
@@ -84,7 +85,9 @@ def occluded(height: Callable, layout: BoxLayout, xs, ys, view: View) -> np.ndar
     rays = starts[None] + t * (eye - starts)[None]  # (samples-1, n, 3)
     ix, iy = layout.from_scene_xy(rays[..., 0], rays[..., 1])
     inside = (ix >= BOX[0]) & (ix <= BOX[1]) & (iy >= BOX[0]) & (iy <= BOX[1])
-    surface_z = layout.to_scene(np.clip(ix, *BOX), np.clip(iy, *BOX), height(np.clip(ix, *BOX), np.clip(iy, *BOX)))[..., 2]
+    surface_z = layout.to_scene(np.clip(ix, *BOX), np.clip(iy, *BOX), height(np.clip(ix, *BOX), np.clip(iy, *BOX)))[
+        ..., 2
+    ]
     near_point = np.linalg.norm(rays - starts[None], axis=-1) < 3 * tolerance
     blocked = inside & ~near_point & (surface_z > rays[..., 2] + tolerance)
     return blocked.any(axis=0)

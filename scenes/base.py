@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from manim import Mobject, Scene, ThreeDScene
+from manim import Camera, Mobject, Scene, ThreeDScene
 
 from hpsearch import settings as settings_module
 from hpsearch.settings import Settings
@@ -24,6 +24,7 @@ from scenes.pieces import SurfacePlot, stage_surface, surface_resolution
 def _arrive(scene: FlatBeat | SurfaceBeat) -> None:
     scene.settings = scene.fixed_settings or settings_module.load()
     scene.palette = theme.Palette.of(scene.settings.palette)
+    assert isinstance(scene.camera, Camera)  # the beats render with Cairo
     scene.camera.background_color = theme.BACKGROUND
 
 
@@ -51,8 +52,14 @@ class SurfaceBeat(ThreeDScene):
     def setup(self) -> None:
         super().setup()
         _arrive(self)
-        self.plot = stage_surface(self, self.settings.objective_function, self.palette, self.settings.view,
-                                  self.staging_resolution(), frozen=self.frozen)
+        self.plot = stage_surface(
+            self,
+            self.settings.objective_function,
+            self.palette,
+            self.settings.view,
+            self.staging_resolution(),
+            frozen=self.frozen,
+        )
 
     def staging_resolution(self) -> int:
         return surface_resolution(self.surface_resolution)

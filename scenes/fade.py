@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
 
 import numpy as np
-from manim import Animation, Mobject
+from manim import Animation, ImageMobject, Mobject
 from manim.mobject.types.image_mobject import AbstractImageMobject
 
 
@@ -27,8 +28,11 @@ class Fade(Animation):
         return Mobject()  # nothing to interpolate from: opacities are scaled in place
 
     def begin(self) -> None:
+        assert isinstance(self.mobject, Mobject)  # the beats render with Cairo, not OpenGL
         parts = self.mobject.submobjects if self.lag_ratio else [self.mobject]
-        self._opacities = [[_opacities(member) for member in part.get_family()] for part in parts]
+        self._opacities: list[list[tuple[Mobject, list[tuple[str, np.ndarray]]]]] = [
+            [_opacities(member) for member in part.get_family()] for part in parts
+        ]
         super().begin()
 
     def interpolate_mobject(self, alpha: float) -> None:
@@ -50,8 +54,10 @@ class Fade(Animation):
 def _opacities(member: Mobject) -> tuple[Mobject, list[tuple[str, np.ndarray]]]:
     """The alpha channels a fade scales, by attribute; each array is the member's own from here on."""
     if isinstance(member, AbstractImageMobject):
-        member.pixel_array = member.pixel_array.copy()  # images made from one array share it
-        return member, [("pixel_array", member.pixel_array[..., 3].copy())]
+        # manim's hints leave pixel_array off the abstract class; every image mobject it draws sets one
+        image = cast(ImageMobject, member)
+        image.pixel_array = image.pixel_array.copy()  # images made from one array share it
+        return image, [("pixel_array", image.pixel_array[..., 3].copy())]
     kept = []
     for name in ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas"):
         if getattr(member, name, None) is not None:

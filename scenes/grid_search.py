@@ -65,8 +65,14 @@ class GridSearch(SurfaceBeat):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
         notes.move_to(readout.get_corner(UL) + 1.9 * DOWN, aligned_edge=UL)
         self.pin(notes)
-        self.play(Create(lines), Fade(star), Create(ring), Fade(notes), run_time=2.0,
-                  subcaption=f"Its best point scores {format_loss(best.value)}; the deep well, "
-                             f"{format_loss(deepest.value)}, lies between its lines.",
-                  subcaption_duration=self.hold + 2.0)
+        self.play(
+            Create(lines),
+            Fade(star),
+            Create(ring),
+            Fade(notes),
+            run_time=2.0,
+            subcaption=f"Its best point scores {format_loss(best.value)}; the deep well, "
+            f"{format_loss(deepest.value)}, lies between its lines.",
+            subcaption_duration=self.hold + 2.0,
+        )
         self.wait(self.hold)

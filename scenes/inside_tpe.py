@@ -15,7 +15,21 @@ from types import SimpleNamespace
 
 import numpy as np
 from manim import (
-    DL, DOWN, DR, LEFT, RIGHT, UL, UP, UR, DashedLine, FadeIn, Group, Line, MathTex, TransformFromCopy, VGroup,
+    DL,
+    DOWN,
+    DR,
+    LEFT,
+    RIGHT,
+    UL,
+    UP,
+    UR,
+    DashedLine,
+    FadeIn,
+    Group,
+    Line,
+    MathTex,
+    TransformFromCopy,
+    VGroup,
     config,
 )
 from manim.utils.rate_functions import smooth, squish_rate_func
@@ -34,6 +48,7 @@ RIGHT_EDGE = config.frame_width / 2 - 0.3
 
 
 # --- small drawing helpers (local to this beat) ------------------------------------------------
+
 
 def density_rgba(log_density: np.ndarray, low: float, high: float, color) -> np.ndarray:
     """Recorded log densities, linearly onto dark..color; row 0 is the top (largest y).
@@ -60,11 +75,13 @@ def place_clear(tag, anchor, box, avoid, buff: float = 0.06):
         tag.next_to(anchor, side, buff=buff)
         (x0, y0), (x1, y1) = tag.get_corner(DL)[:2] - 0.07, tag.get_corner(UR)[:2] + 0.07
         hits = sum(x0 <= p[0] <= x1 and y0 <= p[1] <= y1 for p in avoid)
-        outside = max(0.0, box.get_left()[0] - x0, x1 - box.get_right()[0], box.get_bottom()[1] - y0,
-                      y1 - box.get_top()[1])
+        outside = max(
+            0.0, box.get_left()[0] - x0, x1 - box.get_right()[0], box.get_bottom()[1] - y0, y1 - box.get_top()[1]
+        )
         score = (outside > 0.1, hits, i)
         if best is None or score < best[0]:
             best = (score, tag.get_center())
+    assert best is not None  # the loop above tries every side
     return tag.move_to(best[1])
 
 
@@ -75,6 +92,7 @@ def note_head(note: str) -> str:
 
 
 # --- the beat ------------------------------------------------------------------------------------
+
 
 class InsideTPE(FlatBeat):
     roles = ("first", "middle", "last")  # which recorded moments to show (of those that exist)
@@ -99,8 +117,14 @@ class InsideTPE(FlatBeat):
         trials = data.run.trials
         picked = [str(m.step.trial) for m in moments]
         picked = ", ".join(picked[:-1]) + " and " + picked[-1] if len(picked) > 1 else "".join(picked)
-        subtitle = (f"Optuna's TPESampler choosing trial{'s' if len(moments) > 1 else ''} {picked} "
-                    f"of {len(trials)} (seed {data.seed})") if moments else ""
+        subtitle = (
+            (
+                f"Optuna's TPESampler choosing trial{'s' if len(moments) > 1 else ''} {picked} "
+                f"of {len(trials)} (seed {data.seed})"
+            )
+            if moments
+            else ""
+        )
         self.add(beat_title("5b", "Inside TPE", subtitle))
         if not moments:
             self.show_no_model(data)
@@ -110,7 +134,8 @@ class InsideTPE(FlatBeat):
         self.add_subcaption(
             "Inside TPE: Optuna splits the trials so far into a better group and the rest, fits a density "
             "to each, and runs the candidate where the better density beats the other most.",
-            duration=self.intro_time + self.intro_hold)
+            duration=self.intro_time + self.intro_hold,
+        )
         self.play(Fade(ui.static), run_time=self.intro_time)
         self.wait(self.intro_hold)
 
@@ -130,52 +155,75 @@ class InsideTPE(FlatBeat):
             p.frame.set_z_index(1)  # over the heat maps, which come and go
         x = self.panels_left
         for p in (trial_panel, l_panel, g_panel):
-            p.shift([x - p.back.get_left()[0], self.panels_top - p.back.get_top()[1], 0])
+            p.shift(np.array([x - p.back.get_left()[0], self.panels_top - p.back.get_top()[1], 0], float))
             x = p.back.get_right()[0] + self.panel_gap
         titles = VGroup(
             label("trials so far", theme.LABEL_SIZE, theme.TEXT),
-            VGroup(MathTex(r"\ell(x)", font_size=theme.BODY_SIZE, color=tpe_color),
-                   label("better group", theme.SMALL_SIZE, tpe_color)).arrange(RIGHT, buff=0.12),
-            VGroup(MathTex(r"g(x)", font_size=theme.BODY_SIZE, color=theme.MUTED),
-                   label("the rest", theme.SMALL_SIZE, theme.MUTED)).arrange(RIGHT, buff=0.12),
+            VGroup(
+                MathTex(r"\ell(x)", font_size=theme.BODY_SIZE, color=tpe_color),
+                label("better group", theme.SMALL_SIZE, tpe_color),
+            ).arrange(RIGHT, buff=0.12),
+            VGroup(
+                MathTex(r"g(x)", font_size=theme.BODY_SIZE, color=theme.MUTED),
+                label("the rest", theme.SMALL_SIZE, theme.MUTED),
+            ).arrange(RIGHT, buff=0.12),
         )
-        for t, p in zip(titles, (trial_panel, l_panel, g_panel)):
+        for t, p in zip(titles, (trial_panel, l_panel, g_panel), strict=True):
             t.next_to(p.back, UP, buff=0.12).align_to(p.back, LEFT)
         lr_title = trial_panel.x_title
+        assert lr_title is not None  # the trial panel is built with axis titles
         legend = label("brighter = denser (same log scale)", theme.SMALL_SIZE, theme.MUTED)
-        legend.move_to([(l_panel.back.get_x() + g_panel.back.get_x()) / 2, lr_title.get_y(), 0])
+        legend.move_to(np.array([(l_panel.back.get_x() + g_panel.back.get_x()) / 2, lr_title.get_y(), 0], float))
 
         # Right-hand column: the losses split at y*, then log l - log g at the candidates
         left, width = self.column_left, RIGHT_EDGE - self.column_left
         values = np.array([t.value for t in data.run.trials])
         loss_strip = Strip(values.min(), values.max(), width, n_ticks=4).place(left, 1.05)
-        loss_title = label("loss of each trial", theme.SMALL_SIZE, theme.MUTED) \
-            .move_to([left, 1.95, 0], aligned_edge=LEFT)
+        loss_title = label("loss of each trial", theme.SMALL_SIZE, theme.MUTED).move_to(
+            np.array([left, 1.95, 0], float), aligned_edge=LEFT
+        )
         acq = np.concatenate([m.step.candidates.acquisition for m in moments])
         acq_strip = Strip(acq.min(), acq.max(), width, n_ticks=4).place(left, -1.2)
-        acq_title = VGroup(
-            MathTex(r"\log\ell - \log g", font_size=theme.BODY_SIZE, color=theme.TEXT),
-            label(f"at {data.n_ei_candidates} draws", theme.SMALL_SIZE, theme.MUTED),
-        ).arrange(RIGHT, buff=0.15).move_to([left, -0.2, 0], aligned_edge=LEFT)
+        acq_title = (
+            VGroup(
+                MathTex(r"\log\ell - \log g", font_size=theme.BODY_SIZE, color=theme.TEXT),
+                label(f"at {data.n_ei_candidates} draws", theme.SMALL_SIZE, theme.MUTED),
+            )
+            .arrange(RIGHT, buff=0.15)
+            .move_to(np.array([left, -0.2, 0], float), aligned_edge=LEFT)
+        )
 
         # Bottom band: the acquisition rule, typeset once
         ei = MathTex(r"\mathrm{EI}(x)\ \propto\ \frac{\ell(x)}{g(x)}", font_size=theme.HEADING_SIZE, color=theme.TEXT)
         cite = label("Bergstra et al. 2011", theme.SMALL_SIZE, theme.MUTED)
         lines = [r"y^* = \text{the } \gamma(n)\text{-th best loss}"]
         lines.append(gamma_rule_tex(tpe_moments.GAMMA))
-        lines.append(rf"\text{{next}} = \arg\max\, \ell / g \text{{ over {data.n_ei_candidates} draws }} "
-                     r"x \sim \ell")
-        rules = VGroup(*[MathTex(t, font_size=theme.BODY_SIZE, color=theme.TEXT) for t in lines]) \
-            .arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        formula = VGroup(VGroup(ei, cite).arrange(DOWN, aligned_edge=LEFT, buff=0.15), rules) \
-            .arrange(RIGHT, buff=0.35, aligned_edge=UP)
-        formula.move_to([self.panels_left - 0.6, lr_title.get_bottom()[1] - 0.25, 0], aligned_edge=UL)
+        lines.append(
+            rf"\text{{next}} = \arg\max\, \ell / g \text{{ over {data.n_ei_candidates} draws }} "
+            r"x \sim \ell"
+        )
+        rules = VGroup(*[MathTex(t, font_size=theme.BODY_SIZE, color=theme.TEXT) for t in lines]).arrange(
+            DOWN, aligned_edge=LEFT, buff=0.16
+        )
+        formula = VGroup(VGroup(ei, cite).arrange(DOWN, aligned_edge=LEFT, buff=0.15), rules).arrange(
+            RIGHT, buff=0.35, aligned_edge=UP
+        )
+        formula.move_to(np.array([self.panels_left - 0.6, lr_title.get_bottom()[1] - 0.25, 0], float), aligned_edge=UL)
 
-        static = Group(trial_panel, l_panel, g_panel, titles, legend,
-                       loss_strip, loss_title, acq_strip, acq_title, formula)
-        return SimpleNamespace(trial=trial_panel, l=l_panel, g=g_panel, loss=loss_strip, acq=acq_strip,
-                               static=static, note_top=formula.get_bottom()[1] - 0.3,
-                               note_left=self.panels_left - 0.6, note_width=RIGHT_EDGE - (self.panels_left - 0.6))
+        static = Group(
+            trial_panel, l_panel, g_panel, titles, legend, loss_strip, loss_title, acq_strip, acq_title, formula
+        )
+        return SimpleNamespace(
+            trial=trial_panel,
+            l=l_panel,
+            g=g_panel,
+            loss=loss_strip,
+            acq=acq_strip,
+            static=static,
+            note_top=formula.get_bottom()[1] - 0.3,
+            note_left=self.panels_left - 0.6,
+            note_width=RIGHT_EDGE - (self.panels_left - 0.6),
+        )
 
     # --- one moment --------------------------------------------------------------------------
 
@@ -190,13 +238,18 @@ class InsideTPE(FlatBeat):
         # 1. The split at gamma(n) and the two densities
         low = float(min(grid.log_l.min(), grid.log_g.min()))
         high = float(max(grid.log_l.max(), grid.log_g.max()))
-        images = Group(ui.l.heat_map(density_rgba(grid.log_l, low, high, tpe_color), grid.xs),
-                       ui.g.heat_map(density_rgba(grid.log_g, low, high, theme.MUTED), grid.xs))
+        images = Group(
+            ui.l.heat_map(density_rgba(grid.log_l, low, high, tpe_color), grid.xs),
+            ui.g.heat_map(density_rgba(grid.log_g, low, high, theme.MUTED), grid.xs),
+        )
         # The old moment's words leave in the first half, the new ones come in the second: no overprinting.
         first_half, second_half = squish_rate_func(smooth, 0, 0.5), squish_rate_func(smooth, 0.5, 1)
-        anims = [Fade(state.old, rate_func=first_half, out=True), Fade(state.ring, rate_func=first_half, out=True),
-                 Fade(images)]
-        for t in trials[:step.n]:
+        anims = [
+            Fade(state.old, rate_func=first_half, out=True),
+            Fade(state.ring, rate_func=first_half, out=True),
+            Fade(images),
+        ]
+        for t in trials[: step.n]:
             color = tpe_color if t.number in below else theme.MUTED
             if t.number in state.dots:
                 if state.dots[t.number].get_fill_color() != color:  # animate only what changes
@@ -204,78 +257,121 @@ class InsideTPE(FlatBeat):
             else:
                 state.dots[t.number] = trial_marker(color).move_to(ui.trial.point(t.x, t.y))
                 anims.append(FadeIn(state.dots[t.number], scale=0.5))
-        split = VGroup(*[trial_marker(tpe_color if t.number in below else theme.MUTED, 0.05).move_to(ui.loss.point(t.value))
-                         for t in trials[:step.n]])
-        star = DashedLine(ui.loss.point(step.y_star) + 0.06 * DOWN, ui.loss.point(step.y_star) + 0.3 * UP,
-                          stroke_color=highlight, stroke_width=3, dash_length=0.06)
-        star_label = label(f"y* = {format_loss(step.y_star)}", theme.SMALL_SIZE, highlight) \
-            .next_to(star, UP, buff=0.04)
+        split = VGroup(
+            *[
+                trial_marker(tpe_color if t.number in below else theme.MUTED, 0.05).move_to(ui.loss.point(t.value))
+                for t in trials[: step.n]
+            ]
+        )
+        star = DashedLine(
+            ui.loss.point(step.y_star) + 0.06 * DOWN,
+            ui.loss.point(step.y_star) + 0.3 * UP,
+            stroke_color=highlight,
+            stroke_width=3,
+            dash_length=0.06,
+        )
+        star_label = label(f"y* = {format_loss(step.y_star)}", theme.SMALL_SIZE, highlight).next_to(star, UP, buff=0.04)
         star_label.shift(RIGHT * max(0.0, ui.loss.line.get_left()[0] - star_label.get_left()[0]))
         counts = VGroup(
             label(f"n = {step.n},  γ(n) = {step.gamma}", theme.LABEL_SIZE, theme.TEXT),
-            VGroup(trial_marker(tpe_color), label(f"{n_better} better", theme.SMALL_SIZE, tpe_color),
-                   trial_marker(theme.MUTED).shift(0.25 * RIGHT), label(f"{n_rest} rest", theme.SMALL_SIZE, theme.MUTED))
-            .arrange(RIGHT, buff=0.12),
+            VGroup(
+                trial_marker(tpe_color),
+                label(f"{n_better} better", theme.SMALL_SIZE, tpe_color),
+                trial_marker(theme.MUTED).shift(0.25 * RIGHT),
+                label(f"{n_rest} rest", theme.SMALL_SIZE, theme.MUTED),
+            ).arrange(RIGHT, buff=0.12),
         )
-        counts[0].move_to([self.column_left, 2.35, 0], aligned_edge=LEFT)
+        counts[0].move_to(np.array([self.column_left, 2.35, 0], float), aligned_edge=LEFT)
         counts[1].next_to(ui.loss, DOWN, buff=0.2).align_to(ui.loss.line, LEFT)
         counts[1][2:].shift(0.25 * RIGHT)
         if flat:
-            shape = (f"ℓ(x) is nearly flat, spread over {percent(m.metrics['l_area'])} of the box: "
-                     f"{plural(n_better, 'better trial')} + the prior.")
+            shape = (
+                f"ℓ(x) is nearly flat, spread over {percent(m.metrics['l_area'])} of the box: "
+                f"{plural(n_better, 'better trial')} + the prior."
+            )
         else:
-            shape = (f"ℓ(x) has narrowed to {percent(m.metrics['l_area'])} of the box, "
-                     f"around the {plural(n_better, 'better trial')}.")
-        note = VGroup(label(note_head(m.note), theme.SMALL_SIZE, theme.TEXT),
-                      paragraph(shape, ui.note_width, theme.SMALL_SIZE, theme.MUTED, line_buff=0.12)) \
-            .arrange(DOWN, aligned_edge=LEFT, buff=0.12).move_to([ui.note_left, ui.note_top, 0], aligned_edge=UL)
+            shape = (
+                f"ℓ(x) has narrowed to {percent(m.metrics['l_area'])} of the box, "
+                f"around the {plural(n_better, 'better trial')}."
+            )
+        note = (
+            VGroup(
+                label(note_head(m.note), theme.SMALL_SIZE, theme.TEXT),
+                paragraph(shape, ui.note_width, theme.SMALL_SIZE, theme.MUTED, line_buff=0.12),
+            )
+            .arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+            .move_to(np.array([ui.note_left, ui.note_top, 0], float), aligned_edge=UL)
+        )
         info = VGroup(split, star, star_label, counts, note)
         anims.append(Fade(info, rate_func=second_half))
         if flat:
-            why = (f"With {plural(n_better, 'better trial')}, l is nearly flat, so l over g is largest "
-                   f"where the other {n_rest} are sparse.")
+            why = (
+                f"With {plural(n_better, 'better trial')}, l is nearly flat, so l over g is largest "
+                f"where the other {n_rest} are sparse."
+            )
         else:
             why = f"l has narrowed around the {plural(n_better, 'better trial')}; g spreads over the other {n_rest}."
-        self.play(*anims, run_time=self.split_time,
-                  subcaption=f"Trial {step.trial}. After {step.n} trials, gamma is {step.gamma}: "
-                             + (f"the best trial, loss {format_loss(step.y_star)}, is the better group. "
-                                if n_better == 1 else
-                                f"the {n_better} best trials, loss at most {format_loss(step.y_star)}, "
-                                f"form the better group. ") + why,
-                  subcaption_duration=self.split_time + self.split_hold + self.candidates_time + self.candidates_hold)
+        self.play(
+            *anims,
+            run_time=self.split_time,
+            subcaption=f"Trial {step.trial}. After {step.n} trials, gamma is {step.gamma}: "
+            + (
+                f"the best trial, loss {format_loss(step.y_star)}, is the better group. "
+                if n_better == 1
+                else f"the {n_better} best trials, loss at most {format_loss(step.y_star)}, form the better group. "
+            )
+            + why,
+            subcaption_duration=self.split_time + self.split_hold + self.candidates_time + self.candidates_hold,
+        )
         self.wait(self.split_hold)
 
         # 2. The candidates drawn from l(x), and log l - log g at each
         best = c.chosen
-        l_marks = VGroup(*[cross(theme.TEXT).move_to(ui.l.point(x, y)) for x, y in zip(c.x, c.y)])
-        g_marks = VGroup(*[cross(theme.TEXT).move_to(ui.g.point(x, y)) for x, y in zip(c.x, c.y)])
+        l_marks = VGroup(*[cross(theme.TEXT).move_to(ui.l.point(x, y)) for x, y in zip(c.x, c.y, strict=True)])
+        g_marks = VGroup(*[cross(theme.TEXT).move_to(ui.g.point(x, y)) for x, y in zip(c.x, c.y, strict=True)])
         ticks = segments([(ui.acq.point(a), ui.acq.point(a) + 0.22 * UP) for a in c.acquisition], theme.TEXT, 2)
         self.play(FadeIn(l_marks, scale=0.5), FadeIn(g_marks, scale=0.5), Fade(ticks), run_time=self.candidates_time)
         self.wait(self.candidates_hold)
 
         # 3. The largest log l - log g becomes the next trial
-        rings = VGroup(*[ring(highlight, width=3.5).set_z_index(2).move_to(p.point(c.x[best], c.y[best])) for p in (ui.l, ui.g)])
+        rings = VGroup(
+            *[ring(highlight, width=3.5).set_z_index(2).move_to(p.point(c.x[best], c.y[best])) for p in (ui.l, ui.g)]
+        )
         a_best = float(c.acquisition[best])
         top = Line(ui.acq.point(a_best), ui.acq.point(a_best) + 0.36 * UP, stroke_color=highlight, stroke_width=5)
-        top_label = label(f"max {signed(a_best, 2, plus=True)}", theme.SMALL_SIZE, highlight).next_to(top, UP, buff=0.05)
+        top_label = label(f"max {signed(a_best, 2, plus=True)}", theme.SMALL_SIZE, highlight).next_to(
+            top, UP, buff=0.05
+        )
         top_label.shift(LEFT * max(0.0, top_label.get_right()[0] - RIGHT_EDGE))
         new = trials[step.trial]
         landed = trial_marker(highlight).move_to(ui.trial.point(new.x, new.y))
         landed_ring = ring(highlight, width=3.5).set_z_index(2).move_to(landed)
-        tag = place_clear(label(f"trial {new.number}", theme.SMALL_SIZE, highlight), landed_ring,
-                          ui.trial.back, [d.get_center() for d in state.dots.values()])
+        tag = place_clear(
+            label(f"trial {new.number}", theme.SMALL_SIZE, highlight),
+            landed_ring,
+            ui.trial.back,
+            [d.get_center() for d in state.dots.values()],
+        )
         result = VGroup(
             label(f"→ trial {new.number}: loss {format_loss(new.value)}", theme.SMALL_SIZE, highlight),
             label(f"lr {format_lr(new.lr)}", theme.SMALL_SIZE, theme.TEXT),
             label(f"decay {format_decay(new.decay, 3)}", theme.SMALL_SIZE, theme.TEXT),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         result.next_to(ui.acq, DOWN, buff=0.15).align_to(ui.acq.line, LEFT)
-        self.play(Fade(rings), Fade(top), Fade(top_label), TransformFromCopy(l_marks[best], landed),
-                  Fade(landed_ring), Fade(tag), Fade(result), run_time=self.landing_time,
-                  subcaption=f"Of the {data.n_ei_candidates} candidates, the one with the largest log l minus "
-                             f"log g, {signed(a_best, 2, plus=True)}, becomes trial {new.number}: learning rate "
-                             f"{format_lr(new.lr)}, decay {format_decay(new.decay, 3)}. Its loss: {format_loss(new.value)}.",
-                  subcaption_duration=self.landing_time + self.landing_hold)
+        self.play(
+            Fade(rings),
+            Fade(top),
+            Fade(top_label),
+            TransformFromCopy(l_marks[best], landed),
+            Fade(landed_ring),
+            Fade(tag),
+            Fade(result),
+            run_time=self.landing_time,
+            subcaption=f"Of the {data.n_ei_candidates} candidates, the one with the largest log l minus "
+            f"log g, {signed(a_best, 2, plus=True)}, becomes trial {new.number}: learning rate "
+            f"{format_lr(new.lr)}, decay {format_decay(new.decay, 3)}. Its loss: {format_loss(new.value)}.",
+            subcaption_duration=self.landing_time + self.landing_hold,
+        )
         self.wait(self.landing_hold)
 
         state.dots[new.number] = landed
@@ -283,8 +379,10 @@ class InsideTPE(FlatBeat):
         state.ring = landed_ring
 
     def show_no_model(self, data):
-        sentence = (f"All {len(data.run.trials)} trials were random startup trials "
-                    f"({data.n_startup_trials} startup trials): TPE never used its model.")
+        sentence = (
+            f"All {len(data.run.trials)} trials were random startup trials "
+            f"({data.n_startup_trials} startup trials): TPE never used its model."
+        )
         text = paragraph(sentence, config.frame_width - 1.0, theme.BODY_SIZE, line_buff=0.12)
         self.add_subcaption(sentence, duration=3.0)
         self.play(Fade(text), run_time=1.0)

@@ -41,11 +41,14 @@ class Landscape(SurfaceBeat):
         # A short swing into the fixed view the search beats use
         start = View.degrees(self.start_phi, settings.camera_theta + self.start_theta_offset)
         self.set_camera_orientation(phi=start.phi, theta=start.theta)
-        self.move_camera(phi=view.phi, theta=view.theta,
-                         run_time=self.move_seconds,
-                         subcaption="Each point of this surface is one training run: its validation loss "
-                                    "at one learning rate and one decay.",
-                         subcaption_duration=self.move_seconds + 2.5)
+        self.move_camera(
+            phi=view.phi,
+            theta=view.theta,
+            run_time=self.move_seconds,
+            subcaption="Each point of this surface is one training run: its validation loss "
+            "at one learning rate and one decay.",
+            subcaption_duration=self.move_seconds + 2.5,
+        )
         plot.set_resolution(surface_resolution(self.surface_resolution))
         freeze_surface(self, plot)
 
@@ -53,26 +56,39 @@ class Landscape(SurfaceBeat):
         minima = objective.minima[: len(WELL_NAMES)]
         markers, letters, rows = VGroup(), VGroup(), VGroup()
         screen_up = self.camera.get_rotation_matrix()[1]
-        for name, well in zip(WELL_NAMES, minima):
+        for name, well in zip(WELL_NAMES, minima, strict=False):  # fewer wells than names leaves names unused
             # The deepest well in the highlight colour, the others muted: brightness tells them apart.
             color = self.palette.highlight if well is minima[0] else theme.MUTED
             markers.add(plot.marker(well.x, well.y, color, radius=0.09))
             letter = Text(name, font_size=theme.LABEL_SIZE, color=color, weight="BOLD")
             letter.add_background_rectangle(color=theme.BACKGROUND, opacity=0.75, buff=0.06)
             letters.add(face_camera(letter, view).move_to(plot.point(well.x, well.y) + 0.3 * screen_up))
-            rows.add(VGroup(
-                VGroup(Text(name, font_size=theme.BODY_SIZE, color=color, weight="BOLD"),
-                       Text(format_loss(well.value), font_size=theme.BODY_SIZE, color=color)).arrange(RIGHT, buff=0.3),
-                Text(format_point(*well.hyperparameters), font_size=theme.SMALL_SIZE, color=theme.MUTED),
-            ).arrange(DOWN, aligned_edge=LEFT, buff=0.12))
+            rows.add(
+                VGroup(
+                    VGroup(
+                        Text(name, font_size=theme.BODY_SIZE, color=color, weight="BOLD"),
+                        Text(format_loss(well.value), font_size=theme.BODY_SIZE, color=color),
+                    ).arrange(RIGHT, buff=0.3),
+                    Text(format_point(*well.hyperparameters), font_size=theme.SMALL_SIZE, color=theme.MUTED),
+                ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+            )
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         heading = Text("minima (scipy)", font_size=theme.LABEL_SIZE, color=theme.MUTED)
-        table = VGroup(heading, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.3).move_to(PANEL_TOP_LEFT, aligned_edge=UP + LEFT)
+        table = (
+            VGroup(heading, rows)
+            .arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+            .move_to(PANEL_TOP_LEFT, aligned_edge=UP + LEFT)
+        )
         self.pin(table)
         deepest = minima[0]
-        self.play(Fade(markers), Fade(letters), Fade(table), run_time=1.0,
-                  subcaption=f"{len(minima)} wells. The deepest, A, reaches {format_loss(deepest.value)} "
-                             f"at lr {format_lr(deepest.hyperparameters[0])}, "
-                             f"decay {format_decay(deepest.hyperparameters[1])}.",
-                  subcaption_duration=self.hold)
+        self.play(
+            Fade(markers),
+            Fade(letters),
+            Fade(table),
+            run_time=1.0,
+            subcaption=f"{len(minima)} wells. The deepest, A, reaches {format_loss(deepest.value)} "
+            f"at lr {format_lr(deepest.hyperparameters[0])}, "
+            f"decay {format_decay(deepest.hyperparameters[1])}.",
+            subcaption_duration=self.hold,
+        )
         self.wait(self.hold)

@@ -4,7 +4,8 @@ and how often it reaches the deep well."""
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UL, UP, Create, GrowFromEdge, Rectangle, VGroup, config
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UL, UP, Create, GrowFromEdge, Rectangle, Text, VGroup, config
 
 from hpsearch import findings
 from hpsearch.formatting import capitalised, format_loss
@@ -13,6 +14,14 @@ from scenes.base import FlatBeat
 from scenes.fade import Fade
 from scenes.marks import refit
 from scenes.text import fit_width, in_text, label
+
+
+class Bars(VGroup):
+    """The bar chart of ManySeeds: its title, then `rows` of (name, bar, count, track)."""
+
+    def __init__(self, title: Text, rows: VGroup) -> None:
+        super().__init__(title, rows)
+        self.title, self.rows = title, rows
 
 
 class ManySeeds(FlatBeat):
@@ -28,14 +37,20 @@ class ManySeeds(FlatBeat):
         names = list(data.summaries)
         highlight = self.palette.highlight
 
-        heading = label(f"{data.n_seeds} seeds, {data.budget} runs each", theme.HEADING_SIZE) \
-            .to_corner(UL, buff=self.margin)
+        heading = label(f"{data.n_seeds} seeds, {data.budget} runs each", theme.HEADING_SIZE).to_corner(
+            UL, buff=self.margin
+        )
         # The plot gives up width when the bars beside it need it (e.g. a fourth sampler's long name).
         bars = self._bars(data)
 
         def layout(plot_width: float):
-            axes = panels.LossAxes(data.budget, data.value_range, plot_width, self.plot_height,
-                                   y_title="best loss so far (median, middle half)")
+            axes = panels.LossAxes(
+                data.budget,
+                data.value_range,
+                plot_width,
+                self.plot_height,
+                y_title="best loss so far (median, middle half)",
+            )
             axes.next_to(heading, DOWN, buff=0.35).align_to(heading, LEFT).shift(0.15 * RIGHT)
             threshold = axes.threshold_line(data.threshold, highlight)
             threshold_label = label("deep well", theme.SMALL_SIZE, highlight).next_to(threshold, RIGHT, buff=0.15)
@@ -48,7 +63,7 @@ class ManySeeds(FlatBeat):
 
         axes, threshold, threshold_label, left, room = refit(layout, self.plot_width, tries=2)
         fit_width(bars, room, theme.LABEL_SIZE)
-        bars.move_to([left + bars.width / 2, axes.y_axis.get_center()[1], 0])
+        bars.move_to(np.array([left + bars.width / 2, axes.y_axis.get_center()[1], 0], float))
 
         # Median staircases with their interquartile bands, one per sampler.
         curves, bands = VGroup(), VGroup()
@@ -58,18 +73,31 @@ class ManySeeds(FlatBeat):
             bands.add(panels.step_band(axes, q1, q3, color, self.band_opacity))
             curves.add(panels.step_curve(axes, median, color, stroke_width=5))
 
-        self.play(Fade(heading), Fade(axes), Fade(threshold), Fade(threshold_label), run_time=1.5,
-                  subcaption=f"Now {data.n_seeds} seeds per sampler, {data.budget} runs each.",
-                  subcaption_duration=2.9)
+        self.play(
+            Fade(heading),
+            Fade(axes),
+            Fade(threshold),
+            Fade(threshold_label),
+            run_time=1.5,
+            subcaption=f"Now {data.n_seeds} seeds per sampler, {data.budget} runs each.",
+            subcaption_duration=2.9,
+        )
         self.wait(1.5)
-        self.play(Fade(bands), Create(curves), *[Fade(row[0]) for row in bars.rows], run_time=4.0,
-                  subcaption="Lines: the median best loss so far. Bands: the middle half of the seeds.",
-                  subcaption_duration=4.9)
+        self.play(
+            Fade(bands),
+            Create(curves),
+            *[Fade(row[0]) for row in bars.rows],
+            run_time=4.0,
+            subcaption="Lines: the median best loss so far. Bands: the middle half of the seeds.",
+            subcaption_duration=4.9,
+        )
         self.wait(1.0)
         grid = data.summaries["grid"]
         if grid.same_final_every_seed:
-            grid_text = (f"The grid ends at {format_loss(grid.median_final)} in every seed: "
-                         "the seed only shuffles the order of its points.")
+            grid_text = (
+                f"The grid ends at {format_loss(grid.median_final)} in every seed: "
+                "the seed only shuffles the order of its points."
+            )
         else:
             grid_text = f"The grid's median final best: {format_loss(grid.median_final)}."
         self.add_subcaption(grid_text, duration=3.4)
@@ -77,18 +105,22 @@ class ManySeeds(FlatBeat):
         ranked = data.ranked()
         counts = "; ".join(f"{in_text(s.sampler)} in {s.n_reached}" for s in ranked[1:])
         first = ranked[0]
-        self.play(*[GrowFromEdge(row[1], LEFT) for row in bars.rows], Fade(bars.title),
-                  *[Fade(row[2]) for row in bars.rows],
-                  *[Fade(row[3]) for row in bars.rows], run_time=2.0,
-                  subcaption=f"{capitalised(in_text(first.sampler))} reached the deep well in "
-                  f"{first.n_reached} of {data.n_seeds} seeds; {counts}.",
-                  subcaption_duration=4.4)
+        self.play(
+            *[GrowFromEdge(row[1], LEFT) for row in bars.rows],
+            Fade(bars.title),
+            *[Fade(row[2]) for row in bars.rows],
+            *[Fade(row[3]) for row in bars.rows],
+            run_time=2.0,
+            subcaption=f"{capitalised(in_text(first.sampler))} reached the deep well in "
+            f"{first.n_reached} of {data.n_seeds} seeds; {counts}.",
+            subcaption_duration=4.4,
+        )
         self.wait(2.5)
         medians = ", ".join(f"{in_text(n)} {format_loss(data.summaries[n].median_final)}" for n in names)
         self.add_subcaption(f"Median final best: {medians}.", duration=4.0)
         self.wait(4.0)
 
-    def _bars(self, data: findings.ManySeedsData) -> VGroup:
+    def _bars(self, data: findings.ManySeedsData) -> Bars:
         """Seeds that reached the deep well, one bar per sampler, most first."""
         rows = VGroup()
         for s in data.ranked():
@@ -101,12 +133,10 @@ class ManySeeds(FlatBeat):
             rows.add(VGroup(name, bar, count, track))
         name_width = max(row[0].width for row in rows)
         for i, row in enumerate(rows):
-            row[0].move_to([0, -0.75 * i, 0], aligned_edge=LEFT)
-            row[1].move_to([name_width + 0.3, row[0].get_y(), 0], aligned_edge=LEFT)
+            row[0].move_to(np.array([0, -0.75 * i, 0], float), aligned_edge=LEFT)
+            row[1].move_to(np.array([name_width + 0.3, row[0].get_y(), 0], float), aligned_edge=LEFT)
             row[3].move_to(row[1], aligned_edge=LEFT)  # the full-length outline: 100 % of seeds
             row[2].next_to(row[3], RIGHT, buff=0.2)
         title = label("seeds in the deep well", theme.LABEL_SIZE, self.palette.highlight)
         title.next_to(rows, UP, buff=0.4).align_to(rows, LEFT)
-        group = VGroup(title, rows)
-        group.rows, group.title = rows, title
-        return group
+        return Bars(title, rows)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, UP, UR, Circle, Line, Mobject, VGroup, VMobject
+from manim import DOWN, LEFT, RIGHT, UL, UP, UR, Circle, Line, VGroup, VMobject
 
 from hpsearch.formatting import decimal_text, sci_latex
 from objective import BOX, LAYER_DECAY, LEARNING_RATE
@@ -83,7 +83,7 @@ def decay_ticks() -> list[float]:
     return list(nice_ticks(LAYER_DECAY.low, LAYER_DECAY.high, 4))
 
 
-Place = Callable[[Mobject, np.ndarray, np.ndarray], Mobject]
+Place = Callable[[VMobject, np.ndarray, np.ndarray], VMobject]
 """Puts a tick label for the tick at a point, on the side `direction` (DOWN for lr, LEFT for decay)."""
 
 
@@ -95,16 +95,24 @@ def beside(buff: float) -> Place:
 def lr_labels(point: Callable[[float], np.ndarray], place: Place, size: int = theme.LABEL_SIZE) -> VGroup:
     """The decades of lr as 10^k labels; `point(x)` is the tick's root at internal x."""
     majors, _ = lr_ticks()
-    return VGroup(*[place(math_label(sci_latex(v), size), point(float(LEARNING_RATE.to_internal(v))), DOWN)
-                    for v in majors])
+    return VGroup(
+        *[place(math_label(sci_latex(v), size), point(float(LEARNING_RATE.to_internal(v))), DOWN) for v in majors]
+    )
 
 
-def box_ticks(point: Point, tick: float, place: Place, stroke_width: float = 1.5, lr_labelled: bool = True,
-              decay_labelled: bool = True, size: int = theme.LABEL_SIZE) -> tuple[VGroup, VGroup]:
+def box_ticks(
+    point: Point,
+    tick: float,
+    place: Place,
+    stroke_width: float = 1.5,
+    lr_labelled: bool = True,
+    decay_labelled: bool = True,
+    size: int = theme.LABEL_SIZE,
+) -> tuple[VGroup, VGroup]:
     """Ticks in real units along a box plot's bottom (lr, log: labelled decades and 2..9 x 10^k
     minors) and left edge (decay); returns (tick lines, labels)."""
     ticks = VGroup()
-    style = dict(stroke_color=theme.MUTED, stroke_width=stroke_width)
+    style: dict[str, Any] = dict(stroke_color=theme.MUTED, stroke_width=stroke_width)
     majors, minors = lr_ticks()
     for value in majors + minors:
         p = point(float(LEARNING_RATE.to_internal(value)), BOX[0])
@@ -118,7 +126,7 @@ def box_ticks(point: Point, tick: float, place: Place, stroke_width: float = 1.5
     return ticks, labels
 
 
-def axis_title(text: str, size: int = theme.SMALL_SIZE, vertical: bool = False) -> Mobject:
+def axis_title(text: str, size: int = theme.SMALL_SIZE, vertical: bool = False) -> VMobject:
     """An axis's name, muted; turned a quarter to run up a vertical axis."""
     title = label(text, size, theme.MUTED)
     return title.rotate(np.pi / 2) if vertical else title
@@ -137,4 +145,4 @@ def refit(build: Callable[[P], tuple[T, P | None]], first: P, tries: int) -> T:
         result, params = build(params)
         if params is None:
             break
-    return result  # type: ignore[return-value]
+    return result  # type: ignore[return-value]  # set by the first build: tries >= 1

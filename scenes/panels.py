@@ -8,9 +8,25 @@ hyperparameter map.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from manim import (
-    DL, DOWN, LEFT, RIGHT, UP, UR, DashedLine, DashedVMobject, Group, ImageMobject, Line, Polygon, Rectangle, VGroup,
+    DL,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    UR,
+    DashedLine,
+    DashedVMobject,
+    Group,
+    ImageMobject,
+    Line,
+    Mobject,
+    Polygon,
+    Rectangle,
+    VGroup,
     VMobject,
 )
 from manim.constants import RESAMPLING_ALGORITHMS
@@ -27,8 +43,7 @@ def box_point(square: Rectangle, x, y) -> np.ndarray:
     """Scene point of internal (x, y) inside a square drawn over the box, wherever it now is."""
     ll, ur = square.get_corner(DL), square.get_corner(UR)
     span = BOX[1] - BOX[0]
-    return np.array([ll[0] + (x - BOX[0]) / span * (ur[0] - ll[0]),
-                     ll[1] + (y - BOX[0]) / span * (ur[1] - ll[1]), 0.0])
+    return np.array([ll[0] + (x - BOX[0]) / span * (ur[0] - ll[0]), ll[1] + (y - BOX[0]) / span * (ur[1] - ll[1]), 0.0])
 
 
 def loss_image(objective: Objective, palette: theme.Palette, resolution: int = 160) -> np.ndarray:
@@ -49,15 +64,26 @@ class BoxPlot(Group):
     loss map with the true minimum marked (`BoxPlot.loss_map`).
     """
 
-    def __init__(self, side: float, tick: float = 0.09, gap: float = 0.05, lr_labels: bool = True,
-                 decay_labels: bool = True, axis_titles: bool = False, math_size: int = theme.LABEL_SIZE):
+    def __init__(
+        self,
+        side: float,
+        tick: float = 0.09,
+        gap: float = 0.05,
+        lr_labels: bool = True,
+        decay_labels: bool = True,
+        axis_titles: bool = False,
+        math_size: int = theme.LABEL_SIZE,
+    ):
         super().__init__()
         self.side = side
-        self.back = Rectangle(width=side, height=side, stroke_width=0, fill_color=theme.PANEL_FILL, fill_opacity=1.0)
+        self.back: Mobject = Rectangle(
+            width=side, height=side, stroke_width=0, fill_color=theme.PANEL_FILL, fill_opacity=1.0
+        )
         self.frame = Rectangle(width=side, height=side, stroke_color=theme.MUTED, stroke_width=1.5)
         self.add(self.back, self.frame)
-        self.ticks, self.labels = box_ticks(self.point, tick, beside(tick + gap), 1.5, lr_labels, decay_labels,
-                                            math_size)
+        self.ticks, self.labels = box_ticks(
+            self.point, tick, beside(tick + gap), 1.5, lr_labels, decay_labels, math_size
+        )
         self.add(self.ticks, self.labels)
         self.x_title = self.y_title = None
         if axis_titles:
@@ -68,8 +94,16 @@ class BoxPlot(Group):
             self.labels.add(self.x_title, self.y_title)
 
     @classmethod
-    def loss_map(cls, objective: Objective, palette: theme.Palette, side: float = 3.0, resolution: int = 160,
-                 lr_labels: bool = True, decay_labels: bool = True, axis_titles: bool = True) -> BoxPlot:
+    def loss_map(
+        cls,
+        objective: Objective,
+        palette: theme.Palette,
+        side: float = 3.0,
+        resolution: int = 160,
+        lr_labels: bool = True,
+        decay_labels: bool = True,
+        axis_titles: bool = True,
+    ) -> BoxPlot:
         """The loss over the box as a smooth image, the true minimum marked with a plus."""
         plot = cls(side, 0.1, 0.06, lr_labels, decay_labels, axis_titles)
         image = ImageMobject(loss_image(objective, palette, resolution))
@@ -108,9 +142,17 @@ class LossAxes(VGroup):
     labels never cross it.
     """
 
-    def __init__(self, n_trials: int, value_range: tuple[float, float], width: float, height: float,
-                 y_title: str = "best loss so far", x_title: str = "trial", font_size: int = theme.SMALL_SIZE,
-                 math_size: int = theme.LABEL_SIZE):
+    def __init__(
+        self,
+        n_trials: int,
+        value_range: tuple[float, float],
+        width: float,
+        height: float,
+        y_title: str = "best loss so far",
+        x_title: str = "trial",
+        font_size: int = theme.SMALL_SIZE,
+        math_size: int = theme.LABEL_SIZE,
+    ):
         super().__init__()
         low, high = value_range
         pad = 0.05 * (high - low)
@@ -118,11 +160,13 @@ class LossAxes(VGroup):
         self.y_range = (low - pad, high + pad)
         self.width_, self.height_ = width, height
         self.origin = np.zeros(3)  # scene point of (trial 1, lowest loss); moves with the group
-        style = dict(stroke_color=theme.MUTED, stroke_width=2)
-        self.x_axis = Line(self.c2p(self.x_range[0], self.y_range[0]), self.c2p(self.x_range[1], self.y_range[0]),
-                           **style)
-        self.y_axis = Line(self.c2p(self.x_range[0], self.y_range[0]), self.c2p(self.x_range[0], self.y_range[1]),
-                           **style)
+        style: dict[str, Any] = dict(stroke_color=theme.MUTED, stroke_width=2)
+        self.x_axis = Line(
+            self.c2p(self.x_range[0], self.y_range[0]), self.c2p(self.x_range[1], self.y_range[0]), **style
+        )
+        self.y_axis = Line(
+            self.c2p(self.x_range[0], self.y_range[0]), self.c2p(self.x_range[0], self.y_range[1]), **style
+        )
         self.add(self.x_axis, self.y_axis)
         self.tick_labels = VGroup()
         for t in trial_ticks(n_trials):
@@ -130,14 +174,16 @@ class LossAxes(VGroup):
             self.add(Line(p, p + 0.08 * DOWN, **style))
             self.tick_labels.add(math_label(str(t), math_size).next_to(p, DOWN, buff=0.12))
         y_ticks = list(nice_ticks(low, high, 4))
-        for v, text in zip(y_ticks, tick_texts(y_ticks)):
+        for v, text in zip(y_ticks, tick_texts(y_ticks), strict=True):
             p = self.c2p(self.x_range[0], v)
             self.add(Line(p, p + 0.08 * LEFT, **style))
             self.tick_labels.add(math_label(text, math_size).next_to(p, LEFT, buff=0.12))
-        self.x_title = axis_title(x_title, font_size).next_to(self.tick_labels, DOWN, buff=0.08) \
-            .align_to(self.x_axis, RIGHT)
-        self.y_title = axis_title(y_title, font_size).next_to(self.y_axis, UP, buff=0.15) \
-            .align_to(self.tick_labels, LEFT)
+        self.x_title = (
+            axis_title(x_title, font_size).next_to(self.tick_labels, DOWN, buff=0.08).align_to(self.x_axis, RIGHT)
+        )
+        self.y_title = (
+            axis_title(y_title, font_size).next_to(self.y_axis, UP, buff=0.15).align_to(self.tick_labels, LEFT)
+        )
         self.add(self.tick_labels, self.x_title, self.y_title)
 
     def c2p(self, trial, value) -> np.ndarray:
@@ -152,8 +198,13 @@ class LossAxes(VGroup):
         return origin + np.array([fx * width, fy * height, 0.0])
 
     def threshold_line(self, value: float, color) -> DashedLine:
-        return DashedLine(self.c2p(self.x_range[0], value), self.c2p(self.x_range[1], value), stroke_color=color,
-                          stroke_width=2.5, dash_length=0.12)
+        return DashedLine(
+            self.c2p(self.x_range[0], value),
+            self.c2p(self.x_range[1], value),
+            stroke_color=color,
+            stroke_width=2.5,
+            dash_length=0.12,
+        )
 
 
 def trial_ticks(n_trials: int, target: int = 4) -> list[int]:
@@ -226,4 +277,4 @@ class Strip(VGroup):
 
     def place(self, left: float, y: float) -> Strip:
         """Put the line's left end at (left, y)."""
-        return self.shift([left - self.line.get_start()[0], y - self.line.get_start()[1], 0])
+        return self.shift(np.array([left - self.line.get_start()[0], y - self.line.get_start()[1], 0.0]))

@@ -8,11 +8,33 @@ samplers.py or hpsearch), and so is the camera they are drawn for.
 from __future__ import annotations
 
 import math
+from typing import Any, TypeVar
 
 import numpy as np
 from manim import (
-    DEGREES, DOWN, LEFT, ORIGIN, OUT, RESAMPLING_ALGORITHMS, RIGHT, UP, FadeIn, ImageMobject, LaggedStart,
-    Line, MathTex, Mobject, Rectangle, Surface, Text, ThreeDScene, ValueTracker, VGroup, VMobject, config, linear,
+    DEGREES,
+    DOWN,
+    LEFT,
+    ORIGIN,
+    OUT,
+    RESAMPLING_ALGORITHMS,
+    RIGHT,
+    UP,
+    FadeIn,
+    ImageMobject,
+    LaggedStart,
+    Line,
+    MathTex,
+    Mobject,
+    Rectangle,
+    Surface,
+    Text,
+    ThreeDScene,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    config,
+    linear,
     logger,
 )
 
@@ -22,6 +44,8 @@ from objective import BOX, Objective
 from samplers import Run, Trial
 from scenes import theme
 from scenes.marks import axis_title, box_ticks, nice_ticks, ring, trial_marker
+
+M = TypeVar("M", bound=Mobject)
 
 XY_LENGTH = 4.5
 Z_LENGTH = 1.125
@@ -42,7 +66,7 @@ def box_layout(objective: Objective) -> BoxLayout:
     return BoxLayout(XY_LENGTH, Z_LENGTH, low, high)
 
 
-def face_camera(mobject: Mobject, view: View) -> Mobject:
+def face_camera(mobject: M, view: View) -> M:
     """Turn a flat mobject (drawn in the xy-plane) to face the camera."""
     mobject.rotate(view.phi, axis=RIGHT, about_point=mobject.get_center())
     mobject.rotate(view.theta + 90 * DEGREES, axis=OUT, about_point=mobject.get_center())
@@ -70,8 +94,13 @@ class SurfacePlot(VGroup):
         low, high = self.layout.z_low, self.layout.z_high
         surface = Surface(
             lambda u, v: self.point(u, v),
-            u_range=BOX, v_range=BOX, resolution=(resolution, resolution),
-            fill_opacity=1.0, stroke_width=0.3, stroke_color=theme.BACKGROUND, stroke_opacity=0.35,
+            u_range=BOX,
+            v_range=BOX,
+            resolution=(resolution, resolution),
+            fill_opacity=1.0,
+            stroke_width=0.3,
+            stroke_color=theme.BACKGROUND,
+            stroke_opacity=0.35,
             checkerboard_colors=False,
         )
         # Colour each face by the loss at its centre, on the theme's scale.
@@ -106,8 +135,9 @@ class SurfacePlot(VGroup):
         edges.set_stroke(theme.MUTED, 2)
         # Labels sit 1.1 (lr) and 1.2 (decay) box units out from their edge.
         offsets = {tuple(DOWN): c(0, -6.1, low) - c(0, -5, low), tuple(LEFT): c(-6.2, 0, low) - c(-5, 0, low)}
-        ticks, labels = box_ticks(lambda x, y: c(x, y, low), 0.12, lambda mob, p, d: mob.move_to(p + offsets[tuple(d)]),
-                                  stroke_width=2)
+        ticks, labels = box_ticks(
+            lambda x, y: c(x, y, low), 0.12, lambda mob, p, d: mob.move_to(p + offsets[tuple(d)]), stroke_width=2
+        )
         labels.add(axis_title("learning rate", theme.LABEL_SIZE).move_to(c(3.0, -8.0, low)))
         labels.add(axis_title("LR decay", theme.LABEL_SIZE).move_to(c(-7.4, 1.5, low)))
         return VGroup(*edges, *ticks), labels
@@ -124,19 +154,21 @@ class SurfacePlot(VGroup):
         """Per point: does the surface hide it from the camera?"""
         return occluded(self.objective, self.layout, xs, ys, self.view.around(-self.origin))
 
-    def marker(self, x: float, y: float, color, radius: float = MARKER_RADIUS) -> Mobject:
+    def marker(self, x: float, y: float, color, radius: float = MARKER_RADIUS) -> VMobject:
         """A trial marker on the surface at internal (x, y), facing the camera.
 
         Cairo draws it on top of the surface, so a marker the surface hides would
         seem to float: warn, naming the point, when the camera angles do that.
         """
         if self.hidden([x], [y])[0]:
-            logger.warning(f"the surface hides the marker at x={x:.2f}, y={y:.2f} from camera "
-                           f"phi={math.degrees(self.view.phi):g}, theta={math.degrees(self.view.theta):g}: "
-                           "try a higher camera (smaller phi)")
+            logger.warning(
+                f"the surface hides the marker at x={x:.2f}, y={y:.2f} from camera "
+                f"phi={math.degrees(self.view.phi):g}, theta={math.degrees(self.view.theta):g}: "
+                "try a higher camera (smaller phi)"
+            )
         return face_camera(trial_marker(color, radius, MARKER_RIM).move_to(self.point(x, y)), self.view)
 
-    def ring(self, trial: Trial, color) -> Mobject:
+    def ring(self, trial: Trial, color) -> VMobject:
         """A ring around a run's best trial on the surface, facing the camera."""
         return face_camera(ring(color, RING_RADIUS, RING_WIDTH).move_to(self.point(trial.x, trial.y)), self.view)
 
@@ -151,8 +183,9 @@ class SurfacePlot(VGroup):
                 start = i
             elif h and start is not None:
                 if i - start >= 2:
-                    pieces.add(VMobject(stroke_color=color, stroke_width=stroke_width)
-                               .set_points_as_corners(points[start:i]))
+                    pieces.add(
+                        VMobject(stroke_color=color, stroke_width=stroke_width).set_points_as_corners(points[start:i])
+                    )
                 start = None
         return pieces
 
@@ -160,21 +193,37 @@ class SurfacePlot(VGroup):
 class LossColorBar(VGroup):
     """A vertical colour bar for the surface's loss scale, ticked in loss units."""
 
-    def __init__(self, objective: Objective, palette: theme.Palette, height: float = 2.2, width: float = 0.22,
-                 steps: int = 48, **kwargs):
+    def __init__(
+        self,
+        objective: Objective,
+        palette: theme.Palette,
+        height: float = 2.2,
+        width: float = 0.22,
+        steps: int = 48,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         low, high = objective.value_range
-        cells = VGroup(*[
-            Rectangle(width=width, height=height / steps, stroke_width=0,
-                      fill_color=palette.loss_color(low + (i + 0.5) / steps * (high - low), low, high),
-                      fill_opacity=1)
-            for i in range(steps)
-        ]).arrange(UP, buff=0)
+        cells = VGroup(
+            *[
+                Rectangle(
+                    width=width,
+                    height=height / steps,
+                    stroke_width=0,
+                    fill_color=palette.loss_color(low + (i + 0.5) / steps * (high - low), low, high),
+                    fill_opacity=1,
+                )
+                for i in range(steps)
+            ]
+        ).arrange(UP, buff=0)
         ticks = VGroup()
         for value in nice_ticks(low, high, 3):
             y = cells.get_bottom()[1] + (value - low) / (high - low) * height
-            ticks.add(MathTex(tick_text(value, tex=True), font_size=theme.SMALL_SIZE, color=theme.TEXT)
-                      .move_to([cells.get_right()[0] + 0.12, y, 0], aligned_edge=LEFT))
+            ticks.add(
+                MathTex(tick_text(value, tex=True), font_size=theme.SMALL_SIZE, color=theme.TEXT).move_to(
+                    np.array([cells.get_right()[0] + 0.12, y, 0.0]), aligned_edge=LEFT
+                )
+            )
         title = axis_title("loss", theme.LABEL_SIZE).next_to(cells, UP, buff=0.2)
         self.add(cells, ticks, title)
 
@@ -185,8 +234,14 @@ def surface_resolution(requested: int) -> int:
     return min(requested, PREVIEW_RESOLUTION) if config.pixel_height <= PREVIEW_HEIGHT else requested
 
 
-def stage_surface(scene: ThreeDScene, objective: Objective, palette: theme.Palette, view: View,
-                  resolution: int = 48, frozen: bool = True) -> SurfacePlot:
+def stage_surface(
+    scene: ThreeDScene,
+    objective: Objective,
+    palette: theme.Palette,
+    view: View,
+    resolution: int = 48,
+    frozen: bool = True,
+) -> SurfacePlot:
     """Put the surface plot in a ThreeDScene seen from `view`, shifted on screen, with its colour bar.
 
     The search beats never move the camera afterwards, so by default the
@@ -255,15 +310,18 @@ class RunReadout(VGroup):
         if k == self._shown:
             return self
         self._shown = k
-        self.counter.become(Text(f"trial {k} / {len(self.run.trials)}", font_size=theme.BODY_SIZE,
-                                 color=theme.TEXT))
+        self.counter.become(Text(f"trial {k} / {len(self.run.trials)}", font_size=theme.BODY_SIZE, color=theme.TEXT))
         best = min(self.run.trials[:k], key=lambda t: (t.value, t.number)) if k else None
         if best is not self._best:
             self._best = best
-            self.best_value.become(Text(format_loss(best.value) if best else "–", font_size=theme.BODY_SIZE,
-                                        color=self.color, weight="BOLD"))
-            self.best_where.become(Text(format_point(best.lr, best.decay) if best else " ",
-                                        font_size=theme.SMALL_SIZE, color=theme.MUTED))
+            self.best_value.become(
+                Text(
+                    format_loss(best.value) if best else "–", font_size=theme.BODY_SIZE, color=self.color, weight="BOLD"
+                )
+            )
+            self.best_where.become(
+                Text(format_point(best.lr, best.decay) if best else " ", font_size=theme.SMALL_SIZE, color=theme.MUTED)
+            )
         self._place()
         if self.camera is not None:
             self.camera.add_fixed_in_frame_mobjects(self)
@@ -282,8 +340,15 @@ class RunReadout(VGroup):
         return self
 
 
-def drop_trials(scene: ThreeDScene, plot: SurfacePlot, trials: tuple[Trial, ...], color, seconds_per_trial: float,
-                tracker: ValueTracker, caption: str | None = None) -> VGroup:
+def drop_trials(
+    scene: ThreeDScene,
+    plot: SurfacePlot,
+    trials: tuple[Trial, ...],
+    color,
+    seconds_per_trial: float,
+    tracker: ValueTracker,
+    caption: str | None = None,
+) -> VGroup:
     """Drop trials onto the surface one after another in ONE play().
 
     Each trial lands as the tracker passes the next whole number, so a readout
@@ -292,11 +357,13 @@ def drop_trials(scene: ThreeDScene, plot: SurfacePlot, trials: tuple[Trial, ...]
     markers = [plot.marker(t.x, t.y, color) for t in trials]
     drops = [FadeIn(m, shift=-0.5 * OUT, rate_func=linear) for m in markers]
     total = seconds_per_trial * len(markers)
+    subcaption: dict[str, Any] = {"subcaption": caption, "subcaption_duration": total} if caption else {}
     scene.play(
         LaggedStart(*drops, lag_ratio=1.0),
-        tracker.animate(rate_func=linear).set_value(tracker.get_value() + len(markers)),
+        # manim's hints type .animate as the mobject itself; at runtime it is a builder taking animation kwargs
+        tracker.animate(rate_func=linear).set_value(tracker.get_value() + len(markers)),  # type: ignore[operator]
         run_time=total,
-        **({"subcaption": caption, "subcaption_duration": total} if caption else {}),
+        **subcaption,
     )
     group = VGroup(*markers)
     scene.add(group)

@@ -27,13 +27,15 @@ class Question(FlatBeat):
         # The two hyperparameters, their real ranges and the map onto the box.
         rows = []
         for row in data.rows:
-            rows.append([
-                math_label(row.symbol, theme.HEADING_SIZE),
-                label(row.label, theme.BODY_SIZE),
-                math_label(f"{row.low} \\;\\dots\\; {row.high}", theme.HEADING_SIZE),
-                label(row.scale, theme.LABEL_SIZE, theme.MUTED),
-                math_label(row.map.latex, theme.HEADING_SIZE, theme.MUTED),
-            ])
+            rows.append(
+                [
+                    math_label(row.symbol, theme.HEADING_SIZE),
+                    label(row.label, theme.BODY_SIZE),
+                    math_label(f"{row.low} \\;\\dots\\; {row.high}", theme.HEADING_SIZE),
+                    label(row.scale, theme.LABEL_SIZE, theme.MUTED),
+                    math_label(row.map.latex, theme.HEADING_SIZE, theme.MUTED),
+                ]
+            )
         hp_table = table(rows, col_alignments="llcll", h_buff=0.45, v_buff=0.35)
         fit_width(hp_table, width, theme.LABEL_SIZE)
         hp_table.next_to(title, DOWN, buff=0.4).align_to(title, LEFT)
@@ -49,7 +51,9 @@ class Question(FlatBeat):
         # The budget and the target.
         ranges = " \\times ".join(f"[{r.low}, {r.high}]" for r in data.rows)
         symbols = ", ".join(r.symbol for r in data.rows)
-        box_note = math_label(f"x, y \\in [{tick_text(low, tex=True)}, {tick_text(high, tex=True)}]", theme.HEADING_SIZE, theme.MUTED)
+        box_note = math_label(
+            f"x, y \\in [{tick_text(low, tex=True)}, {tick_text(high, tex=True)}]", theme.HEADING_SIZE, theme.MUTED
+        )
         target = VGroup(
             math_label(f"\\theta = ({symbols}) \\in \\Theta = {ranges}", theme.HEADING_SIZE),
             math_label("\\theta^* = \\arg\\min_{\\theta \\in \\Theta} f(\\theta)", theme.HEADING_SIZE),
@@ -57,32 +61,53 @@ class Question(FlatBeat):
         ).arrange(RIGHT, buff=0.8)
         fit_width(target, width, theme.HEADING_SIZE)
         target.next_to(formula, DOWN, buff=0.4).align_to(title, LEFT)
-        budget = label(f"Budget: {data.budget} training runs", theme.HEADING_SIZE, self.palette.highlight) \
-            .to_edge(RIGHT, buff=self.margin).align_to(title, DOWN)
+        budget = (
+            label(f"Budget: {data.budget} training runs", theme.HEADING_SIZE, self.palette.highlight)
+            .to_edge(RIGHT, buff=self.margin)
+            .align_to(title, DOWN)
+        )
         goal = VGroup(*target[:2], budget)  # the box note comes in with the map
 
         question = self._question(data).next_to(target, DOWN, buff=0.45).align_to(title, LEFT)
 
         lr, decay = data.rows
-        self.play(Fade(title), Fade(hp_table.rows[0][:4]), Fade(hp_table.rows[1][:4]), run_time=1.5,
-                  subcaption=f"Two hyperparameters: the {lr.label}, {sci_unicode(objective.LEARNING_RATE.low)}"
-                  f" to {sci_unicode(objective.LEARNING_RATE.high)} on a log scale, and the "
-                  f"{decay.label}, {decay.low} to {decay.high}.", subcaption_duration=4.4)
+        self.play(
+            Fade(title),
+            Fade(hp_table.rows[0][:4]),
+            Fade(hp_table.rows[1][:4]),
+            run_time=1.5,
+            subcaption=f"Two hyperparameters: the {lr.label}, {sci_unicode(objective.LEARNING_RATE.low)}"
+            f" to {sci_unicode(objective.LEARNING_RATE.high)} on a log scale, and the "
+            f"{decay.label}, {decay.low} to {decay.high}.",
+            subcaption_duration=4.4,
+        )
         self.wait(3.0)
-        self.play(Fade(hp_table.rows[0][4]), Fade(hp_table.rows[1][4]), Fade(box_note), run_time=1.0,
-                  subcaption=f"Both map onto one square, x and y from {signed(low, 0)} "
-                  f"to {signed(high, 0)}.",
-                  subcaption_duration=2.9)
+        self.play(
+            Fade(hp_table.rows[0][4]),
+            Fade(hp_table.rows[1][4]),
+            Fade(box_note),
+            run_time=1.0,
+            subcaption=f"Both map onto one square, x and y from {signed(low, 0)} to {signed(high, 0)}.",
+            subcaption_duration=2.9,
+        )
         self.wait(2.0)
-        self.play(Write(formula), run_time=2.0,
-                  subcaption=f"On it, the loss f: {data.summary.split(';')[0]}.", subcaption_duration=3.9)
+        self.play(
+            Write(formula),
+            run_time=2.0,
+            subcaption=f"On it, the loss f: {data.summary.split(';')[0]}.",
+            subcaption_duration=3.9,
+        )
         self.wait(2.0)
-        self.play(Fade(goal), run_time=1.0,
-                  subcaption=f"With {data.budget} training runs, find the setting with the lowest loss.",
-                  subcaption_duration=3.4)
+        self.play(
+            Fade(goal),
+            run_time=1.0,
+            subcaption=f"With {data.budget} training runs, find the setting with the lowest loss.",
+            subcaption_duration=3.4,
+        )
         self.wait(2.5)
-        self.play(Fade(question), run_time=1.0, subcaption=self._question_text(data, plain=True),
-                  subcaption_duration=5.5)
+        self.play(
+            Fade(question), run_time=1.0, subcaption=self._question_text(data, plain=True), subcaption_duration=5.5
+        )
         self.wait(4.5)
 
     @staticmethod

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Group, ValueTracker, VGroup, config, linear
+from manim import DOWN, LEFT, RIGHT, UP, Group, ValueTracker, VGroup, VMobject, config, linear
 
 from hpsearch import findings
 from hpsearch.formatting import and_list, capitalised, format_decay, format_loss, format_loss_tex, sci_latex
@@ -41,10 +41,14 @@ class Race(FlatBeat):
         side = min(self.max_side, room / len(names) - extra)
         maps = Group(*[panels.BoxPlot.loss_map(objective, palette, side=side) for _ in names])
         maps.arrange(RIGHT, buff=self.panel_gap).to_edge(UP, buff=0.7)
-        titles = VGroup(*[
-            label(theme.SAMPLER_NAMES[name], theme.BODY_SIZE, palette.samplers[name])
-            .next_to(m.frame, UP, buff=0.22) for name, m in zip(names, maps)  # clear of a ring on the top edge
-        ])
+        titles = VGroup(
+            *[
+                label(theme.SAMPLER_NAMES[name], theme.BODY_SIZE, palette.samplers[name]).next_to(
+                    m.frame, UP, buff=0.22
+                )
+                for name, m in zip(names, maps, strict=True)  # clear of a ring on the top edge
+            ]
+        )
         for title in titles:  # a long name over an outer map stays inside the frame
             edge = config.frame_width / 2 - self.margin
             title.shift(min(0, edge - title.get_right()[0]) * RIGHT + max(0, -edge - title.get_left()[0]) * RIGHT)
@@ -58,7 +62,9 @@ class Race(FlatBeat):
             axes = panels.LossAxes(data.budget, data.value_range, width=plot_width, height=plot_height)
             axes.to_corner(DOWN + LEFT, buff=0.3).shift(0.2 * RIGHT)
             threshold = axes.threshold_line(data.threshold, palette.highlight)
-            threshold_label = label("deep well", theme.SMALL_SIZE, palette.highlight).next_to(threshold, RIGHT, buff=0.15)
+            threshold_label = label("deep well", theme.SMALL_SIZE, palette.highlight).next_to(
+                threshold, RIGHT, buff=0.15
+            )
             right_area = (threshold_label.get_right()[0] + 0.3, config.frame_width / 2 - 0.3)
             overflow = table.width - (right_area[1] - right_area[0])
             # Smaller maps (more samplers) leave height to spare: give it to the plot.
@@ -72,9 +78,17 @@ class Race(FlatBeat):
 
         axes, threshold, threshold_label, right_area = refit(layout, (self.plot_width, self.plot_height), tries=3)
 
-        self.play(Fade(maps), Fade(titles), Fade(axes), Fade(threshold), Fade(threshold_label),
-                  run_time=2.0, subcaption=f"Each sampler gets {data.budget} runs on the same loss map. "
-                  "Darker is lower; the cross marks the minimum.", subcaption_duration=self.intro - 0.1)
+        self.play(
+            Fade(maps),
+            Fade(titles),
+            Fade(axes),
+            Fade(threshold),
+            Fade(threshold_label),
+            run_time=2.0,
+            subcaption=f"Each sampler gets {data.budget} runs on the same loss map. "
+            "Darker is lower; the cross marks the minimum.",
+            subcaption_duration=self.intro - 0.1,
+        )
         self.wait(self.intro - 2.0)
 
         # Trials appear in every panel at once, driven by one tracker: trials shown = t.
@@ -83,29 +97,38 @@ class Race(FlatBeat):
         # starts empty: manim draws, all through play(), every part a moving group had at its start.
         t = ValueTracker(0.0)
         live = []  # mobjects updated every frame while the trials come in
-        for name, m in zip(names, maps):
+        for name, m in zip(names, maps, strict=True):
             run = data.runs[name]
             color = palette.samplers[name]
             dots = [trial_marker(color).move_to(m.point(trial.x, trial.y)) for trial in run.trials]
             rings = [ring(theme.TEXT).move_to(m.point(trial.x, trial.y)) for trial in run.trials]
-            shown = VGroup().add_updater(lambda g, run=run, dots=dots, rings=rings, m=m, color=color:
-                                         self._show_dots(g, run, dots, rings, m, color, t.get_value()))
+            shown = VGroup().add_updater(
+                lambda g, run=run, dots=dots, rings=rings, m=m, color=color: self._show_dots(
+                    g, run, dots, rings, m, color, t.get_value()
+                )
+            )
             curve = panels.step_curve(axes, run.best_so_far, color, upto=0).add_updater(
-                lambda c, run=run: panels.set_steps(c, axes, run.best_so_far, upto=min(t.get_value(), len(run.trials))))
+                lambda c, run=run: panels.set_steps(c, axes, run.best_so_far, upto=min(t.get_value(), len(run.trials)))
+            )
             live += [shown, curve]
         # One text per count, built once: building text every frame is what would cost.
         counter_anchor = np.array([sum(right_area) / 2, axes.get_center()[1], 0])
-        counts = [label(f"trial {k} of {data.budget}", theme.HEADING_SIZE).move_to(counter_anchor)
-                  for k in range(data.budget + 1)]
+        counts = [
+            label(f"trial {k} of {data.budget}", theme.HEADING_SIZE).move_to(counter_anchor)
+            for k in range(data.budget + 1)
+        ]
         counter = VGroup().add_updater(
-            lambda g: setattr(g, "submobjects", [counts[min(int(t.get_value()), data.budget)]]))
+            lambda g: setattr(g, "submobjects", [counts[min(int(t.get_value()), data.budget)]])
+        )
         live.append(counter)
         self.add(*live)
 
         run_time = min(self.seconds_per_trial * data.budget, self.max_race_seconds)  # big budgets: faster
         startup = min(data.n_startup_trials, data.budget)
-        self.add_subcaption(f"TPE's first {startup} runs are random start-up trials. "
-                            "Then it samples near the best trials so far.", duration=run_time / 2 - 0.1)
+        self.add_subcaption(
+            f"TPE's first {startup} runs are random start-up trials. Then it samples near the best trials so far.",
+            duration=run_time / 2 - 0.1,
+        )
         self.add_subcaption(self._grid_sentence(data), duration=run_time / 2 - 0.1, offset=run_time / 2)
         self.play(t.animate.set_value(data.budget), run_time=run_time, rate_func=linear)
 
@@ -115,14 +138,22 @@ class Race(FlatBeat):
         # Final values: best loss and where it was, in real units.
         first, second = self._final_sentences(data, names)
         fit_width(table, right_area[1] - right_area[0], theme.LABEL_SIZE)
-        self.play(Fade(counter, out=True), Fade(table.move_to(counter_anchor)), run_time=1.0,
-                  subcaption=first, subcaption_duration=self.hold / 2 + 0.9)
+        self.play(
+            Fade(counter, out=True),
+            Fade(table.move_to(counter_anchor)),
+            run_time=1.0,
+            subcaption=first,
+            subcaption_duration=self.hold / 2 + 0.9,
+        )
         self.add_subcaption(second, duration=self.hold / 2, offset=self.hold / 2)  # after the first one ends
         self.wait(self.hold)
 
     @staticmethod
     def _show_dots(group: VGroup, run, dots: list, rings: list, m: panels.BoxPlot, color, t: float) -> None:
-        """The first t trials' markers, the next one growing, a ring on the best so far (all but the growing one prebuilt)."""
+        """The first t trials' markers, the next one growing, a ring on the best so far.
+
+        All but the growing marker are prebuilt.
+        """
         n = int(min(t, len(run.trials)))
         parts = dots[:n]
         if n < len(run.trials) and t - n > 0.02:  # the next trial pops in
@@ -138,8 +169,9 @@ class Race(FlatBeat):
         grid = data.summaries["grid"]
         n_lr, n_decay = data.grid_shape
         text = f"The grid tries only {n_lr} learning rates and {n_decay} decays"
-        text += ("; one of its points is in the deep well." if grid.reached
-                 else "; none of its points is in the deep well.")
+        text += (
+            "; one of its points is in the deep well." if grid.reached else "; none of its points is in the deep well."
+        )
         if grid.n_trials < grid.budget:
             text += f" It uses {grid.n_trials} of the {grid.budget} runs."
         return text
@@ -153,8 +185,7 @@ class Race(FlatBeat):
         missed = [in_text(n) for n in names if not s[n].reached]
         below = f"(below {format_loss(data.threshold)})"
         if reached and missed:
-            second = (f"{capitalised(and_list(reached))} reached the deep well {below}; "
-                      f"{and_list(missed)} did not.")
+            second = f"{capitalised(and_list(reached))} reached the deep well {below}; {and_list(missed)} did not."
         elif reached:
             second = f"All reached the deep well {below}."
         else:
@@ -163,21 +194,30 @@ class Race(FlatBeat):
 
     def _table(self, data: findings.RaceData, names: list[str]) -> VGroup:
         size = theme.LABEL_SIZE
-        rows = [[label(""), label("best loss", size, theme.MUTED), label("lr", size, theme.MUTED),
-                 label("decay", size, theme.MUTED)]]
+        rows: list[list[VMobject]] = [
+            [
+                label(""),
+                label("best loss", size, theme.MUTED),
+                label("lr", size, theme.MUTED),
+                label("decay", size, theme.MUTED),
+            ]
+        ]
         for n in names:
             s = data.summaries[n]
-            rows.append([
-                label(theme.SAMPLER_NAMES[n], size, self.palette.samplers[n]),
-                math_label(format_loss_tex(s.best_value), theme.BODY_SIZE,
-                           self.palette.highlight if s.reached else theme.TEXT),
-                math_label(sci_latex(s.best_lr), theme.BODY_SIZE),
-                math_label(format_decay(s.best_decay), theme.BODY_SIZE),
-            ])
+            rows.append(
+                [
+                    label(theme.SAMPLER_NAMES[n], size, self.palette.samplers[n]),
+                    math_label(
+                        format_loss_tex(s.best_value),
+                        theme.BODY_SIZE,
+                        self.palette.highlight if s.reached else theme.TEXT,
+                    ),
+                    math_label(sci_latex(s.best_lr), theme.BODY_SIZE),
+                    math_label(format_decay(s.best_decay), theme.BODY_SIZE),
+                ]
+            )
         if any(data.summaries[n].n_trials < data.budget for n in names):  # e.g. a grid on a non-square budget
             rows[0].append(label("runs", size, theme.MUTED))
-            for row, n in zip(rows[1:], names):
+            for row, n in zip(rows[1:], names, strict=True):
                 row.append(math_label(str(data.summaries[n].n_trials), theme.BODY_SIZE))
         return table(rows, col_alignments="lrrr" + "r" * (len(rows[0]) - 4), h_buff=0.3, v_buff=0.2)
-
-

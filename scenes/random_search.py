@@ -42,17 +42,26 @@ class RandomSearch(SurfaceBeat):
             rug.add(Line(c(t.x, -5.25, low), c(t.x, -5.75, low), stroke_color=color, stroke_width=3).shift(plot.origin))
         for lr in sorted(set(t.lr for t in grid_run.trials)):
             x = float(LEARNING_RATE.to_internal(lr))
-            rug.add(Line(c(x, -5.85, low), c(x, -6.45, low), stroke_color=grid_color, stroke_width=5)
-                    .shift(plot.origin))
-        counts = VGroup(
-            Text(f"{run.distinct_lr} learning rates tried", font_size=theme.LABEL_SIZE, color=color),
-            Text(f"grid: {grid_run.distinct_lr} learning rates", font_size=theme.LABEL_SIZE, color=grid_color),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.18).move_to(PANEL_MIDDLE_LEFT, aligned_edge=UP + LEFT)
+            rug.add(
+                Line(c(x, -5.85, low), c(x, -6.45, low), stroke_color=grid_color, stroke_width=5).shift(plot.origin)
+            )
+        counts = (
+            VGroup(
+                Text(f"{run.distinct_lr} learning rates tried", font_size=theme.LABEL_SIZE, color=color),
+                Text(f"grid: {grid_run.distinct_lr} learning rates", font_size=theme.LABEL_SIZE, color=grid_color),
+            )
+            .arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+            .move_to(PANEL_MIDDLE_LEFT, aligned_edge=UP + LEFT)
+        )
         self.pin(counts)
-        self.play(Create(rug), Fade(counts), run_time=1.5,
-                  subcaption=f"Projected onto the lr axis: {run.distinct_lr} different learning rates, "
-                             f"against the grid's {grid_run.distinct_lr}.",
-                  subcaption_duration=self.hold + 1.5)
+        self.play(
+            Create(rug),
+            Fade(counts),
+            run_time=1.5,
+            subcaption=f"Projected onto the lr axis: {run.distinct_lr} different learning rates, "
+            f"against the grid's {grid_run.distinct_lr}.",
+            subcaption_duration=self.hold + 1.5,
+        )
         self.wait(self.hold)
 
         # Cut to a flat view: what those extra learning rates buy when lr is all that matters.
@@ -73,26 +82,30 @@ class RandomSearch(SurfaceBeat):
         title = beat_title(4, "Random search", "when only the learning rate matters (Bergstra & Bengio 2012)")
         low, high = valley.value_range
         axes = Axes(x_range=[-5, 5, 10], y_range=[low, high, high - low], x_length=7.6, y_length=3.5, tips=False)
-        axes.move_to([-2.3, -0.1, 0])
+        axes.move_to(np.array([-2.3, -0.1, 0], float))
         # Frame lines on the plot's edges (Axes would cross at loss 0 and lr 10^-5).
         frame = VGroup(Line(axes.c2p(-5, low), axes.c2p(5, low)), Line(axes.c2p(-5, low), axes.c2p(-5, high)))
         frame.set_stroke(theme.MUTED, 2)
         ticks = lr_labels(lambda x: axes.c2p(x, low), beside(0.2))
         x_title = axis_title("learning rate", theme.LABEL_SIZE).next_to(ticks, DOWN, buff=0.15)
         y_title = axis_title("loss", theme.LABEL_SIZE).next_to(frame[1], UP, buff=0.15)
-        y_ticks = VGroup(*[
-            MathTex(tick_text(v, tex=True), font_size=theme.LABEL_SIZE, color=theme.TEXT)
-            .next_to(axes.c2p(-5, v), LEFT, buff=0.15)
-            for v in (round(low), round(high))
-        ])
+        y_ticks = VGroup(
+            *[
+                MathTex(tick_text(v, tex=True), font_size=theme.LABEL_SIZE, color=theme.TEXT).next_to(
+                    axes.c2p(-5, v), LEFT, buff=0.15
+                )
+                for v in (round(low), round(high))
+            ]
+        )
         # The loss over all decays at each lr: a thin band, because decay barely matters.
         xs = np.linspace(-5, 5, 201)
         decays = np.linspace(-5, 5, 41)
         losses = valley(xs[:, None], decays[None, :])
-        upper = [axes.c2p(x, v) for x, v in zip(xs, losses.max(axis=1))]
-        lower = [axes.c2p(x, v) for x, v in zip(xs[::-1], losses.min(axis=1)[::-1])]
-        band = Polygon(*upper, *lower, stroke_width=1, stroke_color=theme.MUTED,
-                       fill_color=theme.MUTED, fill_opacity=0.35)
+        upper = [axes.c2p(x, v) for x, v in zip(xs, losses.max(axis=1), strict=True)]
+        lower = [axes.c2p(x, v) for x, v in zip(xs[::-1], losses.min(axis=1)[::-1], strict=True)]
+        band = Polygon(
+            *upper, *lower, stroke_width=1, stroke_color=theme.MUTED, fill_color=theme.MUTED, fill_opacity=0.35
+        )
 
         def dots(r, c):
             return VGroup(*[trial_marker(c, 0.07).move_to(axes.c2p(t.x, t.value)) for t in r.trials])
@@ -100,31 +113,57 @@ class RandomSearch(SurfaceBeat):
         grid_dots, random_dots = dots(grid_run, grid_color), dots(run, color)
         legend = VGroup(
             Text(f"grid: {grid_run.distinct_lr} learning rates", font_size=theme.LABEL_SIZE, color=grid_color),
-            Text(f"best {format_loss(grid_run.best_trial.value)}", font_size=theme.BODY_SIZE, color=grid_color, weight="BOLD"),
+            Text(
+                f"best {format_loss(grid_run.best_trial.value)}",
+                font_size=theme.BODY_SIZE,
+                color=grid_color,
+                weight="BOLD",
+            ),
             Text(f"random: {run.distinct_lr} learning rates", font_size=theme.LABEL_SIZE, color=color),
             Text(f"best {format_loss(run.best_trial.value)}", font_size=theme.BODY_SIZE, color=color, weight="BOLD"),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
         legend[2].shift(0.25 * DOWN)
         legend[3].shift(0.25 * DOWN)
         share = case.random_beats_grid
-        verdict = Text(f"over {settings.n_seeds} seeds, random beats this grid in {percent(share)} of them",
-                       font_size=theme.LABEL_SIZE, color=theme.TEXT)
-        legend.move_to([1.95, 1.4, 0], aligned_edge=UP + LEFT)
+        verdict = Text(
+            f"over {settings.n_seeds} seeds, random beats this grid in {percent(share)} of them",
+            font_size=theme.LABEL_SIZE,
+            color=theme.TEXT,
+        )
+        legend.move_to(np.array([1.95, 1.4, 0], float), aligned_edge=UP + LEFT)
         verdict.to_edge(DOWN, buff=0.3)
         self.add(title)
-        self.play(Fade(frame), Fade(ticks), Fade(x_title), Fade(y_title), Fade(y_ticks), Fade(band),
-                  run_time=1.0,
-                  subcaption="Here the loss depends on the learning rate alone: the band spans every decay.",
-                  subcaption_duration=3.0)
-        self.play(Fade(grid_dots, lag_ratio=0.05), Fade(legend[:2]), run_time=2.0,
-                  subcaption=f"The grid spends {grid_run.distinct_lr} runs on each of its "
-                             f"{grid_run.distinct_lr} learning rates, and misses the valley.",
-                  subcaption_duration=3.0)
+        self.play(
+            Fade(frame),
+            Fade(ticks),
+            Fade(x_title),
+            Fade(y_title),
+            Fade(y_ticks),
+            Fade(band),
+            run_time=1.0,
+            subcaption="Here the loss depends on the learning rate alone: the band spans every decay.",
+            subcaption_duration=3.0,
+        )
+        self.play(
+            Fade(grid_dots, lag_ratio=0.05),
+            Fade(legend[:2]),
+            run_time=2.0,
+            subcaption=f"The grid spends {grid_run.distinct_lr} runs on each of its "
+            f"{grid_run.distinct_lr} learning rates, and misses the valley.",
+            subcaption_duration=3.0,
+        )
         self.wait(1.0)
-        self.play(Fade(random_dots, lag_ratio=0.05), Fade(legend[2:]), run_time=2.0,
-                  subcaption=f"Random search tries {run.distinct_lr} learning rates with the same budget.",
-                  subcaption_duration=3.0)
-        self.play(Fade(verdict), run_time=0.5,
-                  subcaption=f"Over {settings.n_seeds} seeds it beats the grid in {percent(share)} of them.",
-                  subcaption_duration=self.hold + 0.5)
+        self.play(
+            Fade(random_dots, lag_ratio=0.05),
+            Fade(legend[2:]),
+            run_time=2.0,
+            subcaption=f"Random search tries {run.distinct_lr} learning rates with the same budget.",
+            subcaption_duration=3.0,
+        )
+        self.play(
+            Fade(verdict),
+            run_time=0.5,
+            subcaption=f"Over {settings.n_seeds} seeds it beats the grid in {percent(share)} of them.",
+            subcaption_duration=self.hold + 0.5,
+        )
         self.wait(self.hold)

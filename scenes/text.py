@@ -6,8 +6,9 @@ for at least it, and fit_width refuses to shrink text past it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 
-from manim import DOWN, LEFT, RIGHT, UP, MathTex, Text, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, MathTex, Text, VGroup, VMobject
 
 from scenes import theme
 
@@ -20,13 +21,24 @@ def math_label(tex: str, size: int = theme.SMALL_SIZE, color=theme.TEXT, **kwarg
     return MathTex(tex, font_size=max(size, theme.SMALL_SIZE), color=color, **kwargs)
 
 
-def table(rows: list[list], col_alignments: str | None = None, h_buff: float = 0.45, v_buff: float = 0.22) -> VGroup:
+class Table(VGroup):
+    """The cells of a table(), all its own members; `rows` groups them again by row."""
+
+    def __init__(self, *cells: VMobject) -> None:
+        super().__init__(*cells)
+        self.rows: list[VGroup] = []
+
+
+def table(
+    rows: Sequence[Sequence[VMobject]], col_alignments: str | None = None, h_buff: float = 0.45, v_buff: float = 0.22
+) -> Table:
     """Mobjects (Text / MathTex cells) in a grid; each column aligned as given ('l', 'c', 'r')."""
     n_cols = len(rows[0])
-    cells = VGroup(*[cell for row in rows for cell in row])
-    cells.arrange_in_grid(rows=len(rows), cols=n_cols, buff=(h_buff, v_buff),
-                          col_alignments=col_alignments or "l" * n_cols)
-    cells.rows = [VGroup(*cells[i * n_cols:(i + 1) * n_cols]) for i in range(len(rows))]
+    cells = Table(*[cell for row in rows for cell in row])
+    cells.arrange_in_grid(
+        rows=len(rows), cols=n_cols, buff=(h_buff, v_buff), col_alignments=col_alignments or "l" * n_cols
+    )
+    cells.rows = [VGroup(*cells[i * n_cols : (i + 1) * n_cols]) for i in range(len(rows))]
     return cells
 
 
@@ -40,13 +52,13 @@ def fit_width(mobject, max_width: float, font_size: float, floor: float = theme.
     return mobject
 
 
-def wrap_math(chunks: list[str], max_width: float, font_size: float, color=theme.TEXT,
-              indent: float = 0.6) -> VGroup:
+def wrap_math(chunks: list[str], max_width: float, font_size: float, color=theme.TEXT, indent: float = 0.6) -> VGroup:
     """Lines of MathTex built from formula chunks, broken between chunks to fit max_width.
 
     Continuation lines are indented; the group is left-aligned.
     """
-    lines, current = [], []
+    lines: list[list[str]] = []
+    current: list[str] = []
     for chunk in chunks:
         trial = current + [chunk]
         width = MathTex(" ".join(trial), font_size=font_size).width + (indent if lines else 0)
@@ -84,9 +96,9 @@ def _measure_advances(chars: set[str], size: int) -> None:
         for c in chars:
             _ADVANCE[(c, size)] = label(f"x{c}x", size).width - x_width
         return
-    x_lefts = [glyph.get_left()[0] for glyph, char in zip(glyphs, inked) if char == "x"]
+    x_lefts = [glyph.get_left()[0] for glyph, char in zip(glyphs, inked, strict=True) if char == "x"]
     _ADVANCE[("x", size)] = x_lefts[1] - x_lefts[0]
-    for c, left, right in zip(others, x_lefts[1:], x_lefts[2:]):
+    for c, left, right in zip(others, x_lefts[1:-1], x_lefts[2:], strict=True):
         _ADVANCE[(c, size)] = right - left - _ADVANCE[("x", size)]
 
 
@@ -98,8 +110,9 @@ def estimated_width(text: str, size: int) -> float:
     return sum(_ADVANCE[(c, size)] for c in text)
 
 
-def paragraph(text: str, max_width: float, size: int = theme.BODY_SIZE, color=theme.TEXT,
-              line_buff: float = 0.14) -> VGroup:
+def paragraph(
+    text: str, max_width: float, size: int = theme.BODY_SIZE, color=theme.TEXT, line_buff: float = 0.14
+) -> VGroup:
     """Plain text broken between words into left-aligned lines no wider than max_width.
 
     Breaks are chosen from measured character advances; each line is then
@@ -108,7 +121,7 @@ def paragraph(text: str, max_width: float, size: int = theme.BODY_SIZE, color=th
     words, lines = text.split(), []
     while words:
         n = 1
-        while n < len(words) and estimated_width(" ".join(words[:n + 1]), size) <= max_width:
+        while n < len(words) and estimated_width(" ".join(words[: n + 1]), size) <= max_width:
             n += 1
         line = label(" ".join(words[:n]), size, color)
         while line.width > max_width and n > 1:
@@ -125,8 +138,11 @@ def beat_title(number: int | str, title: str, subtitle: str = "") -> VGroup:
     heading = Text(f"{number}  {title}", font_size=theme.HEADING_SIZE, color=theme.TEXT, weight="BOLD")
     group = VGroup(heading)
     if subtitle:
-        group.add(Text(subtitle, font_size=theme.SMALL_SIZE, color=theme.MUTED)
-                  .next_to(heading, DOWN, aligned_edge=LEFT, buff=0.15))
+        group.add(
+            Text(subtitle, font_size=theme.SMALL_SIZE, color=theme.MUTED).next_to(
+                heading, DOWN, aligned_edge=LEFT, buff=0.15
+            )
+        )
     return group.to_corner(UP + LEFT, buff=0.4)
 
 

@@ -45,8 +45,12 @@ class Palette:
     @classmethod
     def of(cls, palette: dict[str, str]) -> Palette:
         """From the validated [palette] table of the settings."""
-        return cls({name: ManimColor(palette[name]) for name in SAMPLER_NAMES}, ManimColor(palette["surface_low"]),
-                   ManimColor(palette["surface_high"]), ManimColor(palette["highlight"]))
+        return cls(
+            {name: ManimColor(palette[name]) for name in SAMPLER_NAMES},
+            ManimColor(palette["surface_low"]),
+            ManimColor(palette["surface_high"]),
+            ManimColor(palette["highlight"]),
+        )
 
     def loss_rgb(self, values: np.ndarray | float, low: float, high: float) -> np.ndarray:
         """The loss colour scale as uint8 RGB (vectorised, for heat-map images).

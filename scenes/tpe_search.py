@@ -23,28 +23,46 @@ class TPESearch(SurfaceBeat):
         n_startup = min(run.settings["n_startup_trials"], len(run.trials))
         n_guided = len(run.trials) - n_startup
 
-        title = beat_title(5, "TPE (Bayesian optimisation)",
-                           f"Optuna's TPESampler, seed {settings.featured_seed}, {len(run.trials)} runs")
+        title = beat_title(
+            5,
+            "TPE (Bayesian optimisation)",
+            f"Optuna's TPESampler, seed {settings.featured_seed}, {len(run.trials)} runs",
+        )
         tracker = ValueTracker(0)
         readout = RunReadout(run, tracker, color, camera=self.camera).anchor_at(PANEL_TOP_LEFT)
         phase_startup = Text(f"trials 1–{n_startup}: random startup", font_size=theme.LABEL_SIZE, color=theme.MUTED)
-        phase_guided = Text(f"trials {n_startup + 1}–{len(run.trials)}: model-guided",
-                            font_size=theme.LABEL_SIZE, color=color)
+        phase_guided = Text(
+            f"trials {n_startup + 1}–{len(run.trials)}: model-guided", font_size=theme.LABEL_SIZE, color=color
+        )
         for phase in (phase_startup, phase_guided):
             phase.move_to(PANEL_MIDDLE_LEFT, aligned_edge=UP + LEFT)
         self.add_fixed_in_frame_mobjects(title, readout, phase_startup)
         self.pin(phase_guided)
 
         # Startup: TPE knows nothing yet, so it samples like random search.
-        drop_trials(self, plot, run.trials[:n_startup], color, self.seconds_per_startup_trial, tracker,
-                    f"TPE starts with {n_startup} random trials: it has no model yet.")
+        drop_trials(
+            self,
+            plot,
+            run.trials[:n_startup],
+            color,
+            self.seconds_per_startup_trial,
+            tracker,
+            f"TPE starts with {n_startup} random trials: it has no model yet.",
+        )
 
         # Guided: each next trial maximises l(x)/g(x) over candidates drawn from l(x).
         if n_guided:
             self.play(Fade(phase_startup, out=True), Fade(phase_guided), run_time=0.5)
-            drop_trials(self, plot, run.trials[n_startup:], color, self.seconds_per_guided_trial, tracker,
-                        "Then it splits the trials into good and bad, models each, "
-                        "and tries where good is likely and bad is not.")
+            drop_trials(
+                self,
+                plot,
+                run.trials[n_startup:],
+                color,
+                self.seconds_per_guided_trial,
+                tracker,
+                "Then it splits the trials into good and bad, models each, "
+                "and tries where good is likely and bad is not.",
+            )
 
         # Where they went
         deepest = settings.objective_function.global_minimum
@@ -53,16 +71,26 @@ class TPESearch(SurfaceBeat):
         star = plot.marker(deepest.x, deepest.y, highlight, radius=0.11)
         ring = plot.ring(best, color)
         gap = best.value - deepest.value
-        summary = VGroup(
-            VGroup(Text("deep well", font_size=theme.LABEL_SIZE, color=highlight),
-                   Text(format_loss(deepest.value), font_size=theme.LABEL_SIZE, color=highlight, weight="BOLD"))
-            .arrange(RIGHT, buff=0.2),
-            Text(f"TPE's best is {signed(gap, 3)} above it", font_size=theme.LABEL_SIZE, color=color),
-            Text(f"(found at trial {best.number + 1})", font_size=theme.SMALL_SIZE, color=theme.MUTED),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(phase_guided, DOWN, aligned_edge=LEFT, buff=0.35)
+        summary = (
+            VGroup(
+                VGroup(
+                    Text("deep well", font_size=theme.LABEL_SIZE, color=highlight),
+                    Text(format_loss(deepest.value), font_size=theme.LABEL_SIZE, color=highlight, weight="BOLD"),
+                ).arrange(RIGHT, buff=0.2),
+                Text(f"TPE's best is {signed(gap, 3)} above it", font_size=theme.LABEL_SIZE, color=color),
+                Text(f"(found at trial {best.number + 1})", font_size=theme.SMALL_SIZE, color=theme.MUTED),
+            )
+            .arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+            .next_to(phase_guided, DOWN, aligned_edge=LEFT, buff=0.35)
+        )
         self.pin(summary)
-        self.play(Fade(star), Create(ring), Fade(summary), run_time=1.0,
-                  subcaption=f"Its best, {format_loss(best.value)} at trial {best.number + 1}, is within "
-                             f"{signed(gap, 3)} of the deep well's floor.",
-                  subcaption_duration=self.hold + 1.0)
+        self.play(
+            Fade(star),
+            Create(ring),
+            Fade(summary),
+            run_time=1.0,
+            subcaption=f"Its best, {format_loss(best.value)} at trial {best.number + 1}, is within "
+            f"{signed(gap, 3)} of the deep well's floor.",
+            subcaption_duration=self.hold + 1.0,
+        )
         self.wait(self.hold)

@@ -32,8 +32,9 @@ class Verdict(FlatBeat):
         right.next_to(heading, DOWN, buff=0.4).align_to([0.3, 0, 0], LEFT)
 
         grid_first, grid_second = self._grid_sentences(data)
-        self.play(Fade(heading), Fade(left), run_time=1.0,
-                  subcaption=self._startup_sentence(data), subcaption_duration=4.9)
+        self.play(
+            Fade(heading), Fade(left), run_time=1.0, subcaption=self._startup_sentence(data), subcaption_duration=4.9
+        )
         self.wait(4.0)
         self.play(Fade(right), run_time=1.0, subcaption=grid_first, subcaption_duration=4.9)
         self.wait(4.0)
@@ -45,8 +46,14 @@ class Verdict(FlatBeat):
         title = label("Takeaways", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
         takeaways.next_to(title, DOWN, buff=0.45).align_to(title, LEFT)
         spoken = self._takeaway_subtitles(data)
-        self.play(Fade(Group(heading, left, right), out=True), Fade(title), Fade(takeaways), run_time=1.0,
-                  subcaption=spoken[0], subcaption_duration=3.9)
+        self.play(
+            Fade(Group(heading, left, right), out=True),
+            Fade(title),
+            Fade(takeaways),
+            run_time=1.0,
+            subcaption=spoken[0],
+            subcaption_duration=3.9,
+        )
         self.wait(3.0)
         for text in spoken[1:]:
             self.add_subcaption(text, duration=3.9)
@@ -56,8 +63,15 @@ class Verdict(FlatBeat):
         refs = self._references(2 * half)
         refs_title = label("References", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
         refs.next_to(refs_title, DOWN, buff=0.45).align_to(refs_title, LEFT)
-        self.play(Fade(title, out=True), Fade(takeaways, out=True), Fade(refs_title), Fade(refs), run_time=1.0,
-                  subcaption="The papers behind TPE, random search and Optuna.", subcaption_duration=5.0)
+        self.play(
+            Fade(title, out=True),
+            Fade(takeaways, out=True),
+            Fade(refs_title),
+            Fade(refs),
+            run_time=1.0,
+            subcaption="The papers behind TPE, random search and Optuna.",
+            subcaption_duration=5.0,
+        )
         self.wait(4.0)
 
     # --- (a) budget within TPE's start-up trials
@@ -66,14 +80,24 @@ class Verdict(FlatBeat):
         case = data.startup
         title = label("Budget within TPE's start-up", theme.BODY_SIZE, self.palette.samplers["tpe"])
         if case is None:
-            body = paragraph(f"TPE is set to {data.n_startup_trials} start-up trials: "
-                                    "it models from its first trial on.", width, theme.LABEL_SIZE)
+            body = paragraph(
+                f"TPE is set to {data.n_startup_trials} start-up trials: it models from its first trial on.",
+                width,
+                theme.LABEL_SIZE,
+            )
             return VGroup(title, body).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         body = VGroup(
-            paragraph(f"{case.budget} runs, {case.n_startup_trials} of them start-up: "
-                             "every TPE trial is drawn at random.", width, theme.LABEL_SIZE),
-            paragraph(f"Same final best as random search in {case.n_same_final} of {case.n_seeds} seeds.",
-                             width, theme.LABEL_SIZE, self.palette.highlight),
+            paragraph(
+                f"{case.budget} runs, {case.n_startup_trials} of them start-up: every TPE trial is drawn at random.",
+                width,
+                theme.LABEL_SIZE,
+            ),
+            paragraph(
+                f"Same final best as random search in {case.n_same_final} of {case.n_seeds} seeds.",
+                width,
+                theme.LABEL_SIZE,
+                self.palette.highlight,
+            ),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         legend = VGroup(
             label("random", theme.SMALL_SIZE, self.palette.samplers["random"]),
@@ -84,8 +108,9 @@ class Verdict(FlatBeat):
         random_color, tpe_color = self.palette.samplers["random"], self.palette.samplers["tpe"]
 
         def layout(plot_width: float):
-            axes = panels.LossAxes(case.budget, data.value_range, plot_width, self.small_plot[1],
-                                   y_title="median best loss so far")
+            axes = panels.LossAxes(
+                case.budget, data.value_range, plot_width, self.small_plot[1], y_title="median best loss so far"
+            )
             # Random search thick and solid, TPE thin and dashed on top: where they coincide you see both.
             random_curve = panels.step_curve(axes, case.random.curve_quartiles[1], random_color, stroke_width=8)
             tpe_curve = panels.dashed(panels.step_curve(axes, case.tpe.curve_quartiles[1], tpe_color, stroke_width=4))
@@ -104,26 +129,39 @@ class Verdict(FlatBeat):
         case = data.startup
         if case is None:
             return "TPE has no start-up trials here, so there is no random phase to compare."
-        return (f"With {case.budget} runs, every TPE trial is a start-up trial: "
-                f"same best as random search in {case.n_same_final} of {case.n_seeds} seeds.")
+        return (
+            f"With {case.budget} runs, every TPE trial is a start-up trial: "
+            f"same best as random search in {case.n_same_final} of {case.n_seeds} seeds."
+        )
 
     # --- (b) a grid that contains the deep well
 
     def _grid_case(self, data: findings.VerdictData, width: float) -> Group:
         case = data.grid
         found = case.hit is not None
-        title = label("A grid that lands in the well" if found else "A grid that never lands in the well",
-                             theme.BODY_SIZE, self.palette.samplers["grid"])
+        title = label(
+            "A grid that lands in the well" if found else "A grid that never lands in the well",
+            theme.BODY_SIZE,
+            self.palette.samplers["grid"],
+        )
         maps = Group()
         for at in sorted(filter(None, (case.hit, case.miss)), key=lambda at: at.budget):
-            m = panels.BoxPlot.loss_map(self.settings.objective_function, self.palette, side=self.map_side,
-                                        axis_titles=False)
-            dots = VGroup(*[trial_marker(self.palette.samplers["grid"], 0.05).move_to(m.point(x, y))
-                            for x, y in findings.grid_points(at.budget)])
+            m = panels.BoxPlot.loss_map(
+                self.settings.objective_function, self.palette, side=self.map_side, axis_titles=False
+            )
+            dots = VGroup(
+                *[
+                    trial_marker(self.palette.samplers["grid"], 0.05).move_to(m.point(x, y))
+                    for x, y in findings.grid_points(at.budget)
+                ]
+            )
             head = label(f"{at.budget} runs: {at.grid_shape[0]} × {at.grid_shape[1]}", theme.LABEL_SIZE)
             head.next_to(m.frame, UP, buff=0.15)
-            result = label(f"best {format_loss(at.grid.median_final)}", theme.LABEL_SIZE,
-                                  self.palette.highlight if at is case.hit else theme.TEXT)
+            result = label(
+                f"best {format_loss(at.grid.median_final)}",
+                theme.LABEL_SIZE,
+                self.palette.highlight if at is case.hit else theme.TEXT,
+            )
             result.next_to(m.labels, DOWN, buff=0.12).set_x(m.frame.get_x())
             maps.add(Group(head, m, dots, result))
         maps.arrange(RIGHT, buff=0.45, aligned_edge=UP)
@@ -138,17 +176,27 @@ class Verdict(FlatBeat):
         """What the grid case shows: (subtitle, and the line under the maps, also a subtitle)."""
         case, hit, largest = data.grid, data.grid.hit, max(data.grid.scan)
         if hit is None:
-            return (f"No k by k grid of up to {largest} runs has a point in the deep well on this landscape.",
-                    f"At {case.miss.budget} runs the grid's best is {format_loss(case.miss.grid.median_final)}.")
+            assert case.miss is not None  # no grid hits, so the configured budget is the miss
+            return (
+                f"No k by k grid of up to {largest} runs has a point in the deep well on this landscape.",
+                f"At {case.miss.budget} runs the grid's best is {format_loss(case.miss.grid.median_final)}.",
+            )
         n_lr, n_decay = hit.grid_shape
-        every = "in every seed" if hit.grid.n_reached == hit.grid.n_seeds else \
-            f"in {hit.grid.n_reached} of {hit.grid.n_seeds} seeds"
-        first = (f"With {hit.budget} runs, the {n_lr} by {n_decay} grid has a point in the deep well: "
-                 f"best {format_loss(hit.grid.median_final)}, {every}.")
+        every = (
+            "in every seed"
+            if hit.grid.n_reached == hit.grid.n_seeds
+            else f"in {hit.grid.n_reached} of {hit.grid.n_seeds} seeds"
+        )
+        first = (
+            f"With {hit.budget} runs, the {n_lr} by {n_decay} grid has a point in the deep well: "
+            f"best {format_loss(hit.grid.median_final)}, {every}."
+        )
         if case.miss is None:
             first += f" Here every k by k grid up to {largest} runs does."
-        second = (f"At {hit.budget} runs TPE reaches the deep well in {hit.tpe.n_reached} of {hit.tpe.n_seeds} "
-                  f"seeds; the grid is at least as good as TPE in {hit.n_grid_at_least_as_good}.")
+        second = (
+            f"At {hit.budget} runs TPE reaches the deep well in {hit.tpe.n_reached} of {hit.tpe.n_seeds} "
+            f"seeds; the grid is at least as good as TPE in {hit.n_grid_at_least_as_good}."
+        )
         return first, second
 
     # --- takeaways and references
@@ -159,8 +207,10 @@ class Verdict(FlatBeat):
         first = f"A grid of {data.budget} runs tries only {n_lr} learning rates: hitting a narrow well is luck"
         hit, miss = data.grid.hit, data.grid.miss
         if hit and miss:
-            first += (f" ({hit.budget} runs, {hit.grid_shape[0]} × {hit.grid_shape[1]}: hit; "
-                      f"{miss.budget} runs, {miss.grid_shape[0]} × {miss.grid_shape[1]}: miss).")
+            first += (
+                f" ({hit.budget} runs, {hit.grid_shape[0]} × {hit.grid_shape[1]}: hit; "
+                f"{miss.budget} runs, {miss.grid_shape[0]} × {miss.grid_shape[1]}: miss)."
+            )
         elif hit:
             first += f" (here every grid up to {max(data.grid.scan)} runs hits)."
         else:
@@ -196,10 +246,12 @@ class Verdict(FlatBeat):
     def _references(width: float) -> VGroup:
         items = VGroup()
         for authors, rest in findings.REFERENCES:
-            items.add(VGroup(
-                label(authors, theme.BODY_SIZE),
-                paragraph(rest, width - 0.4, theme.LABEL_SIZE, theme.MUTED),
-            ).arrange(DOWN, aligned_edge=LEFT, buff=0.12))
+            items.add(
+                VGroup(
+                    label(authors, theme.BODY_SIZE),
+                    paragraph(rest, width - 0.4, theme.LABEL_SIZE, theme.MUTED),
+                ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+            )
         for item in items:
             item[1].shift(0.4 * RIGHT)  # titles indented under their authors
         return items.arrange(DOWN, aligned_edge=LEFT, buff=0.35)

@@ -44,7 +44,9 @@ CACHE_KEY = "scene_tests/render_seconds"
 
 def pytest_addoption(parser):
     parser.addoption(
-        "--set-control-data", action="store_true", default=False,
+        "--set-control-data",
+        action="store_true",
+        default=False,
         help="write tests/control_data/<Scene>.png from this machine's renders instead of comparing",
     )
 
@@ -137,8 +139,10 @@ class TextBox:
     def describe(self) -> str:
         x0, y0, x1, y1 = self.box
         angle = f", baseline at {self.angle:g} degrees" if self.angle else ""
-        return (f"{self.kind} {self.string!r} [{self.placement}{angle}] box x {x0:+.3f}..{x1:+.3f}, "
-                f"y {y0:+.3f}..{y1:+.3f} (at {self.path})")
+        return (
+            f"{self.kind} {self.string!r} [{self.placement}{angle}] box x {x0:+.3f}..{x1:+.3f}, "
+            f"y {y0:+.3f}..{y1:+.3f} (at {self.path})"
+        )
 
 
 def text_types() -> tuple[type, ...]:
@@ -249,7 +253,7 @@ def measure_text(camera, mob, scene_name: str, path: str, ancestors: tuple[int, 
     screens = [_screen_points(camera, m)[:, :2] for m in members]
     allpts = np.vstack(screens)
     (x0, y0), (x1, y1) = allpts.min(axis=0), allpts.max(axis=0)
-    glyphs = [s for m, s in zip(members, screens) if not m.submobjects]
+    glyphs = [s for m, s in zip(members, screens, strict=True) if not m.submobjects]
     centres = np.array([(s.min(axis=0) + s.max(axis=0)) / 2 for s in glyphs]) if glyphs else np.zeros((0, 2))
     placement = _placement(camera, mob)
     angle = _baseline_angle(camera, mob, centres, projected=placement == "3-D (projected)")
@@ -271,9 +275,17 @@ def measure_text(camera, mob, scene_name: str, path: str, ancestors: tuple[int, 
         # creation; times the on-screen height across the baseline it gives the size as seen.
         font_size = recorded / own_height * glyph_height
     return TextBox(
-        scene=scene_name, string=text_string(mob), kind=type(mob).__name__, placement=placement,
-        box=(float(x0), float(y0), float(x1), float(y1)), glyph_height=glyph_height, font_size=font_size,
-        angle=angle, path=path, ident=id(mob), ancestors=ancestors,
+        scene=scene_name,
+        string=text_string(mob),
+        kind=type(mob).__name__,
+        placement=placement,
+        box=(float(x0), float(y0), float(x1), float(y1)),
+        glyph_height=glyph_height,
+        font_size=font_size,
+        angle=angle,
+        path=path,
+        ident=id(mob),
+        ancestors=ancestors,
     )
 
 
@@ -343,12 +355,17 @@ def render_beat(scene_name: str) -> BeatRender:
         from manim import ThreeDScene
 
         scene, frame, texts = render_last_frame(scene_class, _WORKER_MEDIA or tempfile.mkdtemp(), scene_name)
-        return BeatRender(scene_name, frame, texts, issubclass(scene_class, ThreeDScene),
-                          (float(scene.camera.frame_width), float(scene.camera.frame_height)),
-                          seconds=time.perf_counter() - start)
+        return BeatRender(
+            scene_name,
+            frame,
+            texts,
+            issubclass(scene_class, ThreeDScene),
+            (float(scene.camera.frame_width), float(scene.camera.frame_height)),
+            seconds=time.perf_counter() - start,
+        )
     except KeyboardInterrupt:
         raise
-    except BaseException:  # noqa: BLE001 - reported by the beat's tests (SystemExit included)
+    except BaseException:  # reported by the beat's tests (SystemExit included)
         return BeatRender(scene_name, error=traceback.format_exc(), seconds=time.perf_counter() - start)
 
 
@@ -366,10 +383,14 @@ class RenderPool:
             if name in BEATS_BY_NAME:
                 try:
                     importlib.import_module(f"scenes.{BEATS_BY_NAME[name].module}")
-                except Exception:  # noqa: BLE001
+                except Exception:  # retried, and its traceback reported, by its render
                     pass
-        self.executor = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("fork"),
-                                            initializer=_worker_init, initargs=(str(media_root),))
+        self.executor = ProcessPoolExecutor(
+            max_workers=max(1, workers),
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_init,
+            initargs=(str(media_root),),
+        )
         self.first: dict[str, Future] = {}
         self.second: dict[str, Future] = {}
         # Longest first (last run's durations; unknown beats count as slow), so the pool finishes together.
@@ -415,8 +436,9 @@ def renders(request, tmp_path_factory):
     """The session's beat renders (see RenderPool); each beat is rendered once for both test files."""
     needed, again = getattr(request.config, "_scene_tests_needed", ([], []))
     workers = int(os.environ.get("SCENE_TEST_WORKERS", min(2, os.cpu_count() or 1)))
-    pool = RenderPool(tmp_path_factory.mktemp("manim-media"), needed, again, getattr(request.config, "cache", None),
-                      workers)
+    pool = RenderPool(
+        tmp_path_factory.mktemp("manim-media"), needed, again, getattr(request.config, "cache", None), workers
+    )
     try:
         yield pool
     finally:
@@ -446,6 +468,7 @@ def set_control_data(request) -> bool:
 @pytest.fixture(scope="session")
 def render_scene(scratch_media):
     """render_scene(SceneClass) -> (scene, frame, texts): a small scene rendered here, like the beats."""
+
     def render(scene_class):
         return render_last_frame(scene_class, scratch_media)
 

@@ -17,11 +17,15 @@ def my_map(lr, decay):
 def wells_ref(x, y):
     """The seed video's landscape as rendered: widths inside the exponent."""
     x, y = np.asarray(x, float), np.asarray(y, float)
-    return 1.0 - (
-        10.0 * np.exp(-((x + 2) ** 2 + (y + 2) ** 2) / 1.0)
-        + 14.5 * np.exp(-(x**2 + (y - 3) ** 2) / 2.0)
-        + 5.0 * np.exp(-((x - 3) ** 2 + (y + 1) ** 2) / 1.5)
-    ) / 4.5
+    return (
+        1.0
+        - (
+            10.0 * np.exp(-((x + 2) ** 2 + (y + 2) ** 2) / 1.0)
+            + 14.5 * np.exp(-(x**2 + (y - 3) ** 2) / 2.0)
+            + 5.0 * np.exp(-((x - 3) ** 2 + (y + 1) ** 2) / 1.5)
+        )
+        / 4.5
+    )
 
 
 def branin_uv(u, v):

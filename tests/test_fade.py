@@ -17,8 +17,10 @@ def shapes() -> VGroup:
 
 def alphas(mobject) -> list[np.ndarray]:
     """Every fill and stroke alpha of the parts that are drawn (have points), in family order."""
-    return [np.concatenate([m.get_fill_rgbas()[:, 3], m.get_stroke_rgbas()[:, 3]])
-            for m in mobject.family_members_with_points()]
+    return [
+        np.concatenate([m.get_fill_rgbas()[:, 3], m.get_stroke_rgbas()[:, 3]])
+        for m in mobject.family_members_with_points()
+    ]
 
 
 def at(animation, alpha: float):
@@ -30,8 +32,10 @@ def at(animation, alpha: float):
 @pytest.mark.parametrize("alpha", [0.0, 0.2, 0.5, 0.9, 1.0])
 @pytest.mark.parametrize("rate_func", [smooth, linear])
 def test_fade_in_and_out_match_manims_own(alpha, rate_func):
-    for ours, theirs in ((Fade(shapes(), rate_func=rate_func), FadeIn(shapes(), rate_func=rate_func)),
-                         (Fade(shapes(), out=True, rate_func=rate_func), FadeOut(shapes(), rate_func=rate_func))):
+    for ours, theirs in (
+        (Fade(shapes(), rate_func=rate_func), FadeIn(shapes(), rate_func=rate_func)),
+        (Fade(shapes(), out=True, rate_func=rate_func), FadeOut(shapes(), rate_func=rate_func)),
+    ):
         for a, b in zip(alphas(at(ours, alpha)), alphas(at(theirs, alpha)), strict=True):
             np.testing.assert_allclose(a, b, atol=1e-9)
 

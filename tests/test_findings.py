@@ -17,13 +17,13 @@ import numpy as np
 import optuna
 import pytest
 import sympy as sp
+from references import REFERENCES, my_map, reference_objective, wells_ref
 from sympy.parsing.sympy_parser import implicit_multiplication_application, parse_expr, standard_transformations
 
 import objective
 import samplers
 from hpsearch import findings, formatting, settings
 from hpsearch.tpe import moments
-from references import REFERENCES, my_map, reference_objective, wells_ref
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 pytestmark = pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
@@ -52,7 +52,7 @@ def latex_to_sympy(tex: str) -> sp.Expr:
         for j in range(i, len(s)):
             depth += {"{": 1, "}": -1}.get(s[j], 0)
             if depth == 0:
-                return s[i + 1:j], j + 1
+                return s[i + 1 : j], j + 1
         raise ValueError(f"unbalanced braces in {s!r}")
 
     def convert(s):
@@ -75,8 +75,11 @@ def latex_to_sympy(tex: str) -> sp.Expr:
 
     python = convert(tex)
     assert "\\" not in python, python
-    return parse_expr(python, transformations=standard_transformations + (implicit_multiplication_application,),
-                      local_dict={n: sp.Symbol(n) for n in "xyuv"})
+    return parse_expr(
+        python,
+        transformations=standard_transformations + (implicit_multiplication_application,),
+        local_dict={n: sp.Symbol(n) for n in "xyuv"},
+    )
 
 
 def small_settings(**changes) -> settings.Settings:
@@ -91,11 +94,19 @@ def cache(tmp_path, monkeypatch):
 
 # --- formatting --------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, text", [
-    (1e-6, "10^{-6}"), (1e-4, "10^{-4}"), (1e-5, "10^{-5}"),
-    (1.0304443e-05, r"1.0 \times 10^{-5}"), (8.374e-06, r"8.4 \times 10^{-6}"),
-    (9.96e-06, r"1.0 \times 10^{-5}"), (1.5849e-05, r"1.6 \times 10^{-5}"),
-])
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (1e-6, "10^{-6}"),
+        (1e-4, "10^{-4}"),
+        (1e-5, "10^{-5}"),
+        (1.0304443e-05, r"1.0 \times 10^{-5}"),
+        (8.374e-06, r"8.4 \times 10^{-6}"),
+        (9.96e-06, r"1.0 \times 10^{-5}"),
+        (1.5849e-05, r"1.6 \times 10^{-5}"),
+    ],
+)
 def test_sci_latex(value, text):
     assert formatting.sci_latex(value) == text
 
@@ -106,9 +117,16 @@ def test_sci_latex_rejects_non_positive(value):
         formatting.sci_latex(value)
 
 
-@pytest.mark.parametrize("value, expected", [
-    (9.96e-6, (1.0, -5)), (3.16e-5, (3.2, -5)), (1e-4, (1.0, -4)), (8.374e-06, (8.4, -6)), (0.5, (5.0, -1)),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (9.96e-6, (1.0, -5)),
+        (3.16e-5, (3.2, -5)),
+        (1e-4, (1.0, -4)),
+        (8.374e-06, (8.4, -6)),
+        (0.5, (5.0, -1)),
+    ],
+)
 def test_scientific(value, expected):
     mantissa, exponent = formatting.scientific(value)
     assert exponent == expected[1] and mantissa == pytest.approx(expected[0], abs=1e-12)
@@ -122,7 +140,10 @@ def test_sci_unicode_and_decimals():
     assert formatting.decimal_text(0.75) == "0.75"
     assert formatting.signed(-2.2080012) == "\u22122.21" and formatting.signed(0.5639) == "0.56"
     assert formatting.signed(0.5639, plus=True) == "+0.56" and formatting.signed(-0.001) == "0.00"
-    assert "-0123456789".translate(formatting.SUPERSCRIPTS) == "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
+    assert (
+        "-0123456789".translate(formatting.SUPERSCRIPTS)
+        == "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
+    )
 
 
 def test_every_loss_is_written_one_way():
@@ -138,10 +159,17 @@ def test_every_loss_is_written_one_way():
     assert formatting.format_loss_tex(0.0004) == "0.000"
 
 
-@pytest.mark.parametrize("lr, text", [
-    (3.16e-5, "3.2\u00d710\u207b\u2075"), (9.96e-6, "1.0\u00d710\u207b\u2075"), (1e-6, "1.0\u00d710\u207b\u2076"),
-    (1e-4, "1.0\u00d710\u207b\u2074"), (2.04e-6, "2.0\u00d710\u207b\u2076"), (7.26e-5, "7.3\u00d710\u207b\u2075"),
-])
+@pytest.mark.parametrize(
+    "lr, text",
+    [
+        (3.16e-5, "3.2\u00d710\u207b\u2075"),
+        (9.96e-6, "1.0\u00d710\u207b\u2075"),
+        (1e-6, "1.0\u00d710\u207b\u2076"),
+        (1e-4, "1.0\u00d710\u207b\u2074"),
+        (2.04e-6, "2.0\u00d710\u207b\u2076"),
+        (7.26e-5, "7.3\u00d710\u207b\u2075"),
+    ],
+)
 def test_format_lr(lr, text):
     assert formatting.format_lr(lr) == text
 
@@ -181,13 +209,14 @@ def test_words():
 
 # --- beat 1: formula and map -----------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", sorted(REFERENCES))
 def test_formula_on_screen_computes_the_objective(name):
     function = objective.OBJECTIVES[name]
     chunks = findings.formula_chunks(function)
     assert len(chunks) == len(function.terms)
     assert chunks[0].startswith("f(x, y) = ")
-    expr = latex_to_sympy(" ".join(chunks)[len("f(x, y) = "):])
+    expr = latex_to_sympy(" ".join(chunks)[len("f(x, y) = ") :])
     for line in filter(None, function.coordinates_latex.split(r",\quad ")):
         var, rhs = line.split(" = ", 1)
         expr = expr.subs(sp.Symbol(var.strip()), latex_to_sympy(rhs))
@@ -229,6 +258,7 @@ def test_question_data(cache):
 
 # --- beat 6: the race --------------------------------------------------------------------
 
+
 def test_race_summaries_match_loops_over_trials(cache):
     cfg = small_settings()
     data = findings.race(cfg)
@@ -240,8 +270,12 @@ def test_race_summaries_match_loops_over_trials(cache):
         for t in run.trials:
             if best is None or t.value < best.value:
                 best = t
-        assert (s.best_value, s.best_lr, s.best_decay, s.best_number) == (best.value, best.lr, best.decay,
-                                                                          best.number + 1)
+        assert (s.best_value, s.best_lr, s.best_decay, s.best_number) == (
+            best.value,
+            best.lr,
+            best.decay,
+            best.number + 1,
+        )
         assert s.n_trials == len(run.trials) == samplers.trials_run(name, cfg.budget)
         running, first = math.inf, None
         for k, t in enumerate(run.trials, start=1):
@@ -261,6 +295,7 @@ def test_race_on_a_non_square_budget_leaves_grid_runs_unspent(cache):
 
 # --- beat 7: many seeds -------------------------------------------------------------------
 
+
 def test_seed_summaries_match_loops_over_seeds(cache):
     cfg = small_settings()
     data = findings.many_seeds(cfg)
@@ -279,6 +314,7 @@ def test_seed_summaries_match_loops_over_seeds(cache):
 
 # --- beat 8: the counter-cases ----------------------------------------------------------------
 
+
 def my_study(sampler, seed, n_trials, name="wells"):
     study = optuna.create_study(direction="minimize", sampler=sampler)
     study.optimize(reference_objective(name), n_trials=n_trials)
@@ -292,8 +328,7 @@ def test_startup_case_matches_optuna_run_here(cache):
     same = 0
     for seed in range(N_SEEDS):
         rnd = my_study(optuna.samplers.RandomSampler(seed=seed), seed, case.budget)
-        tpe = my_study(optuna.samplers.TPESampler(seed=seed, n_startup_trials=cfg.n_startup_trials), seed,
-                       case.budget)
+        tpe = my_study(optuna.samplers.TPESampler(seed=seed, n_startup_trials=cfg.n_startup_trials), seed, case.budget)
         same += [t.params for t in rnd.trials] == [t.params for t in tpe.trials] and rnd.best_value == tpe.best_value
     assert case.n_same_final == case.n_same_curve == same == N_SEEDS
     assert case.max_abs_difference == 0.0
@@ -343,7 +378,8 @@ def test_grid_case_pairs_the_configured_miss_with_the_nearest_square_hit(cache):
     assert hit.n_grid_at_least_as_good == as_good and hit.tpe.n_reached == reached
     squares = [k * k for k in range(2, math.isqrt(2 * cfg.budget) + 1)]
     assert {b: deep for b, (_, deep) in case.scan.items()} == {
-        b: my_grid_best(wells_ref, b) < WELLS_THRESHOLD for b in squares + [cfg.budget]}
+        b: my_grid_best(wells_ref, b) < WELLS_THRESHOLD for b in squares + [cfg.budget]
+    }
 
 
 def test_grid_case_when_the_configured_grid_already_hits(cache):
@@ -383,8 +419,9 @@ def test_one_axis_case_matches_optuna_run_here(cache):
     # The share over seeds 0 .. n_seeds - 1 where random search ends strictly below the grid.
     wins = 0
     for seed in range(N_SEEDS):
-        grid = my_study(optuna.samplers.GridSampler(samplers.grid_values(cfg.budget), seed=seed), seed, cfg.budget,
-                        "lr_valley")
+        grid = my_study(
+            optuna.samplers.GridSampler(samplers.grid_values(cfg.budget), seed=seed), seed, cfg.budget, "lr_valley"
+        )
         rnd = my_study(optuna.samplers.RandomSampler(seed=seed), seed, cfg.budget, "lr_valley")
         wins += rnd.best_value < grid.best_value
     assert case.random_beats_grid == pytest.approx(wins / N_SEEDS)
@@ -397,6 +434,7 @@ def test_references_are_the_four_papers():
 
 
 # --- the render driver's warm-up --------------------------------------------------------------------
+
 
 def test_precompute_warms_every_cache_the_beats_read(cache, monkeypatch):
     cfg = small_settings()

@@ -81,9 +81,11 @@ def compare(frame: np.ndarray, control: np.ndarray) -> tuple[bool, str, np.ndarr
     fraction = changed / diff.size
     mean = float(np.abs(frame.astype(np.int16) - control.astype(np.int16)).mean())
     ok = fraction <= MAX_CHANGED_FRACTION and mean <= MAX_MEAN_DIFF
-    summary = (f"{changed} of {diff.size} pixels ({100 * fraction:.3f} %, limit {100 * MAX_CHANGED_FRACTION:.3f} %) "
-               f"differ by more than {CHANNEL_TOLERANCE}/255; mean abs diff {mean:.3f}/255 (limit {MAX_MEAN_DIFF}); "
-               f"max {int(diff.max())}/255")
+    summary = (
+        f"{changed} of {diff.size} pixels ({100 * fraction:.3f} %, limit {100 * MAX_CHANGED_FRACTION:.3f} %) "
+        f"differ by more than {CHANNEL_TOLERANCE}/255; mean abs diff {mean:.3f}/255 (limit {MAX_MEAN_DIFF}); "
+        f"max {int(diff.max())}/255"
+    )
     return ok, summary, diff
 
 
@@ -95,8 +97,7 @@ def diff_image(frame: np.ndarray, control: np.ndarray, diff: np.ndarray) -> np.n
     out[changed] = [255, 0, 0]
     faint = (diff > 0) & ~changed
     out[faint] = [255, 200, 0]
-    return np.concatenate([np.clip(out, 0, 255).astype(np.uint8),
-                           np.full(diff.shape + (1,), 255, np.uint8)], axis=2)
+    return np.concatenate([np.clip(out, 0, 255).astype(np.uint8), np.full(diff.shape + (1,), 255, np.uint8)], axis=2)
 
 
 pytestmark = pytest.mark.usefixtures("in_scratch_media")
@@ -115,8 +116,11 @@ def test_last_frame_matches_control_data(beat, renders, set_control_data, tmp_pa
         print(f"wrote {path}")
         return
     if not path.exists():
-        pytest.fail(f"no control data for {beat}: {path} is missing. Make it on this machine with\n"
-                    f"    .venv/bin/python -m pytest tests/test_frames.py --set-control-data", pytrace=False)
+        pytest.fail(
+            f"no control data for {beat}: {path} is missing. Make it on this machine with\n"
+            f"    .venv/bin/python -m pytest tests/test_frames.py --set-control-data",
+            pytrace=False,
+        )
     control = read_png(path)
     ok, summary, diff = compare(frame, control)
     if not ok:
@@ -125,10 +129,13 @@ def test_last_frame_matches_control_data(beat, renders, set_control_data, tmp_pa
         write_png(control, out / f"{beat}.control.png")
         if diff.size:
             write_png(diff_image(frame, control, diff), out / f"{beat}.diff.png")
-        pytest.fail(f"{beat}: the last frame differs from {path}:\n  {summary}\n"
-                    f"  new frame: {out / f'{beat}.new.png'}\n  diff (red = changed): {out / f'{beat}.diff.png'}\n"
-                    f"  if the change is intended, run: .venv/bin/python -m pytest tests/test_frames.py "
-                    f"--set-control-data", pytrace=False)
+        pytest.fail(
+            f"{beat}: the last frame differs from {path}:\n  {summary}\n"
+            f"  new frame: {out / f'{beat}.new.png'}\n  diff (red = changed): {out / f'{beat}.diff.png'}\n"
+            f"  if the change is intended, run: .venv/bin/python -m pytest tests/test_frames.py "
+            f"--set-control-data",
+            pytrace=False,
+        )
 
 
 @pytest.mark.render_twice
@@ -136,7 +143,8 @@ def test_last_frame_matches_control_data(beat, renders, set_control_data, tmp_pa
 def test_render_is_reproducible(beat, renders):
     first, second = renders.get(beat), renders.again(beat)
     assert first.frame.tobytes() == second.frame.tobytes(), (
-        f"{beat}: two renders differ in {int((first.frame != second.frame).any(axis=2).sum())} pixels")
+        f"{beat}: two renders differ in {int((first.frame != second.frame).any(axis=2).sum())} pixels"
+    )
     assert [(t.string, t.box) for t in first.texts] == [(t.string, t.box) for t in second.texts]
 
 

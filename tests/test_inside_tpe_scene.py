@@ -65,7 +65,7 @@ def test_panel_ticks_sit_at_the_real_hyperparameter_values():
     labels = [m for m in panel.labels if isinstance(m, MathTex)]
     lr_labels = [m for m in labels if m.tex_string.startswith("10^")]
     assert [m.tex_string for m in lr_labels] == ["10^{-6}", "10^{-5}", "10^{-4}"]
-    for m, expected in zip(lr_labels, (left, (left + right) / 2, right)):
+    for m, expected in zip(lr_labels, (left, (left + right) / 2, right), strict=True):
         assert m.get_x() == pytest.approx(expected, abs=0.02)
     for value, expected in ((0.6, bottom), (0.8, (bottom + top) / 2), (1.0, top)):
         y = panel.point(BOX[0], float(LAYER_DECAY.to_internal(value)))[1]
@@ -136,8 +136,16 @@ def test_last_frame_of_each_moment(data, scratch_media, role):
         roles = (role,)
         fixed_settings = settings.defaults()
 
-    with tempconfig({"media_dir": str(scratch_media), "skip_animations": True, "write_to_movie": False,
-                     "disable_caching": True, "quality": "low_quality", "verbosity": "WARNING"}):
+    with tempconfig(
+        {
+            "media_dir": str(scratch_media),
+            "skip_animations": True,
+            "write_to_movie": False,
+            "disable_caching": True,
+            "quality": "low_quality",
+            "verbosity": "WARNING",
+        }
+    ):
         scene = OneMoment(skip_animations=True)
         scene.render()
         width, height = config.frame_width, config.frame_height
@@ -148,8 +156,11 @@ def test_last_frame_of_each_moment(data, scratch_media, role):
     for m in texts:
         assert -width / 2 <= m.get_left()[0] and m.get_right()[0] <= width / 2, m
         assert -height / 2 <= m.get_bottom()[1] and m.get_top()[1] <= height / 2, m
-    clashes = [(getattr(a, "text", getattr(a, "tex_string", a)), getattr(b, "text", getattr(b, "tex_string", b)))
-               for a, b in itertools.combinations(texts, 2) if _overlap(a, b)]
+    clashes = [
+        (getattr(a, "text", getattr(a, "tex_string", a)), getattr(b, "text", getattr(b, "tex_string", b)))
+        for a, b in itertools.combinations(texts, 2)
+        if _overlap(a, b)
+    ]
     assert not clashes
 
     # Text never below the type scale's floor.

@@ -91,22 +91,26 @@ def outside_frame(texts, frame_width: float, frame_height: float, margin: float 
         x0, y0, x1, y1 = t.box
         over = max(-half_w - x0, x1 - half_w, -half_h - y0, y1 - half_h)
         if over > 1e-9:
-            problems.append(f"{t.scene}: {t.describe()} reaches {over:.3f} past the frame's "
-                            f"{margin:g}-unit margin (frame x {-half_w:+.3f}..{half_w:+.3f}, y {-half_h:+.3f}..{half_h:+.3f})")
+            problems.append(
+                f"{t.scene}: {t.describe()} reaches {over:.3f} past the frame's "
+                f"{margin:g}-unit margin (frame x {-half_w:+.3f}..{half_w:+.3f}, y {-half_h:+.3f}..{half_h:+.3f})"
+            )
     return problems
 
 
 def overlapping(texts, tolerance: float = OVERLAP_TOLERANCE) -> list[str]:
     problems = []
     for i, a in enumerate(texts):
-        for b in texts[i + 1:]:
+        for b in texts[i + 1 :]:
             if a.ident in b.ancestors or b.ident in a.ancestors:
                 continue
             dx = min(a.box[2], b.box[2]) - max(a.box[0], b.box[0])
             dy = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
             if dx > tolerance and dy > tolerance:
-                problems.append(f"{a.scene}: {a.string!r} and {b.string!r} overlap by {dx:.3f} x {dy:.3f}\n"
-                                f"    {a.describe()}\n    {b.describe()}")
+                problems.append(
+                    f"{a.scene}: {a.string!r} and {b.string!r} overlap by {dx:.3f} x {dy:.3f}\n"
+                    f"    {a.describe()}\n    {b.describe()}"
+                )
     return problems
 
 
@@ -134,7 +138,6 @@ pytestmark = pytest.mark.usefixtures("in_scratch_media")
 
 
 # --- the beats ------------------------------------------------------------------------------
-
 
 
 @pytest.mark.parametrize("beat", SCENES)

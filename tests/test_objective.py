@@ -12,13 +12,14 @@ import math
 import numpy as np
 import pytest
 import sympy as sp
-from hypothesis import given, settings as hsettings
+from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from references import REFERENCES, branin_ref, wells_ref
 from scipy import optimize
 
 import objective
 from objective import get_objective, to_hyperparameters, to_internal
-from references import REFERENCES, branin_ref, wells_ref
 
 BOUNDS = [(-5.0, 5.0), (-5.0, 5.0)]
 
@@ -44,12 +45,16 @@ def local_minima_scipy(f, seed, n_starts=60):
     strictly higher (so optimiser stalls on flat plateaus are dropped).
     """
     rng = np.random.default_rng(seed)
-    fun = lambda p: float(f(*p))  # noqa: E731
+
+    def fun(p):
+        return float(f(*p))
+
     found = []
     angles = np.linspace(0, 2 * np.pi, 12, endpoint=False)
     for start in rng.uniform(-5, 5, (n_starts, 2)):
-        res = optimize.minimize(fun, start, method="L-BFGS-B", bounds=BOUNDS,
-                                options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
+        res = optimize.minimize(
+            fun, start, method="L-BFGS-B", bounds=BOUNDS, options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000}
+        )
         x, y = res.x
         ring = f(x + 1e-3 * np.cos(angles), y + 1e-3 * np.sin(angles))
         if np.min(ring) - f(x, y) <= 0:
@@ -65,6 +70,7 @@ def scipy_minima():
 
 
 # --- the functions themselves --------------------------------------------------
+
 
 @pytest.mark.parametrize("name", sorted(REFERENCES))
 def test_objective_matches_independent_transcription(name):
@@ -92,8 +98,12 @@ def test_objective_at_box_corners_and_edges():
     edge = np.linspace(-5, 5, 41)
     for name, ref in REFERENCES.items():
         obj = get_objective(name)
-        for xs, ys in [(edge, np.full_like(edge, -5)), (edge, np.full_like(edge, 5)),
-                       (np.full_like(edge, -5), edge), (np.full_like(edge, 5), edge)]:
+        for xs, ys in [
+            (edge, np.full_like(edge, -5)),
+            (edge, np.full_like(edge, 5)),
+            (np.full_like(edge, -5), edge),
+            (np.full_like(edge, 5), edge),
+        ]:
             np.testing.assert_allclose(obj(xs, ys), ref(xs, ys), rtol=1e-12, atol=1e-12)
 
 
@@ -104,11 +114,11 @@ def test_at_hyperparameters_uses_the_map():
     x = 5 * np.log10(lr) + 25  # independent: affine in log10(lr), -6 -> -5, -4 -> 5
     y = 25 * decay - 20  # 0.6 -> -5, 1.0 -> 5
     for name, ref in REFERENCES.items():
-        np.testing.assert_allclose(get_objective(name).at_hyperparameters(lr, decay), ref(x, y),
-                                   rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(get_objective(name).at_hyperparameters(lr, decay), ref(x, y), rtol=1e-9, atol=1e-9)
 
 
 # --- minima ------------------------------------------------------------------------
+
 
 def test_branin_minima_match_published():
     obj = get_objective("branin")
@@ -127,7 +137,7 @@ def test_wells_minima_near_closed_form_centres():
     obj = get_objective("wells")
     centres = [((0.0, 3.0), 1 - 14.5 / 4.5), ((-2.0, -2.0), 1 - 10 / 4.5), ((3.0, -1.0), 1 - 5 / 4.5)]
     assert len(obj.minima) == 3
-    for m, ((cx, cy), closed_value) in zip(obj.minima, centres):  # best first
+    for m, ((cx, cy), closed_value) in zip(obj.minima, centres, strict=True):  # best first
         assert math.hypot(m.x - cx, m.y - cy) < 0.05
         # the value at the located minimum, from our own transcription
         assert m.value == pytest.approx(float(wells_ref(m.x, m.y)), abs=1e-10)
@@ -193,6 +203,7 @@ def test_deep_threshold_with_equal_minima_is_above_global_minimum():
 
 # --- low effective dimension ------------------------------------------------------
 
+
 def test_lr_valley_has_low_effective_dimension():
     xs = np.linspace(-5, 5, 401)
     X, Y = np.meshgrid(xs, xs, indexing="ij")  # axis 0: x, axis 1: y
@@ -205,11 +216,21 @@ def test_lr_valley_has_low_effective_dimension():
 
 # --- the LaTeX cannot drift from the function --------------------------------------
 
+
 def independent_sympy(name):
     x, y = sp.symbols("x y", real=True)
     if name == "wells":
-        e = lambda a, b, w: sp.exp(-((x - a) ** 2 + (y - b) ** 2) / w)  # noqa: E731
-        return x, y, 1 - (10 * e(-2, -2, 1) + sp.Rational(29, 2) * e(0, 3, 2) + 5 * e(3, -1, sp.Rational(3, 2))) / sp.Rational(9, 2)
+
+        def e(a, b, w):
+            return sp.exp(-((x - a) ** 2 + (y - b) ** 2) / w)
+
+        return (
+            x,
+            y,
+            1
+            - (10 * e(-2, -2, 1) + sp.Rational(29, 2) * e(0, 3, 2) + 5 * e(3, -1, sp.Rational(3, 2)))
+            / sp.Rational(9, 2),
+        )
     if name == "lr_valley":
         return x, y, 1 - 2 * sp.exp(-2 * (x - sp.Rational(19, 10)) ** 2) + (y - 1) ** 2 / 250
     u, v = sp.Rational(3, 2) * x + sp.Rational(5, 2), sp.Rational(3, 2) * y + sp.Rational(15, 2)
@@ -258,6 +279,7 @@ def test_coordinates_latex():
 
 
 # --- the coordinate map ----------------------------------------------------------------
+
 
 def test_endpoints_map_exactly():
     assert float(objective.LEARNING_RATE.to_internal(1e-6)) == -5.0
@@ -332,6 +354,7 @@ def test_round_trip_from_internal(x, y):
 
 
 # --- lookup --------------------------------------------------------------------------
+
 
 def test_get_objective_known_names():
     for name in ("wells", "branin", "lr_valley"):

@@ -9,17 +9,21 @@ from hpsearch import settings
 
 # Machado, Oliveira & Fernandes (2009), "A Physiologically-based Model for Simulation of
 # Color Vision Deficiency", deuteranopia at severity 1.0, applied to linear RGB.
-DEUTERANOPIA = np.array([
-    [0.367322, 0.860646, -0.227968],
-    [0.280085, 0.672501, 0.047413],
-    [-0.011820, 0.042940, 0.968881],
-])
+DEUTERANOPIA = np.array(
+    [
+        [0.367322, 0.860646, -0.227968],
+        [0.280085, 0.672501, 0.047413],
+        [-0.011820, 0.042940, 0.968881],
+    ]
+)
 # sRGB (D65) to XYZ, IEC 61966-2-1.
-SRGB_TO_XYZ = np.array([
-    [0.4124, 0.3576, 0.1805],
-    [0.2126, 0.7152, 0.0722],
-    [0.0193, 0.1192, 0.9505],
-])
+SRGB_TO_XYZ = np.array(
+    [
+        [0.4124, 0.3576, 0.1805],
+        [0.2126, 0.7152, 0.0722],
+        [0.0193, 0.1192, 0.9505],
+    ]
+)
 WHITE = SRGB_TO_XYZ @ np.ones(3)
 MIN_DELTA_E = 20.0  # CIE76; about 2.3 is a just-noticeable difference, 20+ reads as different colours
 
@@ -28,7 +32,7 @@ def hex_to_linear(code: str) -> np.ndarray:
     code = code.lstrip("#")
     if len(code) == 3:
         code = "".join(c * 2 for c in code)
-    srgb = np.array([int(code[i:i + 2], 16) for i in (0, 2, 4)]) / 255
+    srgb = np.array([int(code[i : i + 2], 16) for i in (0, 2, 4)]) / 255
     return np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
 
 

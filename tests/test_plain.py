@@ -46,19 +46,40 @@ class Live:
 
 def sample(**changes) -> Sample:
     base = Sample(
-        name="s", values=np.array([0.5, 1.5]), grid=np.array([[1.0, 2.0], [3.0, 4.0]]), numbers=(1, 2, 3),
-        pair=("a", 0.25), where=Point(1.0, -2.0), points=(Point(0.0, 1.0), Point(2.0, 3.0)),
-        maybe=Point(5.0, 6.0), weights={"a": 0.25, "b": 0.75}, by_name={"p": Point(7.0, 8.0)}, count=4,
-        flag=True, note="hello", live=Live(), kept=9,
+        name="s",
+        values=np.array([0.5, 1.5]),
+        grid=np.array([[1.0, 2.0], [3.0, 4.0]]),
+        numbers=(1, 2, 3),
+        pair=("a", 0.25),
+        where=Point(1.0, -2.0),
+        points=(Point(0.0, 1.0), Point(2.0, 3.0)),
+        maybe=Point(5.0, 6.0),
+        weights={"a": 0.25, "b": 0.75},
+        by_name={"p": Point(7.0, 8.0)},
+        count=4,
+        flag=True,
+        note="hello",
+        live=Live(),
+        kept=9,
     )
     return dataclasses.replace(base, **changes)
 
 
 SAMPLE_PLAIN = {
-    "name": "s", "values": [0.5, 1.5], "grid": [[1.0, 2.0], [3.0, 4.0]], "numbers": [1, 2, 3],
-    "pair": ["a", 0.25], "where": {"x": 1.0, "y": -2.0}, "points": [{"x": 0.0, "y": 1.0}, {"x": 2.0, "y": 3.0}],
-    "maybe": {"x": 5.0, "y": 6.0}, "weights": {"a": 0.25, "b": 0.75}, "by_name": {"p": {"x": 7.0, "y": 8.0}},
-    "count": 4, "flag": True, "note": "hello", "kept": 9,
+    "name": "s",
+    "values": [0.5, 1.5],
+    "grid": [[1.0, 2.0], [3.0, 4.0]],
+    "numbers": [1, 2, 3],
+    "pair": ["a", 0.25],
+    "where": {"x": 1.0, "y": -2.0},
+    "points": [{"x": 0.0, "y": 1.0}, {"x": 2.0, "y": 3.0}],
+    "maybe": {"x": 5.0, "y": 6.0},
+    "weights": {"a": 0.25, "b": 0.75},
+    "by_name": {"p": {"x": 7.0, "y": 8.0}},
+    "count": 4,
+    "flag": True,
+    "note": "hello",
+    "kept": 9,
 }
 
 
@@ -111,8 +132,15 @@ def test_json_of_plain_data_loads_back_equal():
 
 
 def test_numpy_values_become_python_ones():
-    data = to_plain(sample(count=np.int64(4), flag=np.bool_(True), pair=("a", np.float64(0.25)),
-                           numbers=(np.int64(1), np.int32(2), 3), weights={"a": np.float32(0.25)}))
+    data = to_plain(
+        sample(
+            count=np.int64(4),
+            flag=np.bool_(True),
+            pair=("a", np.float64(0.25)),
+            numbers=(np.int64(1), np.int32(2), 3),
+            weights={"a": np.float32(0.25)},
+        )
+    )
     assert type(data["count"]) is int and type(data["flag"]) is bool and type(data["pair"][1]) is float
     assert [type(n) for n in data["numbers"]] == [int, int, int]
     assert type(data["weights"]["a"]) is float
@@ -121,8 +149,9 @@ def test_numpy_values_become_python_ones():
 
 
 def test_values_are_converted_to_their_annotation():
-    data = dict(SAMPLE_PLAIN, values=[1, 2], numbers=[1.0, 2.0], pair=["a", 1], weights={"a": 1},
-                where={"x": 1, "y": 2})
+    data = dict(
+        SAMPLE_PLAIN, values=[1, 2], numbers=[1.0, 2.0], pair=["a", 1], weights={"a": 1}, where={"x": 1, "y": 2}
+    )
     back = from_plain(Sample, data)
     assert back.values.dtype == float and back.values.tolist() == [1.0, 2.0]
     assert back.numbers == (1, 2) and all(type(n) is int for n in back.numbers)

@@ -29,25 +29,31 @@ def run_video(tmp_path: Path, *args: str, timeout: float = 600) -> subprocess.Co
     env = dict(os.environ, HPSEARCH_CACHE_DIR=str(tmp_path / "cache"))
     env.pop(settings.ENV_VAR, None)
     return subprocess.run(
-        [*DRIVER, "--out", str(tmp_path / "out"),
-         "--media-dir", str(tmp_path / "media"), *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+        [*DRIVER, "--out", str(tmp_path / "out"), "--media-dir", str(tmp_path / "media"), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
-@pytest.mark.parametrize("args, named", [
-    (["--set", "study.budget=0"], "study.budget = 0"),
-    (["--set", "study.budget=-4"], "study.budget = -4"),
-    (["--set", "study.budget=2.5"], "study.budget = 2.5"),
-    (["--set", "study.budget=100000"], "study.budget = 100000"),
-    (["--set", "study.objective=rosenbrock"], "study.objective = 'rosenbrock'"),
-    (["--set", 'study.samplers=["grid","random","tpe","cmaes"]'], "study.samplers"),
-    (["--set", "study.bugdet=16"], "study.bugdet"),
-    (["--set", "palette.tpe=purple"], "palette.tpe = 'purple'"),
-    (["--set", "camera.phi=95"], "camera.phi = 95"),
-    (["--scenes", "GridSerch"], "GridSerch"),
-    (["--config", "/nonexistent/variant.toml"], "/nonexistent/variant.toml"),
-])
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (["--set", "study.budget=0"], "study.budget = 0"),
+        (["--set", "study.budget=-4"], "study.budget = -4"),
+        (["--set", "study.budget=2.5"], "study.budget = 2.5"),
+        (["--set", "study.budget=100000"], "study.budget = 100000"),
+        (["--set", "study.objective=rosenbrock"], "study.objective = 'rosenbrock'"),
+        (["--set", 'study.samplers=["grid","random","tpe","cmaes"]'], "study.samplers"),
+        (["--set", "study.bugdet=16"], "study.bugdet"),
+        (["--set", "palette.tpe=purple"], "palette.tpe = 'purple'"),
+        (["--set", "camera.phi=95"], "camera.phi = 95"),
+        (["--scenes", "GridSerch"], "GridSerch"),
+        (["--config", "/nonexistent/variant.toml"], "/nonexistent/variant.toml"),
+    ],
+)
 def test_bad_input_is_one_line_nonzero_and_writes_nothing(tmp_path, args, named):
     result = run_video(tmp_path, *args)
     assert result.returncode == 2
@@ -84,16 +90,25 @@ def test_render_sh_help_lists_every_option():
 
 def test_driver_help_needs_nothing_installed():
     """render.sh --help runs before the set-up: the driver's --help must import only the standard library."""
-    result = subprocess.run([sys.executable, "-S", "-m", "hpsearch.render", "--help"],  # -S: no site-packages
-                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-S", "-m", "hpsearch.render", "--help"],  # -S: no site-packages
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "--scenes" in result.stdout
 
 
 def test_beat_keys_follow_what_a_beat_can_import_and_nothing_else(tmp_path, monkeypatch):
     """An edit re-renders the beats that can see it: shared code all, a scene file its own, the driver none."""
-    for source in [*ROOT.glob("*.py"), *(ROOT / "scenes").glob("*.py"), *(ROOT / "hpsearch").rglob("*.py"),
-                   ROOT / "constraints.txt"]:
+    for source in [
+        *ROOT.glob("*.py"),
+        *(ROOT / "scenes").glob("*.py"),
+        *(ROOT / "hpsearch").rglob("*.py"),
+        ROOT / "constraints.txt",
+    ]:
         copy = tmp_path / source.relative_to(ROOT)
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, copy)
@@ -121,11 +136,23 @@ def test_beat_keys_follow_what_a_beat_can_import_and_nothing_else(tmp_path, monk
 
     every = set(beats.BEATS_BY_NAME)
     assert len(set(keys().values())) == len(every)
-    for driver in ("hpsearch/bench.py", "hpsearch/render.py", "hpsearch/renders.py", "hpsearch/output.py",
-                   "hpsearch/beats.py"):
+    for driver in (
+        "hpsearch/bench.py",
+        "hpsearch/render.py",
+        "hpsearch/renders.py",
+        "hpsearch/output.py",
+        "hpsearch/beats.py",
+    ):
         assert changed_by(append, driver) == set(), driver
-    for shared in ("scenes/theme.py", "scenes/pieces.py", "samplers.py", "objective.py",
-                   "hpsearch/settings.py", "hpsearch/tpe/moments.py", "constraints.txt"):
+    for shared in (
+        "scenes/theme.py",
+        "scenes/pieces.py",
+        "samplers.py",
+        "objective.py",
+        "hpsearch/settings.py",
+        "hpsearch/tpe/moments.py",
+        "constraints.txt",
+    ):
         assert changed_by(append, shared) == every, shared
     assert changed_by(lambda path: path.write_text("COLOUR = 1\n"), "scenes/new_piece.py") == every  # a new file
     assert changed_by(append, "scenes/race.py") == {"Race"}
@@ -154,9 +181,22 @@ def test_render_then_interrupt_then_render_again(tmp_path):
     env = dict(os.environ, HPSEARCH_CACHE_DIR=str(tmp_path / "cache"))
     env.pop(settings.ENV_VAR, None)
     proc = subprocess.Popen(
-        [*DRIVER, "--quality", "preview", "--scenes", CHEAP_BEAT,
-         "--out", str(tmp_path / "out"), "--media-dir", str(tmp_path / "media")],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            *DRIVER,
+            "--quality",
+            "preview",
+            "--scenes",
+            CHEAP_BEAT,
+            "--out",
+            str(tmp_path / "out"),
+            "--media-dir",
+            str(tmp_path / "media"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.time() + 120
     log = tmp_path / "media" / "logs" / f"{CHEAP_BEAT}.log"
@@ -208,8 +248,9 @@ def test_join_keeps_every_frame_and_shifts_subtitles(tmp_path):
                     out.mux(packet)
             for packet in stream.encode():
                 out.mux(packet)
-        path.with_suffix(".srt").write_text(srt.compose([
-            srt.Subtitle(1, *(srt.timedelta(seconds=s) for s in (0.1, 0.3)), f"beat {i}")]))
+        path.with_suffix(".srt").write_text(
+            srt.compose([srt.Subtitle(1, *(srt.timedelta(seconds=s) for s in (0.1, 0.3)), f"beat {i}")])
+        )
         parts.append(path)
     joined = tmp_path / "joined.mp4"
     durations = output.join_movies(parts, joined)
@@ -230,8 +271,9 @@ def test_same_configuration_gives_byte_identical_trial_data(tmp_path):
         cache = tmp_path / attempt
         featured = samplers.StudySpec("wells", 16, 3)
         runs = {s: to_plain(samplers.featured_run(featured, s, cache_dir=cache)) for s in ("grid", "random", "tpe")}
-        sweep = samplers.sweep(samplers.StudySpec("wells", 16, 0), ("grid", "random", "tpe"), 4,
-                               cache_dir=cache, workers=1)
+        sweep = samplers.sweep(
+            samplers.StudySpec("wells", 16, 0), ("grid", "random", "tpe"), 4, cache_dir=cache, workers=1
+        )
         curves = {s: st.curves.tolist() for s, st in sweep.stats.items()}
         dumps.append(json.dumps({"runs": runs, "curves": curves}, sort_keys=True).encode())
     assert dumps[0] == dumps[1]

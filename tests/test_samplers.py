@@ -18,12 +18,12 @@ from pathlib import Path
 import numpy as np
 import optuna
 import pytest
+from references import branin_ref, lr_valley_ref, my_map, reference_objective, wells_ref
 from scipy import optimize
 
 import objective
 import samplers
 from hpsearch.plain import from_plain, to_plain
-from references import branin_ref, lr_valley_ref, my_map, reference_objective, wells_ref
 from samplers import Run, SpecError, StudySpec, featured_run, run_study, sweep
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -59,7 +59,7 @@ def direct_sampler(name, seed, budget, n_startup_trials=10):
 
 def assert_same_trials(run: Run, expected):
     assert len(run.trials) == len(expected)
-    for t, (lr, decay, value) in zip(run.trials, expected):
+    for t, (lr, decay, value) in zip(run.trials, expected, strict=True):
         assert t.lr == lr and t.decay == decay, (t, lr, decay)
         assert t.value == pytest.approx(value, rel=1e-12, abs=1e-12)
 
@@ -68,13 +68,15 @@ def my_wells_minima():
     """Wells minima polished here from their closed-form centres."""
     out = []
     for c in [(0, 3), (-2, -2), (3, -1)]:
-        res = optimize.minimize(lambda p: float(wells_ref(*p)), c, method="Nelder-Mead",
-                                options={"xatol": 1e-10, "fatol": 1e-15})
+        res = optimize.minimize(
+            lambda p: float(wells_ref(*p)), c, method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-15}
+        )
         out.append(float(res.fun))
     return sorted(out)
 
 
 # --- determinism -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("sampler", ["grid", "random", "tpe", "qmc"])
 def test_same_seed_same_trials(sampler):
@@ -103,6 +105,7 @@ def test_grid_seed_changes_order_not_points():
 
 
 # --- grid ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("budget, k", [(36, 6), (25, 5), (4, 2)])
 def test_square_grid_visits_each_point_once(budget, k):
@@ -145,6 +148,7 @@ def test_grid_endpoints_exact():
 
 # --- TPE, random and QMC against Optuna run directly ----------------------------------
 
+
 @pytest.mark.parametrize("seed", [0, 1, 42])
 def test_tpe_equals_optuna_directly(seed):
     run = run_study(StudySpec("wells", 24, seed), "tpe")
@@ -182,7 +186,9 @@ def test_tpe_startup_equals_random_sampler(budget, n_startup, seed):
     tpe = run_study(StudySpec("wells", budget, seed, n_startup_trials=n_startup), "tpe")
     direct_random = direct_study(optuna.samplers.RandomSampler(seed=seed), budget)
     assert_same_trials(tpe, direct_random)
-    assert [(t.lr, t.decay) for t in tpe.trials] == [(t.lr, t.decay) for t in run_study(StudySpec("wells", budget, seed), "random").trials]
+    assert [(t.lr, t.decay) for t in tpe.trials] == [
+        (t.lr, t.decay) for t in run_study(StudySpec("wells", budget, seed), "random").trials
+    ]
 
 
 @pytest.mark.parametrize("budget", [1, 10, 16])
@@ -196,6 +202,7 @@ def test_qmc_runs_and_honours_budget(budget):
 
 
 # --- per-run bookkeeping ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize("sampler", ["grid", "random", "tpe", "qmc"])
 def test_trial_bookkeeping(sampler):
@@ -265,8 +272,9 @@ def test_run_optuna_study_with_a_sampler_of_its_own(tmp_path):
     """A sampler passed in replaces make_sampler(spec, name); the budget still comes from the spec."""
     spec = StudySpec("wells", 9, 0)
     study = samplers.run_optuna_study(spec, "random", sampler=optuna.samplers.RandomSampler(seed=5))
-    assert_same_trials(samplers.run_from_study(study, spec, "random"),
-                       direct_study(optuna.samplers.RandomSampler(seed=5), 9))
+    assert_same_trials(
+        samplers.run_from_study(study, spec, "random"), direct_study(optuna.samplers.RandomSampler(seed=5), 9)
+    )
     # ... and the study can be stored where a caller says, under its name.
     storage = f"sqlite:///{tmp_path / 'studies.db'}"
     samplers.run_optuna_study(spec, "grid", storage=storage, study_name="mine")
@@ -290,10 +298,13 @@ def test_sampler_settings_read_back():
     # What a run used does not depend on its seed.
     for name in samplers.SAMPLERS:
         assert samplers.sampler_settings(spec.replace(seed=99), name) == samplers.sampler_settings(spec, name)
-    assert run_study(spec.replace(budget=12), "tpe").settings == samplers.sampler_settings(spec.replace(budget=12), "tpe")
+    assert run_study(spec.replace(budget=12), "tpe").settings == samplers.sampler_settings(
+        spec.replace(budget=12), "tpe"
+    )
 
 
 # --- validation --------------------------------------------------------------------------
+
 
 def test_spec_error_says_which_field_and_what_is_allowed():
     assert issubclass(SpecError, ValueError)
@@ -307,7 +318,7 @@ def test_study_spec_defaults_and_is_frozen():
     spec = StudySpec("wells", 16)
     assert (spec.objective, spec.budget, spec.seed, spec.n_startup_trials) == ("wells", 16, 0, 10)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        spec.budget = 0  # type: ignore[misc]
+        spec.budget = 0  # type: ignore[misc]  # assigning a frozen field is the point
     assert spec.replace(seed=3) == StudySpec("wells", 16, 3)
     assert spec == StudySpec("wells", 16)  # replace made a new spec
     # replace() goes through the same checks as a new spec
@@ -372,8 +383,12 @@ def test_n_startup_trials_range_ends_are_accepted():
 @pytest.mark.parametrize("name", ["nope", "TPE", "", "sobol"])
 def test_bad_sampler_name(name, tmp_path):
     spec = StudySpec("wells", 8, 0)
-    for call in (lambda: run_study(spec, name), lambda: samplers.make_sampler(spec, name),
-                 lambda: samplers.check_sampler(name), lambda: featured_run(spec, name, cache_dir=tmp_path)):
+    for call in (
+        lambda: run_study(spec, name),
+        lambda: samplers.make_sampler(spec, name),
+        lambda: samplers.check_sampler(name),
+        lambda: featured_run(spec, name, cache_dir=tmp_path),
+    ):
         with pytest.raises(SpecError) as err:
             call()
         assert repr(name) in str(err.value)
@@ -419,8 +434,13 @@ SWEEP_SEEDS = 12  # more than one chunk of 10, so the reassembly of chunks is ch
 
 @pytest.fixture(scope="module")
 def small_sweep(tmp_path_factory):
-    return sweep(StudySpec("wells", SWEEP_BUDGET), SWEEP_SAMPLERS, n_seeds=SWEEP_SEEDS, workers=1,
-                 cache_dir=tmp_path_factory.mktemp("sweep-cache"))
+    return sweep(
+        StudySpec("wells", SWEEP_BUDGET),
+        SWEEP_SAMPLERS,
+        n_seeds=SWEEP_SEEDS,
+        workers=1,
+        cache_dir=tmp_path_factory.mktemp("sweep-cache"),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -473,7 +493,7 @@ def test_sweep_statistics_recomputed(small_sweep, direct_curves):
         assert list(s.reached) == reached
         assert s.share_reached == pytest.approx(sum(reached) / len(reached))
         first = []
-        for r, hit in zip(rows, reached):
+        for r, hit in zip(rows, reached, strict=True):
             if hit:
                 first.append(next(j + 1 for j, v in enumerate(r) if v < threshold))
         assert list(s.first_reach) == first
@@ -491,7 +511,7 @@ def test_sweep_summary_table_mentions_each_sampler(small_sweep):
     table = small_sweep.summary_table()
     lines = table.splitlines()
     assert len(lines) == 2 + len(SWEEP_SAMPLERS)
-    for name, line in zip(SWEEP_SAMPLERS, lines[2:]):
+    for name, line in zip(SWEEP_SAMPLERS, lines[2:], strict=True):
         s = small_sweep.stats[name]
         assert line.split()[0] == name
         assert f"{s.quartiles[1]:.4f}" in line
@@ -499,30 +519,35 @@ def test_sweep_summary_table_mentions_each_sampler(small_sweep):
 
 
 def test_sweep_parallel_equals_serial(tmp_path, small_sweep):
-    parallel = sweep(StudySpec("wells", SWEEP_BUDGET), SWEEP_SAMPLERS, n_seeds=SWEEP_SEEDS, workers=2,
-                     cache_dir=tmp_path)
+    parallel = sweep(
+        StudySpec("wells", SWEEP_BUDGET), SWEEP_SAMPLERS, n_seeds=SWEEP_SEEDS, workers=2, cache_dir=tmp_path
+    )
     for name in SWEEP_SAMPLERS:
         np.testing.assert_array_equal(parallel.stats[name].curves, small_sweep.stats[name].curves)
 
 
 def test_sweep_starts_at_the_specs_seed(tmp_path):
     """The spec's seed is the sweep's first seed: seeds 5 and 6 here, each run as Optuna runs it directly."""
-    result = sweep(StudySpec("wells", 6, 5, n_startup_trials=3), ("random", "tpe"), n_seeds=2, workers=1,
-                   cache_dir=tmp_path)
+    result = sweep(
+        StudySpec("wells", 6, 5, n_startup_trials=3), ("random", "tpe"), n_seeds=2, workers=1, cache_dir=tmp_path
+    )
     assert result.seeds == (5, 6) and result.stats["tpe"].seeds == (5, 6)
     assert (result.objective, result.budget, result.n_startup_trials) == ("wells", 6, 3)
     for k, seed in enumerate((5, 6)):
         for name in ("random", "tpe"):
             values = [v for _, _, v in direct_study(direct_sampler(name, seed, 6, n_startup_trials=3), 6)]
-            np.testing.assert_allclose(result.stats[name].curves[k], np.minimum.accumulate(values),
-                                       rtol=1e-12, atol=1e-12)
+            np.testing.assert_allclose(
+                result.stats[name].curves[k], np.minimum.accumulate(values), rtol=1e-12, atol=1e-12
+            )
 
 
 # --- the cache ------------------------------------------------------------------------------
 
+
 def _forbid_recompute(monkeypatch):
     def boom(*args, **kwargs):
         raise AssertionError("run_study called: the cache was not used")
+
     monkeypatch.setattr(samplers, "run_study", boom)
 
 
@@ -533,6 +558,7 @@ def _count_calls(monkeypatch):
     def counting(*args, **kwargs):
         calls.append(args)
         return real(*args, **kwargs)
+
     monkeypatch.setattr(samplers, "run_study", counting)
     return calls
 
@@ -600,8 +626,13 @@ def test_changed_parameters_get_their_own_cache_file(tmp_path, monkeypatch):
     assert calls == []
     # featured runs: seed, sampler, budget, n_startup_trials each change the file
     run_files = set()
-    for kw in [dict(seed=0), dict(seed=1), dict(budget=6, seed=0), dict(seed=0, n_startup_trials=3),
-               dict(seed=0, sampler="random")]:
+    for kw in [
+        dict(seed=0),
+        dict(seed=1),
+        dict(budget=6, seed=0),
+        dict(seed=0, n_startup_trials=3),
+        dict(seed=0, sampler="random"),
+    ]:
         kw = dict(dict(objective="wells", sampler="tpe", budget=5), **kw)
         sampler = kw.pop("sampler")
         before = set(_json_files(tmp_path))
@@ -695,6 +726,7 @@ def test_cache_dir_is_created(tmp_path):
 
 # --- inputs the validators accept must work end to end ----------------------------------------
 
+
 def test_numpy_integer_budget_and_seed(tmp_path):
     """StudySpec accepts numpy integers (np.integer passes its checks), so a run made
     with them must be the same plain, JSON-serialisable data."""
@@ -721,6 +753,7 @@ def test_duplicate_sampler_in_sweep(tmp_path):
 
 # --- small helpers used by the scenes --------------------------------------------------------
 
+
 def test_distinct_lr():
     run = run_study(StudySpec("wells", 20, 4), "random")
     assert run.distinct_lr == 20  # continuous draws never repeat
@@ -732,6 +765,6 @@ def test_share_beating(small_sweep, direct_curves):
     for a in SWEEP_SAMPLERS:
         for b in SWEEP_SAMPLERS:
             fa, fb = direct_curves[a][:, -1], direct_curves[b][:, -1]
-            expected = sum(1 for x, y in zip(fa, fb) if x < y) / len(fa)
+            expected = sum(1 for x, y in zip(fa, fb, strict=True) if x < y) / len(fa)
             assert small_sweep.share_beating(a, b) == pytest.approx(expected)
     assert small_sweep.share_beating("tpe", "tpe") == 0.0

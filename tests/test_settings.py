@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings as hsettings
+from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 import objective
@@ -55,6 +56,7 @@ def expect_error(*, config_file=None, overrides=(), must_name=()):
 
 # --- loading and merging -----------------------------------------------------------
 
+
 def test_defaults_load(defaults):
     s = load()
     study = defaults["study"]
@@ -78,10 +80,12 @@ def test_defaults_file_is_video_toml_at_the_root():
 
 def test_spec_is_the_featured_study(defaults):
     study = defaults["study"]
-    assert load().spec == StudySpec(study["objective"], study["budget"], study["featured_seed"],
-                                    study["n_startup_trials"])
-    s = load(overrides=["study.objective=branin", "study.budget=16", "study.featured_seed=7",
-                        "study.n_startup_trials=3"])
+    assert load().spec == StudySpec(
+        study["objective"], study["budget"], study["featured_seed"], study["n_startup_trials"]
+    )
+    s = load(
+        overrides=["study.objective=branin", "study.budget=16", "study.featured_seed=7", "study.n_startup_trials=3"]
+    )
     assert s.spec == StudySpec("branin", 16, 7, 3)
     assert s.objective_function is objective.OBJECTIVES["branin"]
 
@@ -100,8 +104,15 @@ def test_view_is_the_configured_camera_in_radians(defaults):
 @pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")  # QMCSampler
 def test_featured_runs_and_sweeps_follow_the_settings(tmp_path, monkeypatch):
     monkeypatch.setattr(samplers, "CACHE_DIR", tmp_path)
-    s = load(overrides=["study.budget=4", "study.featured_seed=7", "study.n_seeds=2", "study.n_startup_trials=2",
-                        'study.samplers=["grid", "random", "tpe", "qmc"]'])
+    s = load(
+        overrides=[
+            "study.budget=4",
+            "study.featured_seed=7",
+            "study.n_seeds=2",
+            "study.n_startup_trials=2",
+            'study.samplers=["grid", "random", "tpe", "qmc"]',
+        ]
+    )
     runs = s.featured_runs()
     assert list(runs) == ["grid", "random", "tpe", "qmc"]
     for name, run in runs.items():
@@ -142,9 +153,16 @@ def test_empty_config_file_is_the_defaults(tmp_path):
 
 
 def test_overrides_apply(defaults):
-    s = load(overrides=["study.budget=16", "study.objective=branin", 'palette.grid="#000000"',
-                        'study.samplers=["grid", "random", "tpe", "qmc"]', "camera.theta=12.5",
-                        "render.quality=preview"])
+    s = load(
+        overrides=[
+            "study.budget=16",
+            "study.objective=branin",
+            'palette.grid="#000000"',
+            'study.samplers=["grid", "random", "tpe", "qmc"]',
+            "camera.theta=12.5",
+            "render.quality=preview",
+        ]
+    )
     assert s.budget == 16
     assert s.objective == "branin"
     assert s.palette["grid"] == "#000000"
@@ -179,9 +197,18 @@ def test_defaults_ignore_environment_and_match_video_toml(tmp_path, monkeypatch,
 
 
 def test_as_toml_round_trips(tmp_path):
-    for overrides in ([], ["study.budget=16", "study.objective=branin", "camera.phi=0", "camera.theta=-360",
-                           'study.samplers=["tpe", "qmc", "random", "grid"]', "render.quality=medium",
-                           'palette.highlight="#abc"']):
+    for overrides in (
+        [],
+        [
+            "study.budget=16",
+            "study.objective=branin",
+            "camera.phi=0",
+            "camera.theta=-360",
+            'study.samplers=["tpe", "qmc", "random", "grid"]',
+            "render.quality=medium",
+            'palette.highlight="#abc"',
+        ],
+    ):
         s = load(overrides=overrides)
         text = s.as_toml()
         tomllib.loads(text)  # valid TOML
@@ -190,7 +217,8 @@ def test_as_toml_round_trips(tmp_path):
 
 hex_digit = st.sampled_from("0123456789abcdefABCDEF")
 colours = st.one_of(st.text(hex_digit, min_size=3, max_size=3), st.text(hex_digit, min_size=6, max_size=6)).map(
-    lambda s: "#" + s)
+    lambda s: "#" + s
+)
 
 
 @hsettings(max_examples=60, deadline=None, database=None)
@@ -207,18 +235,33 @@ colours = st.one_of(st.text(hex_digit, min_size=3, max_size=3), st.text(hex_digi
     colour=colours,
     quality=st.sampled_from(["preview", "medium", "high"]),
 )
-def test_as_toml_round_trips_any_valid_settings(tmp_path_factory, objective, budget, seed, n_seeds, extra,
-                                                with_qmc, n_startup, phi, theta, colour, quality):
+def test_as_toml_round_trips_any_valid_settings(
+    tmp_path_factory, objective, budget, seed, n_seeds, extra, with_qmc, n_startup, phi, theta, colour, quality
+):
     chosen = [s for s in extra if with_qmc or s != "qmc"]
-    overrides = [f"study.objective={objective}", f"study.budget={budget}", f"study.featured_seed={seed}",
-                 f"study.n_seeds={n_seeds}", "study.samplers=[" + ", ".join(f'"{c}"' for c in chosen) + "]",
-                 f"study.n_startup_trials={n_startup}", f"camera.phi={phi!r}", f"camera.theta={theta!r}",
-                 f'palette.surface_low="{colour}"', f"render.quality={quality}"]
+    overrides = [
+        f"study.objective={objective}",
+        f"study.budget={budget}",
+        f"study.featured_seed={seed}",
+        f"study.n_seeds={n_seeds}",
+        "study.samplers=[" + ", ".join(f'"{c}"' for c in chosen) + "]",
+        f"study.n_startup_trials={n_startup}",
+        f"camera.phi={phi!r}",
+        f"camera.theta={theta!r}",
+        f'palette.surface_low="{colour}"',
+        f"render.quality={quality}",
+    ]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         s = load(overrides=overrides)
         assert (s.objective, s.budget, s.featured_seed, s.n_seeds, s.samplers, s.n_startup_trials) == (
-            objective, budget, seed, n_seeds, tuple(chosen), n_startup)
+            objective,
+            budget,
+            seed,
+            n_seeds,
+            tuple(chosen),
+            n_startup,
+        )
         assert (s.camera_phi, s.camera_theta, s.palette["surface_low"], s.quality) == (phi, theta, colour, quality)
         path = tmp_path_factory.mktemp("rt") / "resolved.toml"
         path.write_text(s.as_toml())
@@ -239,10 +282,21 @@ def test_quality_frame_sizes_match_documented():
 
 # --- bad values --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, value", [
-    ("0", 0), ("-3", -3), ("2.5", 2.5), ("ten", "ten"), ('"ten"', "ten"), ("100000", 100000),
-    ("401", 401), ("true", True), ("16.0", 16.0),
-])
+
+@pytest.mark.parametrize(
+    "raw, value",
+    [
+        ("0", 0),
+        ("-3", -3),
+        ("2.5", 2.5),
+        ("ten", "ten"),
+        ('"ten"', "ten"),
+        ("100000", 100000),
+        ("401", 401),
+        ("true", True),
+        ("16.0", 16.0),
+    ],
+)
 def test_bad_budget(raw, value):
     expect_error(overrides=[f"study.budget={raw}"], must_name=("study.budget", repr(value)))
 
@@ -261,8 +315,9 @@ def test_unknown_objective():
 
 
 def test_unknown_sampler_in_list():
-    msg = expect_error(overrides=['study.samplers=["grid", "random", "tpe", "bogus"]'],
-                       must_name=("study.samplers", "bogus"))
+    msg = expect_error(
+        overrides=['study.samplers=["grid", "random", "tpe", "bogus"]'], must_name=("study.samplers", "bogus")
+    )
     assert "qmc" in msg  # says what is allowed
 
 
@@ -313,8 +368,10 @@ def test_bad_featured_seed(raw, value):
     expect_error(overrides=[f"study.featured_seed={raw}"], must_name=("study.featured_seed", repr(value)))
 
 
-@pytest.mark.parametrize("text", ["[study\nbudget = 16\n", "[study]\nbudget = = 3\n", "[study]\nbudget 16\n",
-                                  '[study]\nobjective = "wells\n'])
+@pytest.mark.parametrize(
+    "text",
+    ["[study\nbudget = 16\n", "[study]\nbudget = = 3\n", "[study]\nbudget 16\n", '[study]\nobjective = "wells\n'],
+)
 def test_malformed_toml_file(tmp_path, text):
     path = write(tmp_path, text, "broken.toml")
     expect_error(config_file=path, must_name=(str(path),))
@@ -330,8 +387,10 @@ def test_colour_that_is_a_number():
     expect_error(overrides=["palette.grid=123456"], must_name=("palette.grid", "123456"))
 
 
-@pytest.mark.parametrize("raw, value", [("90", 90), ("85.5", 85.5), ("-1", -1), ("nan", math.nan),
-                                        ("inf", math.inf), ('"high"', "high"), ("true", True)])
+@pytest.mark.parametrize(
+    "raw, value",
+    [("90", 90), ("85.5", 85.5), ("-1", -1), ("nan", math.nan), ("inf", math.inf), ('"high"', "high"), ("true", True)],
+)
 def test_camera_phi_out_of_range(raw, value):
     expect_error(overrides=[f"camera.phi={raw}"], must_name=("camera.phi", repr(value)))
 
@@ -377,6 +436,7 @@ def test_startup_below_budget_does_not_warn():
 
 # --- $HPSEARCH_CONFIG ------------------------------------------------------------------------
 
+
 def test_env_config_is_honoured(tmp_path, monkeypatch):
     path = write(tmp_path, '[study]\nbudget = 16\nobjective = "lr_valley"\n')
     monkeypatch.setenv("HPSEARCH_CONFIG", str(path))
@@ -403,6 +463,7 @@ def test_env_config_errors_name_the_file(tmp_path, monkeypatch):
 
 
 # --- inputs that must not escape as other exceptions ---------------------------------------------
+
 
 def test_config_file_that_is_not_utf8(tmp_path):
     """TOML is UTF-8; a binary file passed by mistake is a bad config file, not a crash."""

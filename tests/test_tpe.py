@@ -22,6 +22,7 @@ import pytest
 from optuna.distributions import FloatDistribution
 from optuna.samplers._tpe.parzen_estimator import _ParzenEstimator, _ParzenEstimatorParameters
 from optuna.samplers._tpe.sampler import default_weights
+from references import reference_objective
 
 import objective
 import samplers
@@ -29,7 +30,6 @@ from hpsearch import settings
 from hpsearch.plain import from_plain, to_plain
 from hpsearch.tpe import moments as tm
 from hpsearch.tpe import recorder, records
-from references import reference_objective
 
 CFG = settings.defaults()
 SPEC = CFG.spec
@@ -63,6 +63,7 @@ def plain_run():
 
 
 # --- the pinned optuna -----------------------------------------------------------------------
+
 
 def test_optuna_is_the_pinned_version():
     assert optuna.__version__ == recorder.PINNED_OPTUNA
@@ -111,12 +112,18 @@ def test_recorder_is_built_like_the_study_sampler():
 
 def test_tpe_settings_of_a_sampler():
     got = recorder.tpe_settings(optuna.samplers.TPESampler(seed=3, n_startup_trials=7))
-    assert got == dict(n_startup_trials=7, n_ei_candidates=24, multivariate=True, constant_liar=True,
-                       gamma="default_gamma(n) = min(ceil(0.1 n), 25)")
+    assert got == dict(
+        n_startup_trials=7,
+        n_ei_candidates=24,
+        multivariate=True,
+        constant_liar=True,
+        gamma="default_gamma(n) = min(ceil(0.1 n), 25)",
+    )
     assert recorder.tpe_settings(optuna.samplers.TPESampler(multivariate=False))["multivariate"] is False
 
 
 # --- the recording ---------------------------------------------------------------------------
+
 
 def test_every_model_guided_trial_is_recorded(recording):
     assert [s.trial for s in recording.steps] == list(range(CFG.n_startup_trials, CFG.budget))
@@ -227,8 +234,9 @@ def test_density_grid_is_the_estimators_on_the_box(moments):
     assert grid.log_l.shape == grid.log_g.shape == (11, 11)
     # Row iy, column ix: the point (xs[ix], ys[iy]).
     iy, ix = 2, 7
-    log_l, log_g = recorder.log_densities(m.step.estimators, np.array([10.0 ** (-6 + 0.2 * ix)]),
-                                          np.array([0.6 + 0.04 * iy]))
+    log_l, log_g = recorder.log_densities(
+        m.step.estimators, np.array([10.0 ** (-6 + 0.2 * ix)]), np.array([0.6 + 0.04 * iy])
+    )
     assert grid.log_l[iy, ix] == pytest.approx(float(log_l[0]), abs=1e-9)
     assert grid.log_g[iy, ix] == pytest.approx(float(log_g[0]), abs=1e-9)
     np.testing.assert_array_equal(grid.acquisition, grid.log_l - grid.log_g)
@@ -237,17 +245,23 @@ def test_density_grid_is_the_estimators_on_the_box(moments):
 def _fresh_estimator(run: samplers.Run, numbers) -> _ParzenEstimator:
     """Optuna's estimator with TPESampler's default parameters, built here."""
     space = {"lr": FloatDistribution(LR.low, LR.high, log=True), "decay": FloatDistribution(DECAY.low, DECAY.high)}
-    obs = {"lr": np.array([run.trials[k].lr for k in numbers]), "decay": np.array([run.trials[k].decay for k in numbers])}
-    params = _ParzenEstimatorParameters(prior_weight=1.0, consider_magic_clip=True, consider_endpoints=False,
-                                        weights=default_weights, multivariate=True)
+    obs = {
+        "lr": np.array([run.trials[k].lr for k in numbers]),
+        "decay": np.array([run.trials[k].decay for k in numbers]),
+    }
+    params = _ParzenEstimatorParameters(
+        prior_weight=1.0, consider_magic_clip=True, consider_endpoints=False, weights=default_weights, multivariate=True
+    )
     return _ParzenEstimator(obs, space, params)
 
 
 def test_recorded_estimators_match_freshly_built_ones(recording, plain_run):
     values = {t.number: t.value for t in plain_run.trials}
     rng = np.random.default_rng(20240605)
-    points = {"lr": np.exp(rng.uniform(math.log(LR.low), math.log(LR.high), 200)),
-              "decay": rng.uniform(DECAY.low, DECAY.high, 200)}
+    points = {
+        "lr": np.exp(rng.uniform(math.log(LR.low), math.log(LR.high), 200)),
+        "decay": rng.uniform(DECAY.low, DECAY.high, 200),
+    }
     for step in recording.steps[::4] + recording.steps[-1:]:  # gamma 1 to 4, weights ramp past 25
         trial = step.trial
         order = sorted(range(trial), key=lambda k: values[k])
@@ -276,10 +290,12 @@ def test_kernels_are_the_estimators_in_box_units(recording):
     # kernels_of reads the mixture in TPE's space; its means are the good trials' (ln lr, decay).
     mixture = recorder.kernels_of(step.estimators[0])
     assert set(mixture) == {"weights", "mu_log_lr", "sigma_log_lr", "mu_decay", "sigma_decay"}
-    np.testing.assert_allclose(sorted(mixture["mu_log_lr"][:-1]),
-                               sorted(math.log(recording.run.trials[t].lr) for t in step.below), rtol=1e-12)
-    np.testing.assert_allclose(sorted(mixture["mu_decay"][:-1]),
-                               sorted(recording.run.trials[t].decay for t in step.below), rtol=1e-12)
+    np.testing.assert_allclose(
+        sorted(mixture["mu_log_lr"][:-1]), sorted(math.log(recording.run.trials[t].lr) for t in step.below), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        sorted(mixture["mu_decay"][:-1]), sorted(recording.run.trials[t].decay for t in step.below), rtol=1e-12
+    )
     for name, values in mixture.items():
         np.testing.assert_array_equal(getattr(k, name), values)
 
@@ -287,9 +303,12 @@ def test_kernels_are_the_estimators_in_box_units(recording):
 def test_kernels_from_mixture_by_hand():
     ln = math.log
     k = records.Kernels.from_mixture(
-        weights=np.array([0.25, 0.75]), mu_log_lr=np.array([ln(1e-5), ln(1e-6)]),
-        sigma_log_lr=np.array([ln(10) / 5, 2 * ln(10) / 5]), mu_decay=np.array([0.8, 1.0]),
-        sigma_decay=np.array([0.04, 0.02]))
+        weights=np.array([0.25, 0.75]),
+        mu_log_lr=np.array([ln(1e-5), ln(1e-6)]),
+        sigma_log_lr=np.array([ln(10) / 5, 2 * ln(10) / 5]),
+        mu_decay=np.array([0.8, 1.0]),
+        sigma_decay=np.array([0.04, 0.02]),
+    )
     # lr 1e-5 is mid-box (x = 0), 1e-6 the left edge; decay 0.8 mid-box, 1.0 the top; 0.04 decay = 1 box unit.
     np.testing.assert_allclose(k.mu_x, [0.0, -5.0], atol=1e-12)
     np.testing.assert_allclose(k.sigma_x, [1.0, 2.0], rtol=1e-12)
@@ -300,6 +319,7 @@ def test_kernels_from_mixture_by_hand():
 
 # --- plain data and the cache ---------------------------------------------------------------
 
+
 def test_a_step_round_trips_through_json(recording):
     step = recording.steps[0]
     data = to_plain(step)
@@ -307,8 +327,13 @@ def test_a_step_round_trips_through_json(recording):
     back = from_plain(records.Step, json.loads(json.dumps(data)))
     assert back.estimators is None
     assert isinstance(back.below, tuple) and all(type(t) is int for t in back.below + back.above)
-    assert (back.below, back.above, back.trial, back.n, back.gamma) == (step.below, step.above, step.trial,
-                                                                       step.n, step.gamma)
+    assert (back.below, back.above, back.trial, back.n, back.gamma) == (
+        step.below,
+        step.above,
+        step.trial,
+        step.n,
+        step.gamma,
+    )
     assert type(back.candidates.chosen) is int and back.candidates.chosen == step.candidates.chosen
     for field in dataclasses.fields(records.Candidates):
         if field.name != "chosen":
@@ -328,9 +353,12 @@ def test_cached_plain_data_round_trips(tmp_path, recording, moments):
     data = to_plain(first)
     assert json.loads(json.dumps(data)) == data  # plain data all the way down
     assert to_plain(from_plain(records.InsideTPE, data)) == data
-    assert [m.step.trial for m in first.moments] == [m.step.trial for m in again.moments] \
+    assert (
+        [m.step.trial for m in first.moments]
+        == [m.step.trial for m in again.moments]
         == [m.step.trial for m in moments]
-    for stored, live in zip(first.moments, moments):
+    )
+    for stored, live in zip(first.moments, moments, strict=True):
         assert stored.step.estimators is None
         assert len(stored.grid.xs) == tm.DEFAULT_GRID_SIZE
         live_grid = tm.density_grid(live.step, len(stored.grid.xs))
@@ -340,7 +368,11 @@ def test_cached_plain_data_round_trips(tmp_path, recording, moments):
         assert stored.metrics == live.metrics and stored.note == live.note
     assert first.run.same_trials(recording.run)
     assert (first.objective, first.budget, first.seed, first.n_startup_trials) == (
-        CFG.objective, CFG.budget, CFG.featured_seed, CFG.n_startup_trials)
+        CFG.objective,
+        CFG.budget,
+        CFG.featured_seed,
+        CFG.n_startup_trials,
+    )
     assert first.n_ei_candidates == 24 and first.optuna_version == recorder.PINNED_OPTUNA
     assert first.gamma_rule == "default_gamma(n) = min(ceil(0.1 n), 25)"
     assert first.log_jacobian == pytest.approx(math.log(math.log(10) / 5 * 0.04), rel=1e-12)

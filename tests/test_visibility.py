@@ -13,9 +13,14 @@ CONFIG = settings.defaults()
 LAYOUT = BoxLayout(xy_length=4.5, z_length=1.125, z_low=0.0, z_high=1.0)
 
 
+def _ridge(x, y):
+    """A wall of height 1 along x = 0, 1 wide."""
+    return np.where(np.abs(np.asarray(x)) < 0.5, 1.0, 0.0) + 0 * np.asarray(y)
+
+
 def test_a_wall_between_point_and_camera_hides_it():
     # A ridge along x = 0, the point behind it at x = +3, the camera far out on -x at a low angle.
-    ridge = lambda x, y: np.where(np.abs(np.asarray(x)) < 0.5, 1.0, 0.0) + 0 * np.asarray(y)  # noqa: E731
+    ridge = _ridge
     hidden = visibility.occluded(ridge, LAYOUT, [3.0, -3.0], [0.0, 0.0], View(np.radians(80), np.radians(180)))
     assert hidden.tolist() == [True, False]
     # Seen from the other side, the other point is the hidden one.
@@ -25,14 +30,17 @@ def test_a_wall_between_point_and_camera_hides_it():
 
 def test_tolerance_is_how_far_the_surface_may_rise_above_the_ray(monkeypatch):
     # The ridge of the test above stands 1.125 scene units high (z_length), far more than the default tolerance.
-    ridge = lambda x, y: np.where(np.abs(np.asarray(x)) < 0.5, 1.0, 0.0) + 0 * np.asarray(y)  # noqa: E731
+    ridge = _ridge
     assert visibility.TOLERANCE < 0.1 and visibility.SAMPLES >= 100
     monkeypatch.setattr(visibility, "TOLERANCE", 2.0)
     assert not visibility.occluded(ridge, LAYOUT, [3.0], [0.0], View.degrees(80, 180)).any()
 
 
 def test_a_flat_surface_hides_nothing_from_any_angle():
-    flat = lambda x, y: np.zeros(np.broadcast(np.asarray(x), np.asarray(y)).shape)  # noqa: E731
+
+    def flat(x, y):
+        return np.zeros(np.broadcast(np.asarray(x), np.asarray(y)).shape)
+
     xs, ys = np.meshgrid(np.linspace(-5, 5, 7), np.linspace(-5, 5, 7))
     for phi in (10, 45, 80):
         for theta in (-150, -90, 0, 60):
@@ -84,4 +92,5 @@ def test_featured_trials_are_visible_from_the_configured_camera(sampler):
     function = CONFIG.objective_function
     layout = BoxLayout(XY_LENGTH, Z_LENGTH, *function.value_range)
     hidden = visibility.occluded(function, layout, run.xs, run.ys, CONFIG.view.around(-box_centre))
-    assert not hidden.any(), [(t.number, round(t.x, 2), round(t.y, 2)) for t, h in zip(run.trials, hidden) if h]
+    hidden_trials = [(t.number, round(t.x, 2), round(t.y, 2)) for t, h in zip(run.trials, hidden, strict=True) if h]
+    assert not hidden.any(), hidden_trials

@@ -42,6 +42,7 @@ GAMMA = recorder.GammaRule.of_optuna()
 
 # --- recording a run ---------------------------------------------------------------
 
+
 def _step_from_record(rec: dict) -> Step:
     """Turn one raw record into a Step, checking it against what Optuna returned."""
     below, above = rec["below"], rec["above"]
@@ -64,12 +65,27 @@ def _step_from_record(rec: dict) -> Step:
     cx, cy = to_internal(samples[LEARNING_RATE.name], samples[LAYER_DECAY.name])
     x, y = to_internal(lr, decay)
     return Step(
-        trial=rec["trial"], n=n, gamma=gamma,
-        below=tuple(t for t, _, _ in below), above=tuple(t for t, _, _ in above),
-        y_star=float(max(v for _, _, v in below)), y_above_min=float(min(v for _, _, v in above)),
-        candidates=Candidates(samples[LEARNING_RATE.name], samples[LAYER_DECAY.name], np.asarray(cx, float),
-                              np.asarray(cy, float), rec["log_l"], rec["log_g"], acq, chosen),
-        lr=lr, decay=decay, x=float(x), y=float(y),
+        trial=rec["trial"],
+        n=n,
+        gamma=gamma,
+        below=tuple(t for t, _, _ in below),
+        above=tuple(t for t, _, _ in above),
+        y_star=float(max(v for _, _, v in below)),
+        y_above_min=float(min(v for _, _, v in above)),
+        candidates=Candidates(
+            samples[LEARNING_RATE.name],
+            samples[LAYER_DECAY.name],
+            np.asarray(cx, float),
+            np.asarray(cy, float),
+            rec["log_l"],
+            rec["log_g"],
+            acq,
+            chosen,
+        ),
+        lr=lr,
+        decay=decay,
+        x=float(x),
+        y=float(y),
         l_kernels=Kernels.from_mixture(**recorder.kernels_of(rec["mpe_below"])),
         g_kernels=Kernels.from_mixture(**recorder.kernels_of(rec["mpe_above"])),
         estimators=(rec["mpe_below"], rec["mpe_above"]),
@@ -105,6 +121,7 @@ def record_run(spec: StudySpec) -> Recording:
 
 # --- densities on the box ------------------------------------------------------------
 
+
 def log_densities(estimators: tuple[Any, Any], x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """log l and log g at internal points (x, y), from the recorded optuna estimators.
 
@@ -131,6 +148,7 @@ def density_grid(step: Step, n: int = DEFAULT_GRID_SIZE) -> DensityGrid:
 
 # --- choosing the moments -------------------------------------------------------------
 
+
 def readability(step: Step, grid: DensityGrid) -> dict:
     """Numbers that say whether l, g and log l/g draw well on the grid.
 
@@ -146,11 +164,15 @@ def readability(step: Step, grid: DensityGrid) -> dict:
     w = np.trapezoid(np.trapezoid(density, grid.xs, axis=1), grid.ys)
     w2 = np.trapezoid(np.trapezoid(density**2, grid.xs, axis=1), grid.ys)
     area = (BOX[1] - BOX[0]) ** 2
-    sigmas = np.concatenate([k.sigma_x for k in (step.l_kernels, step.g_kernels)]
-                            + [k.sigma_y for k in (step.l_kernels, step.g_kernels)])
+    sigmas = np.concatenate(
+        [k.sigma_x for k in (step.l_kernels, step.g_kernels)] + [k.sigma_y for k in (step.l_kernels, step.g_kernels)]
+    )
     acq = grid.acquisition
-    return dict(l_area=float(w * w / w2 / area), min_sigma_cells=float(sigmas.min() / step_x),
-                acq_span=float(acq.max() - acq.min()))
+    return dict(
+        l_area=float(w * w / w2 / area),
+        min_sigma_cells=float(sigmas.min() / step_x),
+        acq_span=float(acq.max() - acq.min()),
+    )
 
 
 READABLE = dict(l_area=0.02, min_sigma_cells=2.0, acq_span=40.0)
@@ -158,8 +180,11 @@ READABLE = dict(l_area=0.02, min_sigma_cells=2.0, acq_span=40.0)
 
 
 def is_readable(metrics: dict) -> bool:
-    return (metrics["l_area"] >= READABLE["l_area"] and metrics["min_sigma_cells"] >= READABLE["min_sigma_cells"]
-            and metrics["acq_span"] <= READABLE["acq_span"])
+    return (
+        metrics["l_area"] >= READABLE["l_area"]
+        and metrics["min_sigma_cells"] >= READABLE["min_sigma_cells"]
+        and metrics["acq_span"] <= READABLE["acq_span"]
+    )
 
 
 _ROLE_REASONS = {
@@ -203,13 +228,16 @@ def choose_moments(recording: Recording, grid_size: int = DEFAULT_GRID_SIZE) -> 
             note = f"trial {s.trial}: nearest readable to {reason} (skipped {skipped}: too spiky)"
         else:
             note = f"trial {s.trial}: {reason}; no readable neighbour, kept anyway"
-        note += (f" [l covers {metrics['l_area']:.0%} of the box, narrowest kernel "
-                 f"{metrics['min_sigma_cells']:.1f} cells, log l/g spans {metrics['acq_span']:.1f} nats]")
+        note += (
+            f" [l covers {metrics['l_area']:.0%} of the box, narrowest kernel "
+            f"{metrics['min_sigma_cells']:.1f} cells, log l/g spans {metrics['acq_span']:.1f} nats]"
+        )
         moments.append(Moment(role, s, grid, metrics, note))
     return tuple(moments)
 
 
 # --- the cached, plain-data result -------------------------------------------------------
+
 
 def compute_inside_tpe(spec: StudySpec, grid_size: int = DEFAULT_GRID_SIZE) -> InsideTPE:
     """Record, verify against samplers.run_study and choose the moments (not cached)."""
@@ -217,29 +245,47 @@ def compute_inside_tpe(spec: StudySpec, grid_size: int = DEFAULT_GRID_SIZE) -> I
     if not recording.run.same_trials(samplers.run_study(spec, "tpe")):
         raise RuntimeError("the recorded run differs from samplers.run_study: the recorder perturbed TPE")
     return InsideTPE(
-        spec.objective, spec.budget, spec.seed, spec.n_startup_trials, recording.n_ei_candidates,
-        recording.run.settings["optuna"], GAMMA.text, Y_STAR_RULE, LOG_JACOBIAN, recording.run, recording.steps,
+        spec.objective,
+        spec.budget,
+        spec.seed,
+        spec.n_startup_trials,
+        recording.n_ei_candidates,
+        recording.run.settings["optuna"],
+        GAMMA.text,
+        Y_STAR_RULE,
+        LOG_JACOBIAN,
+        recording.run,
+        recording.steps,
         choose_moments(recording, grid_size),
     )
 
 
 def inside_tpe(spec: StudySpec, grid_size: int = DEFAULT_GRID_SIZE, cache_dir: Path | None = None) -> InsideTPE:
     """A TPE run's internals at its chosen moments, cached."""
-    payload = dict(objective=spec.objective, budget=spec.budget, seed=spec.seed,
-                   n_startup_trials=spec.n_startup_trials, grid_size=grid_size,
-                   # samplers' key hashes objective.py, samplers.py, the recorder and plain.py; add the rest.
-                   internals_code=[hashlib.sha256(Path(m.__file__ or "").read_bytes()).hexdigest()
-                                   for m in (sys.modules[__name__], records)])
+    payload = dict(
+        objective=spec.objective,
+        budget=spec.budget,
+        seed=spec.seed,
+        n_startup_trials=spec.n_startup_trials,
+        grid_size=grid_size,
+        # samplers' key hashes objective.py, samplers.py, the recorder and plain.py; add the rest.
+        internals_code=[
+            hashlib.sha256(Path(m.__file__ or "").read_bytes()).hexdigest() for m in (sys.modules[__name__], records)
+        ],
+    )
     data = samplers.cached("tpe_internals", payload, lambda: to_plain(compute_inside_tpe(spec, grid_size)), cache_dir)
     return from_plain(InsideTPE, data)
 
 
 # --- command line ----------------------------------------------------------------------
 
+
 def describe(result: InsideTPE) -> str:
-    lines = [f"TPE internals: {result.objective}, budget {result.budget}, seed {result.seed}, "
-             f"{result.n_startup_trials} startup trials, {result.n_ei_candidates} candidates, "
-             f"optuna {result.optuna_version}; gamma {result.gamma_rule}; {result.y_star_rule}"]
+    lines = [
+        f"TPE internals: {result.objective}, budget {result.budget}, seed {result.seed}, "
+        f"{result.n_startup_trials} startup trials, {result.n_ei_candidates} candidates, "
+        f"optuna {result.optuna_version}; gamma {result.gamma_rule}; {result.y_star_rule}"
+    ]
     for m in result.moments:
         s, b = m.step, m.step.best_candidate
         t = result.run.trials[s.trial]
@@ -257,13 +303,17 @@ def describe(result: InsideTPE) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="Print what Optuna's TPE did at the chosen moments of the featured run.")
+    parser = argparse.ArgumentParser(
+        description="Print what Optuna's TPE did at the chosen moments of the featured run."
+    )
     parser.add_argument("--grid-size", type=int, default=DEFAULT_GRID_SIZE)
     args = parser.parse_args(argv)
     start = time.perf_counter()
     result = inside_tpe(settings.load().spec, grid_size=args.grid_size)
     print(describe(result))
-    print(f"\n(recorded, verified against samplers.run_study, or read from cache in {time.perf_counter() - start:.2f} s)")
+    print(
+        f"\n(recorded, verified against samplers.run_study, or read from cache in {time.perf_counter() - start:.2f} s)"
+    )
     return 0
 
 

@@ -29,8 +29,10 @@ PINNED_OPTUNA = "5.0.0"
 
 def require_pinned_optuna() -> None:
     if optuna.__version__ != PINNED_OPTUNA:
-        raise RuntimeError(f"optuna {optuna.__version__} is installed; hpsearch.tpe.recorder reads private "
-                           f"TPESampler state of optuna {PINNED_OPTUNA} (pinned in constraints.txt)")
+        raise RuntimeError(
+            f"optuna {optuna.__version__} is installed; hpsearch.tpe.recorder reads private "
+            f"TPESampler state of optuna {PINNED_OPTUNA} (pinned in constraints.txt)"
+        )
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,17 @@ class RecordingTPESampler(TPESampler):
     random numbers, so the RNG stream and every trial are the plain sampler's.
     """
 
-    _SETTINGS = ("_n_startup_trials", "_n_ei_candidates", "_multivariate", "_group", "_constant_liar",
-                 "_gamma", "_parzen_estimator_parameters", "_parzen_estimator_cls", "_constraints_func")
+    _SETTINGS = (
+        "_n_startup_trials",
+        "_n_ei_candidates",
+        "_multivariate",
+        "_group",
+        "_constant_liar",
+        "_gamma",
+        "_parzen_estimator_parameters",
+        "_parzen_estimator_cls",
+        "_constraints_func",
+    )
 
     def __init__(self, **kwargs: Any):
         require_pinned_optuna()
@@ -109,7 +120,7 @@ class RecordingTPESampler(TPESampler):
     def n_ei_candidates(self) -> int:
         return int(self._n_ei_candidates)
 
-    def _sample(self, study, trial, search_space):  # type: ignore[no-untyped-def]
+    def _sample(self, study, trial, search_space):
         self._pending = {"trial": trial.number, "search_space": dict(search_space)}
         try:
             params = super()._sample(study, trial, search_space)
@@ -120,7 +131,7 @@ class RecordingTPESampler(TPESampler):
         self.records.append(pending)
         return params
 
-    def _build_parzen_estimator(self, study, search_space, trials, handle_below):  # type: ignore[no-untyped-def]
+    def _build_parzen_estimator(self, study, search_space, trials, handle_below):
         mpe = super()._build_parzen_estimator(study, search_space, trials, handle_below)
         if self._pending is not None:
             side = "below" if handle_below else "above"
@@ -129,7 +140,7 @@ class RecordingTPESampler(TPESampler):
             self._pending[f"mpe_{side}"] = mpe
         return mpe
 
-    def _compute_acquisition_func(self, samples, mpe_below, mpe_above):  # type: ignore[no-untyped-def]
+    def _compute_acquisition_func(self, samples, mpe_below, mpe_above):
         acq = super()._compute_acquisition_func(samples, mpe_below, mpe_above)
         if self._pending is not None:
             # The two terms separately (deterministic; no RNG involved).
@@ -143,11 +154,15 @@ class RecordingTPESampler(TPESampler):
 def kernels_of(mpe: Any) -> dict[str, np.ndarray]:
     """A recorded Parzen estimator's mixture: weights, and mu/sigma in TPE's space (ln lr, decay)."""
     mixture = mpe._mixture_distribution
-    by_name = dict(zip(mpe._search_space, mixture.distributions))
+    by_name = dict(zip(mpe._search_space, mixture.distributions, strict=True))
     lr_d, decay_d = by_name[LEARNING_RATE.name], by_name[LAYER_DECAY.name]
-    return dict(weights=np.array(mixture.weights, float), mu_log_lr=np.array(lr_d.mu, float),
-                sigma_log_lr=np.array(lr_d.sigma, float), mu_decay=np.array(decay_d.mu, float),
-                sigma_decay=np.array(decay_d.sigma, float))
+    return dict(
+        weights=np.array(mixture.weights, float),
+        mu_log_lr=np.array(lr_d.mu, float),
+        sigma_log_lr=np.array(lr_d.sigma, float),
+        mu_decay=np.array(decay_d.mu, float),
+        sigma_decay=np.array(decay_d.sigma, float),
+    )
 
 
 def log_densities(estimators: tuple[Any, Any], lr: np.ndarray, decay: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

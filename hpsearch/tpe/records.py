@@ -40,6 +40,7 @@ import numpy as np
 from objective import BOX, LAYER_DECAY, LEARNING_RATE, SEARCH_SPACE, HyperParameter, to_internal
 from samplers import Run
 
+
 def dlog_scale_dbox(hp: HyperParameter) -> float:
     """d(TPE coordinate)/d(box coordinate): ln() for log axes, identity otherwise."""
     span = math.log(hp.high) - math.log(hp.low) if hp.log else hp.high - hp.low
@@ -48,7 +49,6 @@ def dlog_scale_dbox(hp: HyperParameter) -> float:
 
 LOG_JACOBIAN = float(sum(math.log(dlog_scale_dbox(hp)) for hp in SEARCH_SPACE))
 """log |d(ln lr, decay) / d(x, y)|: add to a TPE log density to get one per unit box area."""
-
 
 
 @dataclass(frozen=True)
@@ -84,13 +84,27 @@ class Kernels:
     sigma_y: np.ndarray
 
     @classmethod
-    def from_mixture(cls, weights: np.ndarray, mu_log_lr: np.ndarray, sigma_log_lr: np.ndarray,
-                     mu_decay: np.ndarray, sigma_decay: np.ndarray) -> Kernels:
+    def from_mixture(
+        cls,
+        weights: np.ndarray,
+        mu_log_lr: np.ndarray,
+        sigma_log_lr: np.ndarray,
+        mu_decay: np.ndarray,
+        sigma_decay: np.ndarray,
+    ) -> Kernels:
         """From the mixture in TPE's space (recorder.kernels_of), adding its place in the box."""
         mu_x, mu_y = to_internal(np.exp(mu_log_lr), mu_decay)
-        return cls(weights, mu_log_lr, sigma_log_lr, mu_decay, sigma_decay,
-                   np.asarray(mu_x, float), sigma_log_lr / dlog_scale_dbox(LEARNING_RATE),
-                   np.asarray(mu_y, float), sigma_decay / dlog_scale_dbox(LAYER_DECAY))
+        return cls(
+            weights,
+            mu_log_lr,
+            sigma_log_lr,
+            mu_decay,
+            sigma_decay,
+            np.asarray(mu_x, float),
+            sigma_log_lr / dlog_scale_dbox(LEARNING_RATE),
+            np.asarray(mu_y, float),
+            sigma_decay / dlog_scale_dbox(LAYER_DECAY),
+        )
 
 
 @dataclass(frozen=True)
@@ -112,14 +126,21 @@ class Step:
     l_kernels: Kernels
     g_kernels: Kernels
     # The live optuna estimators (l, g); None after a JSON round trip.
-    estimators: tuple[Any, Any] | None = field(default=None, compare=False, repr=False,
-                                               metadata={"transient": True})
+    estimators: tuple[Any, Any] | None = field(default=None, compare=False, repr=False, metadata={"transient": True})
 
     @property
     def best_candidate(self) -> dict:
         c, i = self.candidates, self.candidates.chosen
-        return dict(index=i, lr=float(c.lr[i]), decay=float(c.decay[i]), x=float(c.x[i]), y=float(c.y[i]),
-                    log_l=float(c.log_l[i]), log_g=float(c.log_g[i]), acquisition=float(c.acquisition[i]))
+        return dict(
+            index=i,
+            lr=float(c.lr[i]),
+            decay=float(c.decay[i]),
+            x=float(c.x[i]),
+            y=float(c.y[i]),
+            log_l=float(c.log_l[i]),
+            log_g=float(c.log_g[i]),
+            acquisition=float(c.acquisition[i]),
+        )
 
 
 @dataclass(frozen=True)
