@@ -34,7 +34,7 @@ from manim import (
 )
 from manim.utils.rate_functions import smooth, squish_rate_func
 
-from hpsearch.formatting import format_decay, format_loss, format_lr, percent, plural, signed
+from hpsearch.formatting import format_decay, format_loss, format_lr, percent, plural, signed, tick_text
 from hpsearch.tpe import moments as tpe_moments
 from hpsearch.tpe.recorder import GammaRule
 from scenes import theme
@@ -65,7 +65,7 @@ def density_rgba(log_density: np.ndarray, low: float, high: float, color) -> np.
 
 def gamma_rule_tex(rule: GammaRule) -> str:
     """Optuna's gamma(n) as LaTeX."""
-    return rf"\gamma(n) = \min(\lceil {rule.fraction:g}\,n \rceil,\ {rule.cap})"
+    return rf"\gamma(n) = \min(\lceil {tick_text(rule.fraction, tex=True)}\,n \rceil,\ {rule.cap})"
 
 
 def place_clear(tag, anchor, box, avoid, buff: float = 0.06):

@@ -81,7 +81,7 @@ def test_featured_trials_are_visible_from_the_configured_camera(sampler):
 
     from scenes.pieces import SCREEN_SHIFT, XY_LENGTH, Z_LENGTH
 
-    # The box sits where stage_landscape shifts it, so the eye is that much off its centre.
+    # The box sits where stage_surface shifts it, so the eye is that much off its centre.
     camera = ThreeDCamera()
     camera.set_phi(np.radians(CONFIG.camera_phi))
     camera.set_theta(np.radians(CONFIG.camera_theta))
