@@ -2,7 +2,7 @@
 """Beat 3: the grid's N points land in the order Optuna's GridSampler visits them."""
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, Create, Text, ValueTracker, VGroup
+from manim import DOWN, LEFT, UL, Create, Text, ValueTracker, VGroup
 
 import samplers
 from hpsearch.formatting import format_loss, format_point
@@ -11,7 +11,7 @@ from scenes import theme
 from scenes.base import SurfaceBeat
 from scenes.fade import Fade
 from scenes.pieces import PANEL_TOP_LEFT, RunReadout, drop_trials
-from scenes.text import beat_title
+from scenes.text import beat_title, named_value
 
 
 class GridSearch(SurfaceBeat):
@@ -50,17 +50,14 @@ class GridSearch(SurfaceBeat):
         for decay in samplers.grid_values(settings.budget)["decay"]:
             y = float(LAYER_DECAY.to_internal(decay))
             lines.add(plot.path(ys, np.full_like(ys, y), color, stroke_width=2))
-        star = plot.marker(deepest.x, deepest.y, self.palette.highlight, radius=0.11)
+        star = plot.minimum_marker(deepest, self.palette.highlight)
         best = run.best_trial
         ring = plot.ring(best, color)
         highlight = self.palette.highlight
         notes = VGroup(
             Text(f"{n_lr} distinct learning rates", font_size=theme.LABEL_SIZE, color=color),
             Text(f"{n_decay} distinct decays", font_size=theme.LABEL_SIZE, color=color),
-            VGroup(
-                Text("deep well", font_size=theme.LABEL_SIZE, color=highlight),
-                Text(format_loss(deepest.value), font_size=theme.LABEL_SIZE, color=highlight, weight="BOLD"),
-            ).arrange(RIGHT, buff=0.2),
+            named_value("deep well", format_loss(deepest.value), highlight),
             Text(format_point(*deepest.hyperparameters), font_size=theme.SMALL_SIZE, color=theme.MUTED),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
         notes.move_to(readout.get_corner(UL) + 1.9 * DOWN, aligned_edge=UL)

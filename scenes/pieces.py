@@ -40,7 +40,7 @@ from manim import (
 
 from hpsearch.formatting import format_loss, format_point, tick_text
 from hpsearch.visibility import BoxLayout, View, occluded
-from objective import BOX, Objective
+from objective import BOX, Minimum, Objective
 from samplers import Run, Trial
 from scenes import theme
 from scenes.marks import axis_title, box_ticks, nice_ticks, ring, trial_marker
@@ -52,6 +52,7 @@ Z_LENGTH = 1.125
 MARKER_RADIUS = 0.075  # a trial on the surface (the surface is drawn larger than a flat map)
 MARKER_RIM = 2.0
 RING_RADIUS = 0.17
+MINIMUM_RADIUS = 0.11
 RING_WIDTH = 4.0
 # The side panel of the 3-D beats: text starts here (frame units), right of the plot.
 PANEL_TOP_LEFT = np.array([1.7, 2.6, 0.0])
@@ -167,6 +168,10 @@ class SurfacePlot(VGroup):
                 "try a higher camera (smaller phi)"
             )
         return face_camera(trial_marker(color, radius, MARKER_RIM).move_to(self.point(x, y)), self.view)
+
+    def minimum_marker(self, minimum: Minimum, color) -> VMobject:
+        """A large marker on a well's floor (the true minimum)."""
+        return self.marker(minimum.x, minimum.y, color, radius=MINIMUM_RADIUS)
 
     def ring(self, trial: Trial, color) -> VMobject:
         """A ring around a run's best trial on the surface, facing the camera."""

@@ -1,14 +1,14 @@
 # manim -pqh scenes/tpe_search.py TPESearch
 """Beat 5: TPE's random startup trials, then the model-guided trials gathering in the deep well."""
 
-from manim import DOWN, LEFT, RIGHT, UP, Create, Text, ValueTracker, VGroup
+from manim import DOWN, LEFT, UP, Create, Text, ValueTracker, VGroup
 
 from hpsearch.formatting import format_loss, signed
 from scenes import theme
 from scenes.base import SurfaceBeat
 from scenes.fade import Fade
 from scenes.pieces import PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT, RunReadout, drop_trials
-from scenes.text import beat_title
+from scenes.text import beat_title, named_value
 
 
 class TPESearch(SurfaceBeat):
@@ -68,15 +68,12 @@ class TPESearch(SurfaceBeat):
         deepest = settings.objective_function.global_minimum
         best = run.best_trial
         highlight = self.palette.highlight
-        star = plot.marker(deepest.x, deepest.y, highlight, radius=0.11)
+        star = plot.minimum_marker(deepest, highlight)
         ring = plot.ring(best, color)
         gap = best.value - deepest.value
         summary = (
             VGroup(
-                VGroup(
-                    Text("deep well", font_size=theme.LABEL_SIZE, color=highlight),
-                    Text(format_loss(deepest.value), font_size=theme.LABEL_SIZE, color=highlight, weight="BOLD"),
-                ).arrange(RIGHT, buff=0.2),
+                named_value("deep well", format_loss(deepest.value), highlight),
                 Text(f"TPE's best is {signed(gap, 3)} above it", font_size=theme.LABEL_SIZE, color=color),
                 Text(f"(found at trial {best.number + 1})", font_size=theme.SMALL_SIZE, color=theme.MUTED),
             )
