@@ -3,8 +3,8 @@
 One serialiser for every cached result (a run, TPE's recorded steps, the
 chosen moments): arrays become lists, tuples lists, nested dataclasses dicts;
 on the way back each field is rebuilt as its annotation says (`np.ndarray` as
-a float array, `tuple[int, ...]` as a tuple of ints, a nested dataclass from
-its dict). A field with `metadata={"transient": True}` (live objects that
+a float array, `tuple[int, ...]` as a tuple of ints, `dict[int, X]` with int
+keys again, a nested dataclass from its dict). A field with `metadata={"transient": True}` (live objects that
 cannot be stored) is left out. A class may add derived values for readers of
 the JSON with `plain_extras()`; they are ignored on the way back.
 """
@@ -65,8 +65,14 @@ def _convert(hint: Any, value: Any) -> Any:
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(_convert(args[0], v) for v in value)
         return tuple(_convert(a, v) for a, v in zip(args, value, strict=True)) if args else tuple(value)
-    if origin is dict and args:
-        return {k: _convert(args[1], v) for k, v in value.items()}
-    if hint in (int, float, str, bool):
+    if origin is list and args:
+        return [_convert(args[0], v) for v in value]
+    if origin is dict and args:  # JSON keys are strings: give them their annotated type back
+        return {_convert(args[0], k): _convert(args[1], v) for k, v in value.items()}
+    if hint is int:
+        if float(value) != int(value):
+            raise ValueError(f"{value!r} is not a whole number")
+        return int(value)
+    if hint in (float, str, bool):
         return hint(value)
     return value

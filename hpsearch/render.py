@@ -25,7 +25,7 @@ from pathlib import Path
 
 from hpsearch.beats import BEATS, BEATS_BY_NAME, beat_key
 from hpsearch.output import config_name, join_movies, join_subtitles, save_studies
-from hpsearch.renders import ROOT, RenderError, Renders, render_beat
+from hpsearch.renders import ROOT, RenderError, Renders, atomic_path, render_beat
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -161,7 +161,10 @@ def main(argv: list[str] | None = None) -> int:
         movie = out_dir / f"{name}.mp4"
         durations = join_movies(parts, movie)
         chapters = join_subtitles(parts, durations, [b.title for b in beats], movie.with_suffix(".srt"))
-        (out_dir / f"{name}.chapters.txt").write_text(chapters)
+        chapters_file = out_dir / f"{name}.chapters.txt"
+        tmp = atomic_path(chapters_file)
+        tmp.write_text(chapters)
+        os.replace(tmp, chapters_file)
         save_studies(config, out_dir / f"{name}-studies.db")
     except RenderError as err:
         print(f"render.sh: error: {err}", file=sys.stderr)

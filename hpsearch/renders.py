@@ -27,9 +27,13 @@ class RenderError(RuntimeError):
 
 
 def atomic_path(final: Path) -> Path:
-    """A temporary sibling of `final` (same folder, so os.replace is atomic)."""
+    """A temporary sibling of `final` (same folder, so os.replace is atomic), with an ordinary
+    file's permissions (mkstemp makes it private, and the rename would keep that)."""
     fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.stem}.", suffix=final.suffix)
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
     return Path(tmp)
 
 

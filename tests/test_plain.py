@@ -186,3 +186,19 @@ def test_plain_extras_are_written_and_ignored_on_the_way_back():
 
 def test_a_class_is_not_serialised_as_an_instance():
     assert to_plain(Point) is Point
+
+
+@dataclass(frozen=True)
+class Keyed:
+    by_budget: dict[int, tuple[float, bool]]
+    names: list[Point]
+    count: int
+
+
+def test_int_keys_lists_and_whole_numbers_come_back_as_annotated():
+    original = Keyed({16: (-0.5, True), 36: (0.25, False)}, [Point(1.0, 2.0)], 3)
+    back = from_plain(Keyed, json.loads(json.dumps(to_plain(original))))
+    assert back == original
+    assert list(back.by_budget) == [16, 36] and isinstance(back.names[0], Point)
+    with pytest.raises(ValueError, match="2.5 is not a whole number"):
+        from_plain(Keyed, {"by_budget": {}, "names": [], "count": 2.5})

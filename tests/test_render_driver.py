@@ -197,6 +197,9 @@ def test_render_then_interrupt_then_render_again(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A shell starts background jobs with SIGINT ignored, and Python then keeps ignoring it:
+        # give the driver Ctrl-C back, whatever started pytest.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.time() + 120
     log = tmp_path / "media" / "logs" / f"{CHEAP_BEAT}.log"
@@ -221,6 +224,11 @@ def test_render_then_interrupt_then_render_again(tmp_path):
     assert decoded > 30
     assert movies[0].with_suffix(".srt").exists()
     list(srt.parse(movies[0].with_suffix(".srt").read_text()))  # well-formed
+    # Ordinary files, readable as the umask allows (not the private mode of a temporary file).
+    umask = os.umask(0)
+    os.umask(umask)
+    for written in (tmp_path / "out").iterdir():
+        assert written.stat().st_mode & 0o777 == 0o666 & ~umask, written.name
 
     # The Optuna storage holds exactly the trials the video draws.
     config = settings.load()
