@@ -16,13 +16,15 @@ import hashlib
 import inspect
 import json
 import math
+import multiprocessing
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import optuna
@@ -30,6 +32,7 @@ import optuna
 import objective as objectives
 from hpsearch import plain
 from hpsearch.plain import from_plain, to_plain
+from hpsearch.processes import ignore_interrupts
 from hpsearch.tpe import recorder
 from objective import LAYER_DECAY, LEARNING_RATE, to_internal
 
@@ -352,6 +355,8 @@ def _read_cache(path: Path, key: str):
 
 def _write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir() and not path.is_symlink():  # something else took the file's name: it is ours to replace
+        shutil.rmtree(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "w") as f:
@@ -362,15 +367,28 @@ def _write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def cached(kind: str, payload: dict, compute, cache_dir: Path | None = None):
-    """compute() once per key; the JSON result is stored atomically and checked on read."""
+T = TypeVar("T")
+
+BAD_SHAPE = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+"""What load() raises on data with the right key but not the shape it expects."""
+
+
+def cached(
+    kind: str, payload: dict, compute: Callable[[], Any], load: Callable[[Any], T], cache_dir: Path | None = None
+) -> T:
+    """load(compute()), with compute() run once per key: its JSON result is stored atomically, and a
+    stored result that is not whole, not for this key or not of the shape load() expects is computed again."""
     key = _cache_key(dict(payload, kind=kind))
     path = Path(cache_dir or CACHE_DIR) / f"{kind}-{key[:24]}.json"
     data = _read_cache(path, key)
-    if data is None:
-        data = compute()
-        _write_atomic(path, json.dumps({"key": key, "data": data}, sort_keys=True))
-    return data
+    if data is not None:
+        try:
+            return load(data)
+        except BAD_SHAPE:
+            pass
+    data = compute()
+    _write_atomic(path, json.dumps({"key": key, "data": data}, sort_keys=True))
+    return load(data)
 
 
 def featured_run(spec: StudySpec, name: str, cache_dir: Path | None = None) -> Run:
@@ -383,7 +401,7 @@ def featured_run(spec: StudySpec, name: str, cache_dir: Path | None = None) -> R
         seed=spec.seed,
         n_startup_trials=spec.n_startup_trials,
     )
-    return from_plain(Run, cached("run", payload, lambda: to_plain(run_study(spec, name)), cache_dir))
+    return cached("run", payload, lambda: to_plain(run_study(spec, name)), lambda d: from_plain(Run, d), cache_dir)
 
 
 def _sweep_curves(task: tuple[StudySpec, str, tuple[int, ...]]) -> list[list[float]]:
@@ -414,8 +432,10 @@ def sweep(
         n_workers = workers or min(len(tasks), os.cpu_count() or 1)
         results = []
         if n_workers > 1:
-            with ProcessPoolExecutor(n_workers) as pool:
-                for i, r in enumerate(pool.map(_sweep_curves, tasks)):
+            # multiprocessing's Pool, not concurrent.futures: leaving the block (Ctrl-C included)
+            # terminates the workers at once instead of waiting for their batches.
+            with multiprocessing.get_context("fork").Pool(n_workers, initializer=ignore_interrupts) as pool:
+                for i, r in enumerate(pool.imap(_sweep_curves, tasks)):
                     results.append(r)
                     _progress(progress, label, i + 1, len(tasks))
         else:
@@ -434,9 +454,17 @@ def sweep(
         samplers=names,
         n_startup_trials=spec.n_startup_trials,
     )
-    curves = cached("sweep", payload, compute, cache_dir)
+
+    def load(data: dict[str, list[list[float]]]) -> dict[str, np.ndarray]:
+        curves = {s: np.array(data[s], dtype=float) for s in names}
+        for s, c in curves.items():
+            if c.shape != (n_seeds, trials_run(s, spec.budget)):
+                raise ValueError(f"{s}: curves of shape {c.shape}")
+        return curves
+
+    curves = cached("sweep", payload, compute, load, cache_dir)
     threshold = spec.objective_function.deep_threshold
-    stats = {s: SamplerStats(s, seeds, np.array(curves[s]), threshold) for s in names}
+    stats = {s: SamplerStats(s, seeds, curves[s], threshold) for s in names}
     return Sweep(spec.objective, spec.budget, seeds, spec.n_startup_trials, stats)
 
 

@@ -17,15 +17,19 @@ import dataclasses
 import hashlib
 import json
 import os
+import signal
 import sys
+import tempfile
+import threading
 import time
 import warnings
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from hpsearch.beats import BEATS, BEATS_BY_NAME, beat_key
-from hpsearch.output import config_name, join_movies, join_subtitles, save_studies
-from hpsearch.renders import ROOT, RenderError, Renders, atomic_path, render_beat
+from hpsearch.output import Outputs, config_name, join_movies, join_subtitles, save_studies
+from hpsearch.renders import ROOT, FolderBusy, Held, RenderError, Renders, render_beat
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -66,6 +70,46 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _interruptible(work: Callable[[], object]) -> None:
+    """work() in a thread, so that Ctrl-C stops the driver at once.
+
+    Optuna turns a KeyboardInterrupt raised inside a trial into an UnboundLocalError
+    (optuna/study/_optimize.py), so the interrupt must not land in its code: it lands
+    here, in the waiting thread. What was finished is cached already (atomic writes);
+    the thread and its pool's workers end with the process.
+    """
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as err:  # handed to the waiting thread
+            failure.append(err)
+
+    thread = threading.Thread(target=run, name="trial-data", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.2)
+    if failure:
+        raise failure[0]
+
+
+def _writable(option: str, folder: Path) -> None:
+    """The folder exists (made if need be) and takes a file; else one line naming it and why."""
+    from hpsearch.settings import SettingsError
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as err:
+        raise SettingsError(f"{option} {folder}: cannot write there ({err.strerror or err})") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from hpsearch import settings
@@ -79,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         for w in caught:
             print(f"render.sh: warning: {w.message}", file=sys.stderr)
         beats = list(BEATS)
-        if args.scenes:
+        if args.scenes is not None:  # --scenes '' names no beat: refuse it rather than render them all
             names = [n.strip() for n in args.scenes.split(",") if n.strip()]
             unknown = [n for n in names if n not in BEATS_BY_NAME]
             if unknown or not names:
@@ -96,23 +140,37 @@ def main(argv: list[str] | None = None) -> int:
 
     out_dir = Path(args.out).resolve()
     media_dir = Path(args.media_dir).resolve()
+    try:  # where the results go must take them, before any work is done
+        for option, folder in (("--out", out_dir), ("--media-dir", media_dir)):
+            _writable(option, folder)
+        media_lock = Held(media_dir, wait=False)  # until this render ends
+    except settings.SettingsError as err:
+        print(f"render.sh: error: {err}", file=sys.stderr)
+        return 2
+    except FolderBusy as err:
+        print(f"render.sh: error: {err}: wait for it, or give this render its own --media-dir", file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, _interrupt)  # `timeout` and `kill`: stop like Ctrl-C, beats and all
+
     resolved = config.as_toml()
     defaults = settings.defaults()
     # Quality is in the file name already; only the content decides the hash.
     name = config_name(dataclasses.replace(config, quality=defaults.quality).as_toml(), defaults.as_toml())
-    name = f"{name}-{config.quality}" + ("" if not args.scenes else "-" + "-".join(b.scene for b in beats))
+    name = f"{name}-{config.quality}" + ("" if args.scenes is None else "-" + "-".join(b.scene for b in beats))
     config_file = media_dir / "configs" / f"{hashlib.sha256(resolved.encode()).hexdigest()[:16]}.toml"
     config_file.parent.mkdir(parents=True, exist_ok=True)
     config_file.write_text(resolved)
     env = dict(os.environ, **{settings.ENV_VAR: str(config_file)})
     (media_dir / "logs").mkdir(parents=True, exist_ok=True)
+    movie = out_dir / f"{name}.mp4"
+    outputs = Outputs(out_dir)
 
     try:
         # 2. Trial data once, before the parallel renders read it.
         from hpsearch import findings
 
         start = time.perf_counter()
-        findings.precompute(config, progress=True)
+        _interruptible(lambda: findings.precompute(config, progress=True))
         print(f"trial data ready in {time.perf_counter() - start:.1f} s", file=sys.stderr)
 
         # 3. Beats in parallel, the costliest first so the cores finish together.
@@ -156,22 +214,29 @@ def main(argv: list[str] | None = None) -> int:
         report = {b.scene: {"seconds": results[b][1], "peak_mb": results[b][2]} for b in beats}
         (media_dir / "logs" / "render-report.json").write_text(json.dumps(report, indent=1))
 
-        # 4. Join, subtitle, store the studies; each lands by atomic rename.
-        out_dir.mkdir(parents=True, exist_ok=True)
-        movie = out_dir / f"{name}.mp4"
-        durations = join_movies(parts, movie)
-        chapters = join_subtitles(parts, durations, [b.title for b in beats], movie.with_suffix(".srt"))
-        chapters_file = out_dir / f"{name}.chapters.txt"
-        tmp = atomic_path(chapters_file)
-        tmp.write_text(chapters)
-        os.replace(tmp, chapters_file)
-        save_studies(config, out_dir / f"{name}-studies.db")
+        # 4. Join, subtitle, store the studies, then let them all land at once. One run at a time
+        # writes into the output folder, so the temporaries of a killed run can be cleared first.
+        with Held(out_dir, wait=True), outputs:
+            outputs.clean()
+            durations = join_movies(parts, outputs.staged(movie))
+            chapters = join_subtitles(
+                parts, durations, [b.title for b in beats], outputs.staged(movie.with_suffix(".srt"))
+            )
+            outputs.staged(out_dir / f"{name}.chapters.txt").write_text(chapters)
+            save_studies(config, outputs.staged(out_dir / f"{name}-studies.db"))
+            outputs.publish()
     except RenderError as err:
         print(f"render.sh: error: {err}", file=sys.stderr)
         return 1
+    except OSError as err:  # a disk that fills up, a folder that went away: one line, not a traceback
+        print(f"render.sh: error: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
-        print("render.sh: interrupted; no video written", file=sys.stderr)
+        written = f"the video was already written: {movie}" if outputs.published else "no video written"
+        print(f"render.sh: interrupted; {written}", file=sys.stderr)
         return 130
+    finally:
+        media_lock.close()
 
     total = sum(durations)
     print(f"video: {movie}  ({total:.1f} s, {len(beats)} beats)")

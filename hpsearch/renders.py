@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
 import os
 import resource
@@ -14,6 +15,8 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hpsearch.processes import die_with_parent
+
 if TYPE_CHECKING:
     from multiprocessing.sharedctypes import Synchronized
 
@@ -24,6 +27,31 @@ ROOT = Path(__file__).resolve().parent.parent  # the repository: scenes/ and the
 
 class RenderError(RuntimeError):
     pass
+
+
+class FolderBusy(RuntimeError):
+    """Another render holds the folder."""
+
+
+class Held:
+    """An exclusive lock on a folder (flock on the folder itself: no lock file left in it), released on close."""
+
+    def __init__(self, folder: Path, wait: bool):
+        self.fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            os.close(self.fd)
+            raise FolderBusy(f"another render is using {folder}") from None
+
+    def close(self) -> None:
+        os.close(self.fd)  # closing the descriptor releases the lock
+
+    def __enter__(self) -> Held:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def atomic_path(final: Path) -> Path:
@@ -114,8 +142,14 @@ class Renders:
 
 
 def _manim_in_child(args: list[str], log: str, env: dict[str, str], peak_kb: Synchronized[float]) -> None:
-    """A beat process: its own process group, output to its log, then `manim <args>`; reports its peak RSS."""
+    """A beat process: its own process group, output to its log, then `manim <args>`; reports its peak RSS.
+
+    It ends, LaTeX and all, when told to (SIGTERM) and when the driver dies, even by SIGKILL
+    (the fork server it was forked from then exits, and the kernel tells this process).
+    """
     os.setsid()
+    signal.signal(signal.SIGTERM, lambda *_: os.killpg(0, signal.SIGKILL))
+    die_with_parent()
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(fd, 1)
     os.dup2(fd, 2)

@@ -10,6 +10,7 @@ $HPSEARCH_CONFIG (the driver sets it) or else the checked-in defaults.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -90,14 +91,6 @@ class Settings:
 
     def as_toml(self) -> str:
         """The resolved configuration, as a file load() reads back unchanged."""
-
-        def fmt(v: object) -> str:
-            if isinstance(v, str):
-                return f'"{v}"'
-            if isinstance(v, (tuple, list)):
-                return "[" + ", ".join(fmt(i) for i in v) + "]"
-            return repr(v)
-
         sections: dict[str, Mapping[str, object]] = {
             "study": dict(
                 objective=self.objective,
@@ -114,9 +107,30 @@ class Settings:
         lines = []
         for name, values in sections.items():
             lines.append(f"[{name}]")
-            lines += [f"{k} = {fmt(v)}" for k, v in values.items()]
+            lines += [f"{k} = {toml_value(v)}" for k, v in values.items()]
             lines.append("")
         return "\n".join(lines)
+
+
+def toml_value(value: object) -> str:
+    """A value as TOML writes it: "text", true, 1.5, [1, 2], {a = 1}."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a TOML basic string is a JSON string
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return repr(value)
+
+
+def _quoted(value: object, limit: int = 80) -> str:
+    """A value for an error line: as TOML, cut to about `limit` characters."""
+    text = toml_value(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --- parsing -------------------------------------------------------------------
@@ -137,8 +151,10 @@ def _read_toml(path: Path) -> dict:
 
 def _parse_override(item: str) -> tuple[str, str, object]:
     """'study.budget=16' -> ('study', 'budget', 16); bare words become strings."""
+    if "\n" in item or "\r" in item:  # TOML would read only the first line and drop the rest
+        raise SettingsError(f"--set {_quoted(item)}: a value must be one line")
     if "=" not in item or "." not in item.split("=", 1)[0]:
-        raise SettingsError(f"--set {item!r}: expected SECTION.KEY=VALUE, for example study.budget=16")
+        raise SettingsError(f"--set {_quoted(item)}: expected SECTION.KEY=VALUE, for example study.budget=16")
     dotted, raw = item.split("=", 1)
     section, key = dotted.strip().split(".", 1)
     try:
@@ -154,7 +170,7 @@ def _merge(base: dict, extra: dict, origin: str) -> dict:
         if section not in base:
             raise SettingsError(f"{origin}: unknown section [{section}]; allowed: {', '.join(base)}")
         if not isinstance(values, dict):
-            raise SettingsError(f"{origin}: [{section}] must be a table of keys, got {values!r}")
+            raise SettingsError(f"{origin}: [{section}] must be a table of keys, got {_quoted(values)}")
         for key, value in values.items():
             if key not in base[section]:
                 raise SettingsError(
@@ -191,7 +207,7 @@ _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 def _require(ok: bool, key: str, value: object, allowed: str) -> None:
     if not ok:
-        raise SettingsError(f"{key} = {value!r} is not allowed: {allowed}")
+        raise SettingsError(f"{key} = {_quoted(value)} is not allowed: {allowed}")
 
 
 def _int(raw: dict, key: str, low: int, high: int) -> int:
@@ -237,7 +253,7 @@ def validate(raw: dict) -> Settings:
             study["objective"], study["budget"], study["featured_seed"], study["n_startup_trials"]
         )
     except samplers.SpecError as err:
-        raise SettingsError(f"{_SPEC_KEYS[err.field]} = {err.value!r} is not allowed: {err.allowed}") from None
+        raise SettingsError(f"{_SPEC_KEYS[err.field]} = {_quoted(err.value)} is not allowed: {err.allowed}") from None
     n_seeds = _int(raw, "study.n_seeds", 1, MAX_SEEDS)
     chosen = study["samplers"]
     _require(

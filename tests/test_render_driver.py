@@ -42,13 +42,15 @@ def run_video(tmp_path: Path, *args: str, timeout: float = 600) -> subprocess.Co
     "args, named",
     [
         (["--set", "study.budget=0"], "study.budget = 0"),
+        (["--scenes", ""], "--scenes"),
+        (["--set", "study.budget=16\nstudy.featured_seed=3"], "one line"),
         (["--set", "study.budget=-4"], "study.budget = -4"),
         (["--set", "study.budget=2.5"], "study.budget = 2.5"),
         (["--set", "study.budget=100000"], "study.budget = 100000"),
-        (["--set", "study.objective=rosenbrock"], "study.objective = 'rosenbrock'"),
+        (["--set", "study.objective=rosenbrock"], 'study.objective = "rosenbrock"'),
         (["--set", 'study.samplers=["grid","random","tpe","cmaes"]'], "study.samplers"),
         (["--set", "study.bugdet=16"], "study.bugdet"),
-        (["--set", "palette.tpe=purple"], "palette.tpe = 'purple'"),
+        (["--set", "palette.tpe=purple"], 'palette.tpe = "purple"'),
         (["--set", "camera.phi=95"], "camera.phi = 95"),
         (["--scenes", "GridSerch"], "GridSerch"),
         (["--config", "/nonexistent/variant.toml"], "/nonexistent/variant.toml"),
@@ -308,3 +310,146 @@ def test_shared_tex_fills_gaps_and_never_overwrites(tmp_path):
     renders.share_tex(store, fresh)  # a beat's folder that does not exist yet
     assert {p.name: p.read_text() for p in fresh.iterdir()} == {"a.svg": "<svg>a</svg>", "b.svg": "<svg>b</svg>"}
     renders.share_tex(tmp_path / "missing", fresh)  # nothing to share: nothing happens
+
+
+# --- faults end cleanly ---------------------------------------------------------------------
+
+
+def start_video(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
+    """The driver in the background, with Ctrl-C its own whatever started pytest (see above)."""
+    env = dict(os.environ, HPSEARCH_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop(settings.ENV_VAR, None)
+    return subprocess.Popen(
+        [*DRIVER, "--out", str(tmp_path / "out"), "--media-dir", str(tmp_path / "media"), *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
+def wait_for_beat(tmp_path: Path, scene: str = CHEAP_BEAT, timeout: float = 120) -> None:
+    log = tmp_path / "media" / "logs" / f"{scene}.log"
+    deadline = time.time() + timeout
+    while not log.exists() and time.time() < deadline:
+        time.sleep(0.2)
+    assert log.exists(), "the beat never started"
+    time.sleep(1.0)
+
+
+def beat_processes(tmp_path: Path) -> list[int]:
+    """Processes that render for this test: their environment names its media folder's configuration."""
+    marker = str(tmp_path / "media" / "configs").encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:  # gone, or not ours to read
+                pass
+    return found
+
+
+def gone_within(tmp_path: Path, seconds: float) -> bool:
+    deadline = time.time() + seconds
+    while beat_processes(tmp_path) and time.time() < deadline:
+        time.sleep(0.2)
+    return not beat_processes(tmp_path)
+
+
+@pytest.mark.parametrize("which", ["--out", "--media-dir"])
+def test_an_output_folder_that_cannot_be_written_is_refused_before_work(tmp_path, which):
+    a_file = tmp_path / "taken"
+    a_file.write_text("not a folder")
+    result = run_video(tmp_path, which, str(a_file))  # the later option wins
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"{which} {a_file}: cannot write there" in lines[0], result.stderr
+    assert not (tmp_path / "cache").exists()  # no trial data computed
+
+
+def test_a_second_render_on_the_same_media_folder_is_refused(tmp_path):
+    (tmp_path / "media").mkdir()
+    with renders.Held(tmp_path / "media", wait=False):
+        result = run_video(tmp_path, "--quality", "preview", "--scenes", CHEAP_BEAT)
+    assert result.returncode == 2
+    assert "another render is using" in result.stderr and "--media-dir" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_sigterm_stops_the_driver_and_its_beats(tmp_path):
+    proc = start_video(tmp_path, "--quality", "preview", "--scenes", CHEAP_BEAT)
+    wait_for_beat(tmp_path)
+    assert beat_processes(tmp_path)
+    proc.terminate()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "interrupted; no video written" in err, err
+    assert "Traceback" not in err
+    assert gone_within(tmp_path, 10)
+    assert not list((tmp_path / "out").iterdir())
+
+
+def test_killing_the_driver_ends_its_beats(tmp_path):
+    proc = start_video(tmp_path, "--quality", "preview", "--scenes", CHEAP_BEAT)
+    wait_for_beat(tmp_path)
+    assert beat_processes(tmp_path)
+    proc.kill()
+    proc.communicate(timeout=60)
+    assert gone_within(tmp_path, 15), f"still running: {beat_processes(tmp_path)}"
+
+
+def test_ctrl_c_stops_a_long_sweep_within_seconds(tmp_path):
+    proc = start_video(tmp_path, "--quality", "preview", "--set", "study.budget=400", "--set", "study.n_seeds=200")
+    time.sleep(4.0)  # well inside the trial data, which takes minutes here
+    assert proc.poll() is None
+    asked = time.time()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert time.time() - asked < 10, f"took {time.time() - asked:.1f} s to stop"
+    assert proc.returncode == 130 and "no video written" in err and "Traceback" not in err, err
+    assert gone_within(tmp_path, 5)  # the sweep's workers too: they carry no configuration, so check by parent
+    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout
+    assert not children.strip()
+
+
+def test_outputs_land_together_or_not_at_all(tmp_path):
+    finals = [tmp_path / "hpsearch-x.mp4", tmp_path / "hpsearch-x.srt", tmp_path / "hpsearch-x-studies.db"]
+    # An error while writing: nothing lands and no temporary stays.
+    with pytest.raises(RuntimeError), output.Outputs(tmp_path) as outputs:
+        for final in finals:
+            outputs.staged(final).write_text(final.name)
+        raise RuntimeError("disk full")
+    assert not list(tmp_path.iterdir()) and not outputs.published
+
+    # Ctrl-C while they land is held back until all have landed.
+    outputs = output.Outputs(tmp_path)
+    for final in finals:
+        outputs.staged(final).write_text(final.name)
+    replace = os.replace
+
+    def replace_then_interrupt(src, dst):
+        replace(src, dst)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt), pytest.MonkeyPatch.context() as mp:
+            mp.setattr(output.os, "replace", replace_then_interrupt)
+            outputs.publish()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert outputs.published
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f.name for f in finals)
+    assert all(f.read_text() == f.name for f in finals)
+
+
+def test_temporaries_of_a_killed_run_are_cleared(tmp_path):
+    stale = [tmp_path / ".hpsearch-high.k3j2.mp4", tmp_path / ".hpsearch-high-studies.x9.db-journal"]
+    keep = [tmp_path / "hpsearch-high.mp4", tmp_path / ".other-tool.tmp", tmp_path / "notes.txt"]
+    for path in stale + keep:
+        path.write_text("x")
+    output.Outputs(tmp_path).clean()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in keep)

@@ -768,3 +768,42 @@ def test_share_beating(small_sweep, direct_curves):
             expected = sum(1 for x, y in zip(fa, fb, strict=True) if x < y) / len(fa)
             assert small_sweep.share_beating(a, b) == pytest.approx(expected)
     assert small_sweep.share_beating("tpe", "tpe") == 0.0
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: {},  # the right key, no content
+        lambda data: {k: v for k, v in data.items() if k != "trials"},  # a field missing
+        lambda data: dict(data, trials=[{"number": "zero"}]),  # a trial of the wrong shape
+    ],
+)
+def test_a_cached_run_of_the_wrong_shape_is_computed_again(tmp_path, damage):
+    spec = StudySpec("wells", 6, 1)
+    first = featured_run(spec, "random", cache_dir=tmp_path)
+    path = tmp_path / _json_files(tmp_path)[0]
+    stored = json.loads(path.read_text())
+    path.write_text(json.dumps(dict(stored, data=damage(stored["data"]))))
+    assert featured_run(spec, "random", cache_dir=tmp_path) == first == run_study(spec, "random")
+    assert json.loads(path.read_text()) == stored  # rewritten whole
+
+
+def test_a_cached_sweep_missing_a_sampler_or_seeds_is_computed_again(tmp_path):
+    spec = StudySpec("wells", 6, 0)
+    first = sweep(spec, ("grid", "random"), 3, cache_dir=tmp_path, workers=1)
+    path = tmp_path / _json_files(tmp_path)[0]
+    stored = json.loads(path.read_text())
+    for data in ({"grid": stored["data"]["grid"]}, dict(stored["data"], random=stored["data"]["random"][:2])):
+        path.write_text(json.dumps(dict(stored, data=data)))
+        again = sweep(spec, ("grid", "random"), 3, cache_dir=tmp_path, workers=1)
+        assert all(np.array_equal(again.stats[s].curves, first.stats[s].curves) for s in ("grid", "random"))
+
+
+def test_a_folder_where_a_cache_file_belongs_is_replaced(tmp_path):
+    spec = StudySpec("wells", 6, 2)
+    first = featured_run(spec, "grid", cache_dir=tmp_path)
+    path = tmp_path / _json_files(tmp_path)[0]
+    path.unlink()
+    (path / "inside").mkdir(parents=True)
+    assert featured_run(spec, "grid", cache_dir=tmp_path) == first
+    assert path.is_file()

@@ -27,6 +27,19 @@ from samplers import StudySpec
 VIDEO_TOML = Path(__file__).resolve().parent.parent / "video.toml"  # the repository's root
 
 
+def toml_literal(value) -> str:
+    """How TOML writes these simple values (the spec's own spelling): "text", true, nan, 16, 2.5."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value + '"'
+    if isinstance(value, float) and math.isnan(value):
+        return "nan"
+    if isinstance(value, float) and math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return repr(value)
+
+
 @pytest.fixture(autouse=True)
 def no_env_config(monkeypatch):
     monkeypatch.delenv("HPSEARCH_CONFIG", raising=False)
@@ -298,18 +311,18 @@ def test_quality_frame_sizes_match_documented():
     ],
 )
 def test_bad_budget(raw, value):
-    expect_error(overrides=[f"study.budget={raw}"], must_name=("study.budget", repr(value)))
+    expect_error(overrides=[f"study.budget={raw}"], must_name=("study.budget", toml_literal(value)))
 
 
 @pytest.mark.parametrize("value", [0, -3, 2.5, "ten", 100000])
 def test_bad_budget_in_file(tmp_path, value):
     literal = f'"{value}"' if isinstance(value, str) else repr(value)
     path = write(tmp_path, f"[study]\nbudget = {literal}\n")
-    expect_error(config_file=path, must_name=("study.budget", repr(value)))
+    expect_error(config_file=path, must_name=("study.budget", toml_literal(value)))
 
 
 def test_unknown_objective():
-    msg = expect_error(overrides=["study.objective=nope"], must_name=("study.objective", "'nope'"))
+    msg = expect_error(overrides=["study.objective=nope"], must_name=("study.objective", '"nope"'))
     for known in ("wells", "branin", "lr_valley"):
         assert known in msg
 
@@ -355,17 +368,17 @@ def test_malformed_override(item):
 
 
 def test_wrong_type_featured_seed_override():
-    expect_error(overrides=["study.featured_seed=zero"], must_name=("study.featured_seed", "'zero'"))
+    expect_error(overrides=["study.featured_seed=zero"], must_name=("study.featured_seed", '"zero"'))
 
 
 def test_wrong_type_featured_seed_file(tmp_path):
     path = write(tmp_path, '[study]\nfeatured_seed = "zero"\n')
-    expect_error(config_file=path, must_name=("study.featured_seed", "'zero'"))
+    expect_error(config_file=path, must_name=("study.featured_seed", '"zero"'))
 
 
 @pytest.mark.parametrize("raw, value", [("-1", -1), ("4294967296", 2**32), ("1.5", 1.5)])
 def test_bad_featured_seed(raw, value):
-    expect_error(overrides=[f"study.featured_seed={raw}"], must_name=("study.featured_seed", repr(value)))
+    expect_error(overrides=[f"study.featured_seed={raw}"], must_name=("study.featured_seed", toml_literal(value)))
 
 
 @pytest.mark.parametrize(
@@ -380,7 +393,7 @@ def test_malformed_toml_file(tmp_path, text):
 @pytest.mark.parametrize("key", ["grid", "surface_low", "highlight"])
 @pytest.mark.parametrize("colour", ["red", "#12345g", "#1234", "123456", "#", " #123456"])
 def test_bad_colour(key, colour):
-    expect_error(overrides=[f'palette.{key}="{colour}"'], must_name=(f"palette.{key}", repr(colour)))
+    expect_error(overrides=[f'palette.{key}="{colour}"'], must_name=(f"palette.{key}", toml_literal(colour)))
 
 
 def test_colour_that_is_a_number():
@@ -392,7 +405,7 @@ def test_colour_that_is_a_number():
     [("90", 90), ("85.5", 85.5), ("-1", -1), ("nan", math.nan), ("inf", math.inf), ('"high"', "high"), ("true", True)],
 )
 def test_camera_phi_out_of_range(raw, value):
-    expect_error(overrides=[f"camera.phi={raw}"], must_name=("camera.phi", repr(value)))
+    expect_error(overrides=[f"camera.phi={raw}"], must_name=("camera.phi", toml_literal(value)))
 
 
 def test_camera_theta_out_of_range():
@@ -401,7 +414,7 @@ def test_camera_theta_out_of_range():
 
 @pytest.mark.parametrize("raw", ["ultra", "HIGH", "4k"])
 def test_bad_quality(raw):
-    msg = expect_error(overrides=[f"render.quality={raw}"], must_name=("render.quality", repr(raw)))
+    msg = expect_error(overrides=[f"render.quality={raw}"], must_name=("render.quality", toml_literal(raw)))
     assert "preview" in msg
 
 
@@ -412,12 +425,12 @@ def test_missing_config_file(tmp_path):
 
 @pytest.mark.parametrize("raw, value", [("0", 0), ("1001", 1001), ("2.0", 2.0)])
 def test_bad_n_seeds(raw, value):
-    expect_error(overrides=[f"study.n_seeds={raw}"], must_name=("study.n_seeds", repr(value)))
+    expect_error(overrides=[f"study.n_seeds={raw}"], must_name=("study.n_seeds", toml_literal(value)))
 
 
 @pytest.mark.parametrize("raw, value", [("-1", -1), ("401", 401), ("1.5", 1.5)])
 def test_bad_n_startup_trials(raw, value):
-    expect_error(overrides=[f"study.n_startup_trials={raw}"], must_name=("study.n_startup_trials", repr(value)))
+    expect_error(overrides=[f"study.n_startup_trials={raw}"], must_name=("study.n_startup_trials", toml_literal(value)))
 
 
 @pytest.mark.parametrize("budget, n_startup", [(8, 8), (8, 20), (1, 1)])
@@ -476,3 +489,16 @@ def test_config_file_that_is_not_utf8(tmp_path):
 def test_huge_integer_camera_angle(key):
     """TOML integers parse to Python ints of any size; a huge one is out of range."""
     expect_error(overrides=[f"{key}=1{'0' * 400}"], must_name=(key,))
+
+
+def test_error_lines_quote_values_in_toml_and_stay_short():
+    msg = expect_error(overrides=['study.objective="' + "x" * 300 + '"'], must_name=("study.objective",))
+    assert '"xxxx' in msg and "'" not in msg.split("is not allowed")[0]
+    assert len(msg.split(" is not allowed")[0]) < 110  # the 300-character value is cut to about 80
+    expect_error(overrides=["study.budget=true"], must_name=("study.budget = true",))
+    expect_error(overrides=['study.samplers=["grid", 1]'], must_name=('["grid", 1]',))
+
+
+@pytest.mark.parametrize("item", ["study.budget=16\nstudy.featured_seed=3", "study.objective=branin\r"])
+def test_a_set_value_spanning_lines_is_refused(item):
+    expect_error(overrides=[item], must_name=("one line",))

@@ -273,8 +273,13 @@ def inside_tpe(spec: StudySpec, grid_size: int = DEFAULT_GRID_SIZE, cache_dir: P
             hashlib.sha256(Path(m.__file__ or "").read_bytes()).hexdigest() for m in (sys.modules[__name__], records)
         ],
     )
-    data = samplers.cached("tpe_internals", payload, lambda: to_plain(compute_inside_tpe(spec, grid_size)), cache_dir)
-    return from_plain(InsideTPE, data)
+    return samplers.cached(
+        "tpe_internals",
+        payload,
+        lambda: to_plain(compute_inside_tpe(spec, grid_size)),
+        lambda data: from_plain(InsideTPE, data),
+        cache_dir,
+    )
 
 
 # --- command line ----------------------------------------------------------------------
