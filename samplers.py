@@ -21,6 +21,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -430,6 +431,15 @@ def sweep(
         chunk = 10
         tasks = [(spec, s, seeds[i : i + chunk]) for s in names for i in range(0, len(seeds), chunk)]
         n_workers = workers or min(len(tasks), os.cpu_count() or 1)
+        if progress:  # what is about to be computed, before it starts (one line, in logs too)
+            n_trials = sum(trials_run(s, spec.budget) for s in names) * n_seeds
+            print(
+                f"  sweep {label}: {len(names)} samplers x {n_seeds} seeds = {n_trials:,} trials"
+                f" on {n_workers} core{'s' if n_workers > 1 else ''}",
+                file=sys.stderr,
+                flush=True,
+            )
+        report = _Progress(progress, label, len(tasks))
         results = []
         if n_workers > 1:
             # multiprocessing's Pool, not concurrent.futures: leaving the block (Ctrl-C included)
@@ -437,11 +447,11 @@ def sweep(
             with multiprocessing.get_context("fork").Pool(n_workers, initializer=ignore_interrupts) as pool:
                 for i, r in enumerate(pool.imap(_sweep_curves, tasks)):
                     results.append(r)
-                    _progress(progress, label, i + 1, len(tasks))
+                    report(i + 1)
         else:
             for i, t in enumerate(tasks):
                 results.append(_sweep_curves(t))
-                _progress(progress, label, i + 1, len(tasks))
+                report(i + 1)
         curves: dict[str, list[list[float]]] = {s: [] for s in names}
         for task, r in zip(tasks, results, strict=True):
             curves[task[1]].extend(r)
@@ -468,10 +478,24 @@ def sweep(
     return Sweep(spec.objective, spec.budget, seeds, spec.n_startup_trials, stats)
 
 
-def _progress(enabled: bool, label: str, done: int, total: int) -> None:
-    if enabled and sys.stderr.isatty():  # a live counter on a terminal; nothing in logs
-        end = "\n" if done == total else ""
-        print(f"\r  sweep {label}: {done}/{total} batches", end=end, file=sys.stderr, flush=True)
+class _Progress:
+    """A live counter with the time left, on a terminal only (a log gets the one line before)."""
+
+    def __init__(self, enabled: bool, label: str, total: int):
+        self.live = enabled and sys.stderr.isatty()
+        self.label, self.total, self.start = label, total, time.monotonic()
+
+    def __call__(self, done: int) -> None:
+        if not self.live:
+            return
+        left = (time.monotonic() - self.start) / done * (self.total - done)
+        end = "\n" if done == self.total else ""
+        print(
+            f"\r  sweep {self.label}: {done}/{self.total} batches, about {left:.0f} s left  ",
+            end=end,
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def main(argv=None) -> int:

@@ -80,7 +80,11 @@ def join_subtitles(parts: list[Path], durations: list[float], titles: list[str],
 
 
 def save_studies(config: Settings, output: Path) -> None:
-    """The featured studies in an Optuna SQLite file: optuna.load_study opens exactly what the video shows."""
+    """The featured studies in an Optuna SQLite file: optuna.load_study opens exactly what the video shows.
+
+    Not byte-reproducible: Optuna stamps each trial with its wall-clock start and end (everything
+    else is the same from run to run, tests/test_render_driver.py).
+    """
     import optuna
 
     import samplers

@@ -3,8 +3,10 @@
 import ast
 import json
 import os
+import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -453,3 +455,18 @@ def test_temporaries_of_a_killed_run_are_cleared(tmp_path):
         path.write_text("x")
     output.Outputs(tmp_path).clean()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in keep)
+
+
+def test_the_studies_file_differs_between_runs_only_in_its_clock_times(tmp_path):
+    """Why the studies file is not byte-reproducible: Optuna stamps each trial with the wall clock."""
+    config = settings.load(overrides=["study.budget=9"])
+    dumps = []
+    for i in range(2):
+        path = tmp_path / f"studies-{i}.db"
+        output.save_studies(config, path)
+        with sqlite3.connect(path) as db:
+            dumps.append(list(db.iterdump()))
+    stamp = re.compile(r"'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+'")
+    assert dumps[0] != dumps[1]  # the times moved on
+    assert [stamp.sub("TIME", line) for line in dumps[0]] == [stamp.sub("TIME", line) for line in dumps[1]]
+    assert sum(len(stamp.findall(line)) for line in dumps[0]) == 2 * 9 * len(config.samplers)  # start and end
