@@ -4,11 +4,14 @@ an interrupted run leaves all of the previous ones or all of the new ones, never
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import itertools
+import math
 import os
 import signal
+from dataclasses import dataclass
+from datetime import timedelta
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,20 +31,100 @@ def config_name(resolved_toml: str, defaults_toml: str) -> str:
     return f"{NAME}-" + hashlib.sha256(resolved_toml.encode()).hexdigest()[:8]
 
 
-def join_movies(parts: list[Path], output: Path) -> list[float]:
-    """Concatenate same-format MP4s without re-encoding; returns each part's duration (s)."""
+def part_duration(part: Path) -> float:
+    """Seconds of video in an MP4: from its first frame's start to its last frame's end (packets only, no decoding)."""
     import av
 
-    durations = []
+    with av.open(str(part)) as src:
+        stream = src.streams.video[0]
+        assert stream.time_base is not None  # an MP4 stream has one
+        end = 0
+        for packet in src.demux(stream):
+            if packet.dts is not None and packet.pts is not None:
+                end = max(end, packet.pts + (packet.duration or 0))
+        return float(end * stream.time_base)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One subtitle of the whole video: seconds from its start."""
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start: float
+    end: float
+    title: str
+
+    @property
+    def line(self) -> str:
+        """'2:21 The race': the start rounded to the nearest second."""
+        minutes, seconds = divmod(round(self.start), 60)
+        return f"{minutes}:{seconds:02d} {self.title}"
+
+
+def timeline(parts: list[Path], titles: list[str]) -> tuple[list[Cue], list[Chapter]]:
+    """The beats' subcaptions shifted to their place in the whole video, and one chapter per beat.
+
+    A caption never outlasts its beat, and ends where the next begins (one line at a time).
+    """
+    import srt
+
+    cues, chapters, offset = [], [], 0.0
+    for part, title in zip(parts, titles, strict=True):
+        duration = part_duration(part)
+        chapters.append(Chapter(offset, offset + duration, title))
+        srt_file = part.with_suffix(".srt")
+        if srt_file.exists():
+            for sub in srt.parse(srt_file.read_text(encoding="utf-8")):
+                end = min(sub.end.total_seconds(), duration)
+                cues.append(Cue(offset + sub.start.total_seconds(), offset + end, sub.content))
+        offset += duration
+    cues = [
+        Cue(cue.start, min(cue.end, following.start), cue.text)
+        for cue, following in itertools.pairwise([*cues, Cue(math.inf, math.inf, "")])
+    ]
+    return cues, chapters
+
+
+ASS_HEADER = """[Script Info]
+ScriptType: v4.00+
+
+[V4+ Styles]
+Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, \
+Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, \
+MarginV, Encoding
+Style: Default,Sans,18,&Hffffff,&Hffffff,&H0,&H0,0,0,0,0,100,100,0,0,1,1,0,2,10,10,10,0
+
+[Events]
+Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+"""
+"""What FFmpeg's mov_text encoder reads its cues against (it keeps the text, not the style)."""
+
+MS = Fraction(1, 1000)
+
+
+def join_movies(parts: list[Path], output: Path, cues: list[Cue], chapters: list[Chapter]) -> None:
+    """One MP4: the parts' video packets back to back without re-encoding, the cues as a subtitle
+    track (mov_text, English), and a chapter mark per beat."""
+    import av
+    from av.subtitles.subtitle import SubtitleSet
+
     with av.open(str(output), mode="w", format="mp4") as out:
         stream_out = None
         offset = 0  # in the output stream's time base
         for part in parts:
             with av.open(str(part)) as src:
                 stream_in = src.streams.video[0]
-                assert stream_in.time_base is not None  # an MP4 stream has one
                 if stream_out is None:
                     stream_out = out.add_stream_from_template(stream_in)
+                    subtitles = out.add_stream("mov_text")
+                    subtitles.codec_context.subtitle_header = ASS_HEADER.encode()
+                    subtitles.metadata["language"] = "eng"
                 last_end = offset
                 for packet in src.demux(stream_in):
                     if packet.dts is None:
@@ -53,30 +136,38 @@ def join_movies(parts: list[Path], output: Path) -> list[float]:
                     last_end = max(last_end, end + offset)
                     packet.stream = stream_out
                     out.mux(packet)
-                durations.append(float((last_end - offset) * stream_in.time_base))
                 offset = last_end
-    return durations
+        for i, cue in enumerate(cues):
+            start, length = round(cue.start * 1000), round((cue.end - cue.start) * 1000)
+            # ReadOrder,Layer,Style,Name,MarginL,MarginR,MarginV,Effect,Text; a line break is \N.
+            dialogue = f"{i},0,Default,,0,0,0,,{cue.text.replace(chr(10), chr(92) + 'N')}"
+            encoded = subtitles.codec_context.encode_subtitle(SubtitleSet.create(dialogue.encode(), 0, length))
+            encoded.stream, encoded.time_base = subtitles, MS
+            encoded.pts = encoded.dts = start
+            encoded.duration = length
+            out.mux(encoded)
+        out.set_chapters(
+            [
+                {
+                    "id": i + 1,
+                    "start": round(c.start * 1000),
+                    "end": round(c.end * 1000),
+                    "time_base": MS,
+                    "metadata": {"title": c.title},
+                }
+                for i, c in enumerate(chapters)
+            ]
+        )
 
 
-def join_subtitles(parts: list[Path], durations: list[float], titles: list[str], output: Path) -> str:
-    """One .srt from the beats' subcaptions, shifted to their place; returns chapter lines."""
+def write_subtitles(cues: list[Cue], output: Path) -> None:
+    """The cues as an .srt file beside the video."""
     import srt
 
-    subtitles, chapters, offset = [], [], 0.0
-    for part, duration, title in zip(parts, durations, titles, strict=True):
-        shift = datetime.timedelta(seconds=offset)
-        chapters.append(f"{int(offset // 60)}:{int(offset % 60):02d} {title}")
-        srt_file = part.with_suffix(".srt")
-        if srt_file.exists():
-            for sub in srt.parse(srt_file.read_text(encoding="utf-8")):
-                end = min(sub.end, datetime.timedelta(seconds=duration))
-                subtitles.append(srt.Subtitle(0, sub.start + shift, end + shift, sub.content))
-        offset += duration
-    # One line at a time: a caption ends where the next begins.
-    for sub, following in itertools.pairwise(subtitles):
-        sub.end = min(sub.end, following.start)
+    subtitles = [
+        srt.Subtitle(i + 1, timedelta(seconds=c.start), timedelta(seconds=c.end), c.text) for i, c in enumerate(cues)
+    ]
     output.write_text(srt.compose(subtitles), encoding="utf-8")
-    return "\n".join(chapters) + "\n"
 
 
 def save_studies(config: Settings, output: Path) -> None:

@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from hpsearch.beats import BEATS, BEATS_BY_NAME, beat_key
-from hpsearch.output import Outputs, config_name, join_movies, join_subtitles, save_studies
+from hpsearch.output import Outputs, config_name, join_movies, save_studies, timeline, write_subtitles
 from hpsearch.renders import ROOT, FolderBusy, Held, RenderError, Renders, render_beat
 
 
@@ -218,11 +218,10 @@ def main(argv: list[str] | None = None) -> int:
         # writes into the output folder, so the temporaries of a killed run can be cleared first.
         with Held(out_dir, wait=True), outputs:
             outputs.clean()
-            durations = join_movies(parts, outputs.staged(movie))
-            chapters = join_subtitles(
-                parts, durations, [b.title for b in beats], outputs.staged(movie.with_suffix(".srt"))
-            )
-            outputs.staged(out_dir / f"{name}.chapters.txt").write_text(chapters)
+            cues, chapters = timeline(parts, [b.title for b in beats])
+            join_movies(parts, outputs.staged(movie), cues, chapters)
+            write_subtitles(cues, outputs.staged(movie.with_suffix(".srt")))
+            outputs.staged(out_dir / f"{name}.chapters.txt").write_text("".join(c.line + "\n" for c in chapters))
             save_studies(config, outputs.staged(out_dir / f"{name}-studies.db"))
             outputs.publish()
     except RenderError as err:
@@ -238,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         media_lock.close()
 
-    total = sum(durations)
+    total = chapters[-1].end
     print(f"video: {movie}  ({total:.1f} s, {len(beats)} beats)")
     print(f"subtitles: {movie.with_suffix('.srt')}")
     print(

@@ -244,36 +244,80 @@ def test_render_then_interrupt_then_render_again(tmp_path):
         assert [t.value for t in study.trials] == [t.value for t in shown.trials]
 
 
-def test_join_keeps_every_frame_and_shifts_subtitles(tmp_path):
-    """join_movies concatenates without re-encoding; join_subtitles shifts each beat's captions."""
+def make_parts(tmp_path: Path, frames: tuple[int, ...], captions: list[list[tuple[float, float, str]]]) -> list[Path]:
+    """Small MP4s at 15 fps, each with an .srt of its own, as a beat's render leaves them."""
     import numpy as np
 
     parts = []
-    for i, frames in enumerate((7, 11)):
+    for i, (n, cues) in enumerate(zip(frames, captions, strict=True)):
         path = tmp_path / f"part{i}.mp4"
         with av.open(str(path), "w") as out:
             stream = out.add_stream("libx264", rate=15)
             stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-            for k in range(frames):
+            for k in range(n):
                 image = np.full((48, 64, 3), 10 * k + 100 * i, dtype=np.uint8)
                 for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
                     out.mux(packet)
             for packet in stream.encode():
                 out.mux(packet)
-        path.with_suffix(".srt").write_text(
-            srt.compose([srt.Subtitle(1, *(srt.timedelta(seconds=s) for s in (0.1, 0.3)), f"beat {i}")])
-        )
+        subs = [srt.Subtitle(1, srt.timedelta(seconds=a), srt.timedelta(seconds=b), text) for a, b, text in cues]
+        path.with_suffix(".srt").write_text(srt.compose(subs))
         parts.append(path)
+    return parts
+
+
+def video_packets(path: Path) -> list[bytes]:
+    with av.open(str(path)) as container:
+        return [bytes(p) for p in container.demux(video=0) if p.size]
+
+
+def test_join_keeps_every_frame_and_carries_subtitles_and_chapters(tmp_path):
+    """The parts' video packets back to back, unchanged; each beat's captions shifted to its place, in the
+    MP4's own subtitle track and in the .srt; one titled chapter per beat."""
+    captions = [[(0.1, 0.3, "beat 0"), (0.35, 2.0, "runs past its beat")], [(0.1, 0.3, "beat 1, ü")]]
+    parts = make_parts(tmp_path, (7, 11), captions)
+    cues, chapters = output.timeline(parts, ["one", "two"])
+    assert [c.text for c in cues] == ["beat 0", "runs past its beat", "beat 1, ü"]
+    assert [round(c.start, 3) for c in cues] == [0.1, 0.35, round(7 / 15 + 0.1, 3)]
+    assert cues[1].end == pytest.approx(7 / 15)  # cut at the end of its beat
+    assert [(c.title, round(c.start, 3), round(c.end, 3)) for c in chapters] == [
+        ("one", 0.0, round(7 / 15, 3)),
+        ("two", round(7 / 15, 3), round(18 / 15, 3)),
+    ]
     joined = tmp_path / "joined.mp4"
-    durations = output.join_movies(parts, joined)
-    assert durations == pytest.approx([7 / 15, 11 / 15], abs=1e-6)
+    output.join_movies(parts, joined, cues, chapters)
+    output.write_subtitles(cues, tmp_path / "joined.srt")
+
+    assert video_packets(joined) == video_packets(parts[0]) + video_packets(parts[1])
     with av.open(str(joined)) as container:
         assert sum(1 for _ in container.decode(video=0)) == 18
-    chapters = output.join_subtitles(parts, durations, ["one", "two"], tmp_path / "joined.srt")
+    with av.open(str(joined)) as container:
+        (track,) = container.streams.subtitles
+        assert track.codec_context.name == "mov_text" and track.metadata["language"] == "eng"
+        shown = []
+        for packet in container.demux(track):
+            for sub in packet.decode():
+                assert packet.pts is not None and packet.time_base is not None
+                start = float(packet.pts * packet.time_base)
+                shown.append(
+                    (
+                        round(start, 3),
+                        round(start + float(packet.duration * packet.time_base), 3),
+                        sub.dialogue.decode(),
+                    )
+                )
+        marks = [(c["metadata"]["title"], c["start"] * c["time_base"]) for c in container.chapters()]
+    assert shown == [(round(c.start, 3), round(c.end, 3), c.text) for c in cues]
+    assert [(t, round(float(s), 3)) for t, s in marks] == [("one", 0.0), ("two", round(7 / 15, 3))]
     subs = list(srt.parse((tmp_path / "joined.srt").read_text()))
-    assert [s.content for s in subs] == ["beat 0", "beat 1"]
-    assert subs[1].start.total_seconds() == pytest.approx(7 / 15 + 0.1, abs=1e-3)
-    assert chapters.splitlines() == ["0:00 one", "0:00 two"]
+    assert [s.content for s in subs] == [c.text for c in cues]
+    assert [s.start.total_seconds() for s in subs] == pytest.approx([c.start for c in cues], abs=1e-3)
+
+
+def test_chapter_lines_round_to_the_nearest_second():
+    assert output.Chapter(140.97, 150.0, "The race").line == "2:21 The race"
+    assert output.Chapter(20.4, 30.0, "The landscape").line == "0:20 The landscape"
+    assert output.Chapter(0.0, 1.0, "The question").line == "0:00 The question"
 
 
 def test_same_configuration_gives_byte_identical_trial_data(tmp_path):
@@ -341,25 +385,40 @@ def wait_for_beat(tmp_path: Path, scene: str = CHEAP_BEAT, timeout: float = 120)
     time.sleep(1.0)
 
 
-def beat_processes(tmp_path: Path) -> list[int]:
-    """Processes that render for this test: their environment names its media folder's configuration."""
-    marker = str(tmp_path / "media" / "configs").encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if marker in (entry / "environ").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:  # gone, or not ours to read
-                pass
+def descendants(pid: int) -> set[int]:
+    """Every living process below `pid` (its children, theirs, ...), from /proc."""
+    parent = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if fields[0] != "Z":
+            parent[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {p for p, pp in parent.items() if pp in frontier} - found
+        found |= frontier
     return found
 
 
-def gone_within(tmp_path: Path, seconds: float) -> bool:
+def alive(pids: set[int]) -> set[int]:
+    living = set()
+    for pid in pids:
+        try:
+            state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            living.add(pid)
+    return living
+
+
+def gone_within(pids: set[int], seconds: float) -> bool:
     deadline = time.time() + seconds
-    while beat_processes(tmp_path) and time.time() < deadline:
+    while alive(pids) and time.time() < deadline:
         time.sleep(0.2)
-    return not beat_processes(tmp_path)
+    return not alive(pids)
 
 
 @pytest.mark.parametrize("which", ["--out", "--media-dir"])
@@ -385,36 +444,37 @@ def test_a_second_render_on_the_same_media_folder_is_refused(tmp_path):
 def test_sigterm_stops_the_driver_and_its_beats(tmp_path):
     proc = start_video(tmp_path, "--quality", "preview", "--scenes", CHEAP_BEAT)
     wait_for_beat(tmp_path)
-    assert beat_processes(tmp_path)
+    below = descendants(proc.pid)
+    assert len(below) >= 2  # the fork server and the beat, at least
     proc.terminate()
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "interrupted; no video written" in err, err
     assert "Traceback" not in err
-    assert gone_within(tmp_path, 10)
+    assert gone_within(below, 10), f"still running: {alive(below)}"
     assert not list((tmp_path / "out").iterdir())
 
 
 def test_killing_the_driver_ends_its_beats(tmp_path):
     proc = start_video(tmp_path, "--quality", "preview", "--scenes", CHEAP_BEAT)
     wait_for_beat(tmp_path)
-    assert beat_processes(tmp_path)
+    below = descendants(proc.pid)
+    assert len(below) >= 2  # the fork server and the beat, at least
     proc.kill()
     proc.communicate(timeout=60)
-    assert gone_within(tmp_path, 15), f"still running: {beat_processes(tmp_path)}"
+    assert gone_within(below, 15), f"still running: {alive(below)}"
 
 
 def test_ctrl_c_stops_a_long_sweep_within_seconds(tmp_path):
     proc = start_video(tmp_path, "--quality", "preview", "--set", "study.budget=400", "--set", "study.n_seeds=200")
     time.sleep(4.0)  # well inside the trial data, which takes minutes here
     assert proc.poll() is None
+    below = descendants(proc.pid)
     asked = time.time()
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert time.time() - asked < 10, f"took {time.time() - asked:.1f} s to stop"
     assert proc.returncode == 130 and "no video written" in err and "Traceback" not in err, err
-    assert gone_within(tmp_path, 5)  # the sweep's workers too: they carry no configuration, so check by parent
-    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout
-    assert not children.strip()
+    assert gone_within(below, 5), f"still running: {alive(below)}"  # the sweep's workers too
 
 
 def test_outputs_land_together_or_not_at_all(tmp_path):
