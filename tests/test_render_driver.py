@@ -519,7 +519,7 @@ def test_temporaries_of_a_killed_run_are_cleared(tmp_path):
 
 def test_the_studies_file_differs_between_runs_only_in_its_clock_times(tmp_path):
     """Why the studies file is not byte-reproducible: Optuna stamps each trial with the wall clock."""
-    config = settings.load(overrides=["study.budget=9"])
+    config = settings.load(overrides=["study.budget=12"])
     dumps = []
     for i in range(2):
         path = tmp_path / f"studies-{i}.db"
@@ -529,4 +529,54 @@ def test_the_studies_file_differs_between_runs_only_in_its_clock_times(tmp_path)
     stamp = re.compile(r"'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+'")
     assert dumps[0] != dumps[1]  # the times moved on
     assert [stamp.sub("TIME", line) for line in dumps[0]] == [stamp.sub("TIME", line) for line in dumps[1]]
-    assert sum(len(stamp.findall(line)) for line in dumps[0]) == 2 * 9 * len(config.samplers)  # start and end
+    assert sum(len(stamp.findall(line)) for line in dumps[0]) == 2 * 12 * len(config.samplers)  # start and end
+
+
+def test_optuna_dashboard_opens_the_studies_the_video_shows(tmp_path):
+    """What the README promises: `optuna-dashboard sqlite:///...studies.db` shows every featured study."""
+    import socket
+    import urllib.request
+
+    config = settings.load(overrides=["study.budget=12"])
+    db = tmp_path / "studies.db"
+    output.save_studies(config, db)
+    with socket.socket() as probe:  # a free loopback port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "optuna-dashboard"),
+            f"sqlite:///{db}",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--quiet",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+    def get(path: str) -> dict:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as answer:
+            return json.loads(answer.read())
+
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                summaries = get("/api/studies")["study_summaries"]
+                break
+            except OSError:
+                assert server.poll() is None and time.time() < deadline, "the dashboard did not start"
+                time.sleep(0.3)
+        by_name = {s["study_name"]: s["study_id"] for s in summaries}
+        assert set(by_name) == {f"{name}-seed{config.featured_seed}" for name in config.samplers}
+        for name in config.samplers:
+            study = get(f"/api/studies/{by_name[f'{name}-seed{config.featured_seed}']}?after=0")
+            shown = samplers.run_study(config.spec, name)
+            assert len(study["trials"]) == len(shown.trials)
+            assert study["best_trials"][0]["values"] == [min(t.value for t in shown.trials)]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
