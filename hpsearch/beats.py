@@ -37,6 +37,7 @@ DRIVER_MODULES = (
     "hpsearch/beats.py",
     "hpsearch/bench.py",
     "hpsearch/output.py",
+    "hpsearch/progress.py",
     "hpsearch/render.py",
     "hpsearch/renders.py",
 )

@@ -24,10 +24,11 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from hpsearch.beats import BEATS, BEATS_BY_NAME, beat_key
+from hpsearch.formatting import plural
 from hpsearch.output import Outputs, config_name, join_movies, save_studies, timeline, write_subtitles
 from hpsearch.renders import ROOT, FolderBusy, Held, RenderError, Renders, render_beat
 
@@ -66,6 +67,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=str(ROOT / "media"),
         metavar="DIR",
         help="manim's working folder; cached partial movies are reused from here (default: media/)",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress: only errors, warnings and where the video landed"
     )
     return parser.parse_args(argv)
 
@@ -138,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"render.sh: error: {err}", file=sys.stderr)
         return 2
 
+    def say(line: str) -> None:
+        if not args.quiet:
+            print(line, file=sys.stderr)
+
     out_dir = Path(args.out).resolve()
     media_dir = Path(args.media_dir).resolve()
     try:  # where the results go must take them, before any work is done
@@ -170,12 +178,12 @@ def main(argv: list[str] | None = None) -> int:
         from hpsearch import findings
 
         start = time.perf_counter()
-        _interruptible(lambda: findings.precompute(config, progress=True))
-        print(f"trial data ready in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+        _interruptible(lambda: findings.precompute(config, progress=not args.quiet))
+        say(f"trial data ready in {time.perf_counter() - start:.1f} s")
 
         # 3. Beats in parallel, the costliest first so the cores finish together.
         order = sorted(beats, key=lambda b: -b.cost)
-        print(f"rendering {len(beats)} beat(s) at {config.quality} with {args.jobs} job(s)...", file=sys.stderr)
+        say(f"rendering {len(beats)} beat(s) at {config.quality} with {args.jobs} job(s)...")
         renders = Renders()
         pool = ThreadPoolExecutor(args.jobs)
         try:
@@ -191,19 +199,19 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 for b in order
             }
+            from hpsearch.progress import BeatProgress  # rich: not needed for --help
+
             results = {}
-            for b in order:
-                results[b] = futures[b].result()
-                _, seconds, peak_mb = results[b]
-                print(
-                    f"  {b.scene:<13} "
-                    + (
-                        "reused (nothing it depends on changed)"
-                        if seconds is None
-                        else f"{seconds:6.1f} s  {peak_mb:5.0f} MB peak"
-                    ),
-                    file=sys.stderr,
-                )
+            with BeatProgress(beats, renders, media_dir / "logs" / "frames.json", args.quiet) as shown:
+                pending = {futures[b]: b for b in order}
+                while pending:
+                    done, _ = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                    shown.refresh()
+                    for future in done:
+                        b = pending.pop(future)
+                        results[b] = future.result()
+                        shown.finished(b, *results[b][1:])
+            shown.save()
         except BaseException:  # a failed beat or Ctrl-C: stop the others now rather than let them finish
             renders.stop()
             raise
@@ -238,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         media_lock.close()
 
     total = chapters[-1].end
-    print(f"video: {movie}  ({total:.1f} s, {len(beats)} beats)")
+    print(f"video: {movie}  ({total:.1f} s, {plural(len(beats), 'beat')})")
     print(f"subtitles: {movie.with_suffix('.srt')}")
     print(
         f"studies: {out_dir / f'{name}-studies.db'}  (optuna.load_study(study_name='tpe-seed{config.featured_seed}', "

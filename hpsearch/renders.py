@@ -13,7 +13,7 @@ import threading
 import time
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hpsearch.processes import die_with_parent
 
@@ -112,14 +112,17 @@ class Renders:
         self._running: set[BaseProcess] = set()
         self._lock = threading.Lock()
         self._stopped = False
+        self.frames: dict[str, Synchronized[int]] = {}  # frames written so far, by log name (the scene)
 
     def run(self, args: list[str], log: Path, env: dict[str, str]) -> tuple[int, float]:
         """Exit status and peak resident memory (MB) of one `manim <args>` process."""
         peak_kb = self._context.Value("d", 0.0)
+        frames = self._context.Value("i", 0)
         with self._lock:
             if self._stopped:
                 raise KeyboardInterrupt
-            proc = self._context.Process(target=_manim_in_child, args=(args, str(log), env, peak_kb))
+            self.frames[log.stem] = frames
+            proc = self._context.Process(target=_manim_in_child, args=(args, str(log), env, peak_kb, frames))
             proc.start()
             self._running.add(proc)
         try:
@@ -141,8 +144,11 @@ class Renders:
                     proc.terminate()
 
 
-def _manim_in_child(args: list[str], log: str, env: dict[str, str], peak_kb: Synchronized[float]) -> None:
-    """A beat process: its own process group, output to its log, then `manim <args>`; reports its peak RSS.
+def _manim_in_child(
+    args: list[str], log: str, env: dict[str, str], peak_kb: Synchronized[float], frames: Synchronized[int]
+) -> None:
+    """A beat process: its own process group, output to its log, then `manim <args>`; reports its peak RSS
+    and counts the frames it writes as it goes (for the driver's progress display).
 
     It ends, LaTeX and all, when told to (SIGTERM) and when the driver dies, even by SIGKILL
     (the fork server it was forked from then exits, and the kernel tells this process).
@@ -157,6 +163,15 @@ def _manim_in_child(args: list[str], log: str, env: dict[str, str], peak_kb: Syn
     os.environ.update(env)
     os.chdir(ROOT)
     from manim.__main__ import main as manim_main
+    from manim.scene.scene_file_writer import SceneFileWriter
+
+    write_frame = SceneFileWriter.write_frame
+
+    def counted(self: SceneFileWriter, pixels: Any, *, repeat: int = 1) -> None:
+        write_frame(self, pixels, repeat=repeat)
+        frames.value += repeat
+
+    SceneFileWriter.write_frame = counted  # type: ignore[method-assign]  # this process only
 
     try:
         manim_main(args=args, prog_name="manim")

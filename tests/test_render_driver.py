@@ -145,6 +145,7 @@ def test_beat_keys_follow_what_a_beat_can_import_and_nothing_else(tmp_path, monk
         "hpsearch/render.py",
         "hpsearch/renders.py",
         "hpsearch/output.py",
+        "hpsearch/progress.py",
         "hpsearch/beats.py",
     ):
         assert changed_by(append, driver) == set(), driver
@@ -580,3 +581,40 @@ def test_optuna_dashboard_opens_the_studies_the_video_shows(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_progress_lines_on_a_terminal_and_quiet_elsewhere(tmp_path):
+    """On a terminal a live line per beat counts its frames; the counts are kept for the next render's
+    estimate; --quiet prints nothing but where the video landed."""
+    import pty
+
+    env = dict(os.environ, HPSEARCH_CACHE_DIR=str(tmp_path / "cache"), TERM="xterm", COLUMNS="120")
+    env.pop(settings.ENV_VAR, None)
+    command = [*DRIVER, "--out", str(tmp_path / "out"), "--media-dir", str(tmp_path / "media")]
+    command += ["--quality", "preview", "--scenes", CHEAP_BEAT]
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the driver is done
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert proc.wait(timeout=600) == 0, seen.decode(errors="replace")[-2000:]
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode(errors="replace"))  # colours and cursor moves
+    assert re.search(rf"{CHEAP_BEAT} .*\d+/\S* frames", text), text[-2000:]  # a live line counted frames
+    assert "whole video (no estimate yet)" in text  # a first render has no counts to go by
+
+    counts = json.loads((tmp_path / "media" / "logs" / "frames.json").read_text())
+    (movie,) = (tmp_path / "out").glob("*.mp4")
+    with av.open(str(movie)) as container:
+        assert counts == {CHEAP_BEAT: sum(1 for _ in container.decode(video=0))}
+
+    quiet = run_video(tmp_path, "--quality", "preview", "--scenes", CHEAP_BEAT, "--quiet")
+    assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr
+    assert str(movie) in quiet.stdout

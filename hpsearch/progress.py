@@ -1,0 +1,88 @@
+"""What the driver shows while beats render: on a terminal, one live line per beat (frames written, of
+about how many its last render had) and the whole video's time left; elsewhere, a line per finished beat."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
+if TYPE_CHECKING:
+    from hpsearch.beats import Beat
+    from hpsearch.renders import Renders
+
+
+class BeatProgress:
+    """Live progress of the beats `renders` is rendering; `expected` holds their last frame counts."""
+
+    def __init__(self, beats: list[Beat], renders: Renders, counts_file: Path, quiet: bool):
+        self.beats, self.renders, self.counts_file, self.quiet = beats, renders, counts_file, quiet
+        self.expected: dict[str, int] = _read_counts(counts_file)
+        self.live = not quiet and sys.stderr.isatty()
+        self.progress = Progress(
+            TextColumn("  {task.description:<22}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("frames"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.tasks: dict[str, TaskID] = {}
+        self.whole: TaskID | None = None
+
+    def __enter__(self) -> BeatProgress:
+        if self.live:
+            known = all(b.scene in self.expected for b in self.beats)
+            total = sum(self.expected[b.scene] for b in self.beats) if known else None
+            label = "whole video" if known else "whole video (no estimate yet)"
+            self.whole = self.progress.add_task(label, total=total)
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live:
+            self.progress.stop()
+
+    def refresh(self) -> None:
+        """Frames written so far, read from the beat processes."""
+        if not self.live:
+            return
+        for scene, frames in self.renders.frames.items():
+            if scene not in self.tasks:
+                self.tasks[scene] = self.progress.add_task(scene, total=self.expected.get(scene))
+            self.progress.update(self.tasks[scene], completed=frames.value)
+        assert self.whole is not None
+        self.progress.update(self.whole, completed=sum(f.value for f in self.renders.frames.values()))
+
+    def finished(self, beat: Beat, seconds: float | None, peak_mb: float | None) -> None:
+        """One line for a beat that is done, above the live lines."""
+        if self.quiet:
+            return
+        if seconds is None:
+            line = f"  {beat.scene:<13} reused (nothing it depends on changed)"
+        else:
+            line = f"  {beat.scene:<13} {seconds:6.1f} s  {peak_mb:5.0f} MB peak"
+        if self.live:
+            self.progress.console.print(line, highlight=False)
+            if beat.scene in self.tasks:
+                self.progress.remove_task(self.tasks.pop(beat.scene))
+        else:
+            print(line, file=sys.stderr)
+
+    def save(self) -> None:
+        """The frame counts of this render's beats, the next render's estimate."""
+        counts = dict(self.expected, **{scene: f.value for scene, f in self.renders.frames.items()})
+        self.counts_file.write_text(json.dumps(counts, indent=1, sort_keys=True))
+
+
+def _read_counts(path: Path) -> dict[str, int]:
+    try:
+        data = json.loads(path.read_text())
+        return {str(k): int(v) for k, v in data.items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
