@@ -4,6 +4,7 @@
 #   ./render.sh [OPTIONS]        render every beat and join them into one MP4 (+ .srt)
 #   ./render.sh test [ARGS]      lint (ruff), format check, type check (mypy), then the tests (ARGS go to pytest)
 #   ./render.sh bench [ARGS]     time the render and the trial data (see ./render.sh bench --help)
+#   ./render.sh stills           remake the README's stills (docs/stills/, checked by the tests)
 #   ./render.sh --help           every render option
 #
 # Set-up on a fresh Debian 12 machine: the Debian packages Manim needs (installed
@@ -61,7 +62,7 @@ setup() {
 
 case "${1:-}" in
     -h|--help)
-        sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
         echo
         # The options come from the driver; its --help needs nothing installed.
         py="$VENV/bin/python"; [ -x "$py" ] || py=python3
@@ -79,6 +80,10 @@ case "${1:-}" in
         shift
         setup
         cd "$ROOT" && exec "$VENV/bin/python" -m hpsearch.bench "$@" ;;
+    stills)
+        shift
+        setup
+        cd "$ROOT" && exec "$VENV/bin/python" -m hpsearch.stills "$@" ;;
     *)
         setup
         cd "$ROOT" && exec "$VENV/bin/python" -m hpsearch.render "$@" ;;

@@ -40,6 +40,7 @@ DRIVER_MODULES = (
     "hpsearch/progress.py",
     "hpsearch/render.py",
     "hpsearch/renders.py",
+    "hpsearch/stills.py",
 )
 
 

@@ -37,8 +37,9 @@ import numpy as np
 import pytest
 
 from hpsearch.beats import BEATS_BY_NAME
+from hpsearch.stills import beat_class, rendered
 
-PIXEL_WIDTH, PIXEL_HEIGHT, FRAME_RATE = 480, 270, 15
+PIXEL_WIDTH, PIXEL_HEIGHT = 480, 270
 CACHE_KEY = "scene_tests/render_seconds"
 
 
@@ -73,35 +74,10 @@ def pytest_configure(config):
 # --- manim settings ----------------------------------------------------------------------
 
 
-def render_config(media_dir) -> dict:
-    """tempconfig() settings for a fast last-frame render: small, no movie, no cache, quiet."""
-    return {
-        "renderer": "cairo",
-        "pixel_width": PIXEL_WIDTH,
-        "pixel_height": PIXEL_HEIGHT,
-        "frame_rate": FRAME_RATE,
-        "frame_height": 8.0,
-        "frame_width": 8.0 * PIXEL_WIDTH / PIXEL_HEIGHT,
-        "media_dir": str(media_dir),
-        "write_to_movie": False,
-        "save_last_frame": False,
-        "disable_caching": True,
-        "preview": False,
-        "verbosity": "WARNING",
-        "progress_bar": "none",
-    }
-
-
 def render_last_frame(scene_class, media_dir, name: str | None = None):
     """Render a Scene class to its last frame in this process; returns (scene, frame RGBA uint8, texts)."""
-    from manim import tempconfig
-
-    with tempconfig(render_config(media_dir)):
-        scene = scene_class(skip_animations=True)
-        scene.render()
-        frame = np.ascontiguousarray(scene.renderer.get_frame(), dtype=np.uint8)
-        texts = collect_texts(scene, name or scene_class.__name__)
-    return scene, frame, texts
+    with rendered(scene_class, media_dir, PIXEL_WIDTH, PIXEL_HEIGHT) as (scene, frame):
+        return scene, frame, collect_texts(scene, name or scene_class.__name__)
 
 
 # --- text geometry -----------------------------------------------------------------------
@@ -339,19 +315,11 @@ def _worker_init(media_root: str):
     _WORKER_MEDIA = tempfile.mkdtemp(prefix=f"worker{os.getpid()}-", dir=media_root)
 
 
-def with_defaults(scene_class: type) -> type:
-    """The beat as the tests check it: with the checked-in configuration, not a variant."""
-    from hpsearch import settings
-
-    return type(scene_class.__name__, (scene_class,), {"fixed_settings": settings.defaults()})
-
-
 def render_beat(scene_name: str) -> BeatRender:
     """Render one beat to its last frame and measure its texts (runs in a worker process)."""
     start = time.perf_counter()
     try:
-        beat = BEATS_BY_NAME[scene_name]
-        scene_class = with_defaults(getattr(importlib.import_module(f"scenes.{beat.module}"), beat.scene))
+        scene_class = beat_class(scene_name)
         from manim import ThreeDScene
 
         scene, frame, texts = render_last_frame(scene_class, _WORKER_MEDIA or tempfile.mkdtemp(), scene_name)

@@ -28,14 +28,12 @@ differ by none.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
 
+from hpsearch import stills
 from hpsearch.beats import BEATS, BEATS_BY_NAME
 
 SCENES = [b.scene for b in BEATS]
@@ -52,24 +50,8 @@ def control_path(scene: str) -> Path:
     return CONTROL_DIR / f"{scene}.png"
 
 
-def write_png(frame: np.ndarray, path: Path) -> None:
-    """Write atomically, so an interrupted --set-control-data never leaves a broken control file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".png")
-    os.close(fd)
-    try:
-        Image.fromarray(np.ascontiguousarray(frame, dtype=np.uint8)).save(tmp, optimize=True)  # H x W x 4: RGBA
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a control file is an ordinary file
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
 def read_png(path: Path) -> np.ndarray:
-    with Image.open(path) as image:
-        return np.asarray(image.convert("RGBA"), dtype=np.uint8)
+    return stills.read_png(path, "RGBA")
 
 
 def compare(frame: np.ndarray, control: np.ndarray) -> tuple[bool, str, np.ndarray]:
@@ -112,7 +94,7 @@ def test_last_frame_matches_control_data(beat, renders, set_control_data, tmp_pa
     assert np.ptp(frame[..., :3].reshape(-1, 3), axis=0).max() > 32, f"{beat}: the last frame is (nearly) blank"
     path = control_path(beat)
     if set_control_data:
-        write_png(frame, path)
+        stills.write_png(frame, path)
         print(f"wrote {path}")
         return
     if not path.exists():
@@ -125,10 +107,10 @@ def test_last_frame_matches_control_data(beat, renders, set_control_data, tmp_pa
     ok, summary, diff = compare(frame, control)
     if not ok:
         out = tmp_path_factory.mktemp(f"frames-{beat}")
-        write_png(frame, out / f"{beat}.new.png")
-        write_png(control, out / f"{beat}.control.png")
+        stills.write_png(frame, out / f"{beat}.new.png")
+        stills.write_png(control, out / f"{beat}.control.png")
         if diff.size:
-            write_png(diff_image(frame, control, diff), out / f"{beat}.diff.png")
+            stills.write_png(diff_image(frame, control, diff), out / f"{beat}.diff.png")
         pytest.fail(
             f"{beat}: the last frame differs from {path}:\n  {summary}\n"
             f"  new frame: {out / f'{beat}.new.png'}\n  diff (red = changed): {out / f'{beat}.diff.png'}\n"

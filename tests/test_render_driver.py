@@ -146,6 +146,7 @@ def test_beat_keys_follow_what_a_beat_can_import_and_nothing_else(tmp_path, monk
         "hpsearch/renders.py",
         "hpsearch/output.py",
         "hpsearch/progress.py",
+        "hpsearch/stills.py",
         "hpsearch/beats.py",
     ):
         assert changed_by(append, driver) == set(), driver
