@@ -88,11 +88,6 @@ class QuestionData:
     n_seeds: int
     n_reached: dict[str, int]  # sampler -> seeds (of n_seeds) whose final best is in the deep well
 
-    @property
-    def tpe_beats_grid(self) -> bool:
-        """Does the premise 'TPE finds the deep well, the grid walks past it' hold at this budget?"""
-        return self.n_reached["tpe"] > self.n_reached["grid"]
-
 
 def question(settings: Settings) -> QuestionData:
     function = settings.objective_function

@@ -5,7 +5,8 @@ import numpy as np
 from manim import DOWN, LEFT, UL, Create, Text, ValueTracker, VGroup
 
 import samplers
-from hpsearch.formatting import format_loss, format_point
+from hpsearch import story
+from hpsearch.formatting import format_loss, format_point, plural
 from objective import BOX, LAYER_DECAY, LEARNING_RATE
 from scenes import theme
 from scenes.base import SurfaceBeat
@@ -44,10 +45,11 @@ class GridSearch(SurfaceBeat):
         deepest = settings.objective_function.global_minimum
         ys = np.linspace(*BOX, 160)
         lines = VGroup()
-        for lr in samplers.grid_values(settings.budget)["lr"]:
+        grid = samplers.grid_values(settings.budget)
+        for lr in grid["lr"]:
             x = float(LEARNING_RATE.to_internal(lr))
             lines.add(plot.path(np.full_like(ys, x), ys, color, stroke_width=2))
-        for decay in samplers.grid_values(settings.budget)["decay"]:
+        for decay in grid["decay"]:
             y = float(LAYER_DECAY.to_internal(decay))
             lines.add(plot.path(ys, np.full_like(ys, y), color, stroke_width=2))
         star = plot.minimum_marker(deepest, self.palette.highlight)
@@ -55,8 +57,8 @@ class GridSearch(SurfaceBeat):
         ring = plot.ring(best, color)
         highlight = self.palette.highlight
         notes = VGroup(
-            Text(f"{n_lr} distinct learning rates", font_size=theme.LABEL_SIZE, color=color),
-            Text(f"{n_decay} distinct decays", font_size=theme.LABEL_SIZE, color=color),
+            Text(f"{plural(n_lr, 'distinct learning rate')}", font_size=theme.LABEL_SIZE, color=color),
+            Text(f"{plural(n_decay, 'distinct decay')}", font_size=theme.LABEL_SIZE, color=color),
             named_value("deep well", format_loss(deepest.value), highlight),
             Text(format_point(*deepest.hyperparameters), font_size=theme.SMALL_SIZE, color=theme.MUTED),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
@@ -68,8 +70,14 @@ class GridSearch(SurfaceBeat):
             Create(ring),
             Fade(notes),
             run_time=2.0,
-            subcaption=f"Its best point scores {format_loss(best.value)}; the deep well, "
-            f"{format_loss(deepest.value)}, lies between its lines.",
+            subcaption=story.grid_and_well(
+                best.value,
+                settings.objective_function.deep_threshold,
+                deepest.value,
+                (deepest.x, deepest.y),
+                [float(LEARNING_RATE.to_internal(lr)) for lr in grid["lr"]],
+                [float(LAYER_DECAY.to_internal(decay)) for decay in grid["decay"]],
+            ),
             subcaption_duration=self.hold + 2.0,
         )
         self.wait(self.hold)

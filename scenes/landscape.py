@@ -3,6 +3,7 @@
 
 from manim import DOWN, LEFT, RIGHT, UP, Text, VGroup, config
 
+from hpsearch import story
 from hpsearch.formatting import format_decay, format_loss, format_lr, format_point
 from hpsearch.visibility import View
 from scenes import theme
@@ -86,7 +87,7 @@ class Landscape(SurfaceBeat):
             Fade(letters),
             Fade(table),
             run_time=1.0,
-            subcaption=f"{len(minima)} wells. The deepest, A, reaches {format_loss(deepest.value)} "
+            subcaption=f"{story.wells(len(minima))} The deepest, A, reaches {format_loss(deepest.value)} "
             f"at lr {format_lr(deepest.hyperparameters[0])}, "
             f"decay {format_decay(deepest.hyperparameters[1])}.",
             subcaption_duration=self.hold,

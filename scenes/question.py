@@ -6,8 +6,8 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UL, VGroup, Write, config
 
 import objective
-from hpsearch import findings
-from hpsearch.formatting import sci_unicode, signed, tick_text
+from hpsearch import findings, story
+from hpsearch.formatting import plural, sci_unicode, signed, tick_text
 from scenes import theme
 from scenes.base import FlatBeat
 from scenes.fade import Fade
@@ -62,7 +62,7 @@ class Question(FlatBeat):
         fit_width(target, width, theme.HEADING_SIZE)
         target.next_to(formula, DOWN, buff=0.4).align_to(title, LEFT)
         budget = (
-            label(f"Budget: {data.budget} training runs", theme.HEADING_SIZE, self.palette.highlight)
+            label(f"Budget: {plural(data.budget, 'training run')}", theme.HEADING_SIZE, self.palette.highlight)
             .to_edge(RIGHT, buff=self.margin)
             .align_to(title, DOWN)
         )
@@ -101,7 +101,7 @@ class Question(FlatBeat):
         self.play(
             Fade(goal),
             run_time=1.0,
-            subcaption=f"With {data.budget} training runs, find the setting with the lowest loss.",
+            subcaption=f"With {plural(data.budget, 'training run')}, find the setting with the lowest loss.",
             subcaption_duration=3.4,
         )
         self.wait(2.5)
@@ -112,11 +112,7 @@ class Question(FlatBeat):
 
     @staticmethod
     def _question_text(data: findings.QuestionData, plain: bool = False) -> str:
-        if data.tpe_beats_grid:
-            first = f"Same {data.budget} runs: why does TPE find the deep well while the grid walks past it?"
-        else:
-            first = f"Same {data.budget} runs: which sampler finds the deep well, and why?"
-        second = "And when doesn't it?" if data.tpe_beats_grid else "And when does the grid do as well?"
+        first, second = story.question_lines(data.budget, data.n_seeds, data.n_reached["tpe"], data.n_reached["grid"])
         return f"{first} {second}" if plain else f"{first}\n{second}"
 
     def _question(self, data: findings.QuestionData) -> VGroup:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Group, ValueTracker, VGroup, VMobject, config, linear
 
-from hpsearch import findings
+from hpsearch import findings, story
 from hpsearch.formatting import and_list, capitalised, format_decay, format_loss, format_loss_tex, sci_latex
 from scenes import panels, theme
 from scenes.base import FlatBeat
@@ -124,11 +124,7 @@ class Race(FlatBeat):
         self.add(*live)
 
         run_time = min(self.seconds_per_trial * data.budget, self.max_race_seconds)  # big budgets: faster
-        startup = min(data.n_startup_trials, data.budget)
-        self.add_subcaption(
-            f"TPE's first {startup} runs are random start-up trials. Then it samples near the best trials so far.",
-            duration=run_time / 2 - 0.1,
-        )
+        self.add_subcaption(story.startup(data.budget, data.n_startup_trials), duration=run_time / 2 - 0.1)
         self.add_subcaption(self._grid_sentence(data), duration=run_time / 2 - 0.1, offset=run_time / 2)
         self.play(t.animate.set_value(data.budget), run_time=run_time, rate_func=linear)
 

@@ -5,8 +5,8 @@ hyperparameter matters most (Bergstra & Bengio 2012)."""
 import numpy as np
 from manim import DEGREES, DOWN, LEFT, UP, Axes, Create, Line, MathTex, Polygon, Rectangle, Text, ValueTracker, VGroup
 
-from hpsearch import findings
-from hpsearch.formatting import format_loss, percent, tick_text
+from hpsearch import findings, story
+from hpsearch.formatting import format_loss, percent, plural, tick_text
 from objective import LEARNING_RATE, OBJECTIVES
 from scenes import theme
 from scenes.base import SurfaceBeat
@@ -141,15 +141,18 @@ class RandomSearch(SurfaceBeat):
             Fade(y_ticks),
             Fade(band),
             run_time=1.0,
-            subcaption="Here the loss depends on the learning rate alone: the band spans every decay.",
+            subcaption="Here the loss depends almost only on the learning rate: the band spans every decay.",
             subcaption_duration=3.0,
         )
         self.play(
             Fade(grid_dots, lag_ratio=0.05),
             Fade(legend[:2]),
             run_time=2.0,
-            subcaption=f"The grid spends {grid_run.distinct_lr} runs on each of its "
-            f"{grid_run.distinct_lr} learning rates, and misses the valley.",
+            subcaption=story.grid_spend(
+                grid_run.distinct_lr,
+                len(grid_run.trials) // grid_run.distinct_lr,
+                grid_run.best_trial.value < valley.deep_threshold,
+            ),
             subcaption_duration=3.0,
         )
         self.wait(1.0)
@@ -157,13 +160,13 @@ class RandomSearch(SurfaceBeat):
             Fade(random_dots, lag_ratio=0.05),
             Fade(legend[2:]),
             run_time=2.0,
-            subcaption=f"Random search tries {run.distinct_lr} learning rates with the same budget.",
+            subcaption=f"Random search tries {plural(run.distinct_lr, 'learning rate')} with the same budget.",
             subcaption_duration=3.0,
         )
         self.play(
             Fade(verdict),
             run_time=0.5,
-            subcaption=f"Over {settings.n_seeds} seeds it beats the grid in {percent(share)} of them.",
+            subcaption=story.seeds_won(settings.n_seeds, share, "random search", "the grid"),
             subcaption_duration=self.hold + 0.5,
         )
         self.wait(self.hold)

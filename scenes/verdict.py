@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Group, VGroup, config
 
-from hpsearch import findings
+from hpsearch import findings, story
 from hpsearch.formatting import format_loss
 from scenes import panels, theme
 from scenes.base import FlatBeat
@@ -140,7 +140,7 @@ class Verdict(FlatBeat):
         case = data.grid
         found = case.hit is not None
         title = label(
-            "A grid that lands in the well" if found else "A grid that never lands in the well",
+            "A grid that lands in the well" if found else "No grid lands in the well",
             theme.BODY_SIZE,
             self.palette.samplers["grid"],
         )
@@ -219,8 +219,7 @@ class Verdict(FlatBeat):
         return [
             first,
             f"Random search tries {data.budget} different learning rates, but does not learn from them.",
-            f"TPE learns after its {data.n_startup_trials} random start-up runs: deep well in {tpe.n_reached} "
-            f"of {tpe.n_seeds} seeds. Most, not all.",
+            story.tpe_reach(data.n_startup_trials, tpe.n_reached, tpe.n_seeds)[0],
             "Judge a sampler over many seeds: one run is one draw.",
         ]
 
@@ -229,8 +228,7 @@ class Verdict(FlatBeat):
         tpe = data.main["tpe"]
         return [
             "A grid hits or misses a narrow well by luck of alignment; random search does not learn.",
-            f"TPE learns after {data.n_startup_trials} start-up runs, and reaches the deep well in "
-            f"{tpe.n_reached} of {tpe.n_seeds} seeds: most, not all.",
+            story.tpe_reach(data.n_startup_trials, tpe.n_reached, tpe.n_seeds)[1],
         ]
 
     def _takeaways(self, data: findings.VerdictData, width: float) -> VGroup:

@@ -1,0 +1,125 @@
+"""What the beats say is true in every legal configuration: each wording branch with hand-written
+expected sentences, and over a matrix of budgets and objectives, the grid sentence checked against
+the grid and the well computed here (numpy on the objective, not the project's grid code)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import objective
+from hpsearch import story
+
+
+@pytest.mark.parametrize(
+    "count, total, word",
+    [
+        (100, 100, "all"),
+        (1, 1, "all"),
+        (0, 100, "none"),
+        (85, 100, "most, not all"),
+        (51, 100, "most, not all"),
+        (50, 100, "half"),
+        (2, 100, "fewer than half"),
+        (5, 100, "fewer than half"),
+    ],
+)
+def test_share_word(count, total, word):
+    assert story.share_word(count, total) == word
+
+
+def test_the_question_is_asked_only_as_the_statistics_bear_it_out():
+    assert story.question_lines(36, 100, 85, 0) == (
+        "Same 36 runs: why does TPE find the deep well while the grid walks past it?",
+        "And when doesn't it?",
+    )
+    neutral = ("Same 36 runs: which sampler finds the deep well, and why?", "And when does the grid do as well?")
+    assert story.question_lines(36, 100, 2, 0) == neutral  # TPE in 2 of 100 seeds: it does not "find" it
+    assert story.question_lines(36, 100, 85, 100) == neutral  # the grid is in the well too
+    assert story.question_lines(1, 1, 0, 0)[0] == "Same 1 run: which sampler finds the deep well, and why?"
+
+
+def test_the_grid_sentence_says_where_the_well_is():
+    lines = [-5.0, -3.0, -1.0, 1.0, 3.0, 5.0]
+    miss = dict(best_value=-0.954, threshold=-1.722, floor=-2.222, line_xs=lines, line_ys=lines)
+    assert story.grid_and_well(well_xy=(0.0, 3.0), **miss) == (
+        "Its best point scores \u22120.954; the deep well, \u22122.222, sits on one of its decay lines, "
+        "between two learning-rate lines."
+    )
+    assert story.grid_and_well(well_xy=(3.0, 0.0), **miss).endswith(
+        "sits on one of its learning-rate lines, between two decay lines."
+    )
+    assert story.grid_and_well(well_xy=(0.0, 0.0), **miss).endswith("\u22122.222, lies between its lines.")
+    assert story.grid_and_well(well_xy=(3.1, 2.9), **miss).endswith("lies by one of its points, but too narrow for it.")
+    hit = dict(miss, best_value=-2.095)
+    assert story.grid_and_well(well_xy=(0.0, 3.0), **hit) == (
+        "Its best point scores \u22122.095: a point of the grid is in the deep well, whose floor is \u22122.222."
+    )
+
+
+def test_the_one_axis_sentences_count_right():
+    assert (
+        story.grid_spend(6, 6, False)
+        == "The grid spends 6 runs on each of its 6 learning rates, and misses the valley."
+    )
+    assert (
+        story.grid_spend(2, 1, False) == "The grid spends 1 run on each of its 2 learning rates, and misses the valley."
+    )
+    assert story.grid_spend(1, 1, True) == "The grid spends 1 run on its one learning rate, and finds the valley."
+    assert story.seeds_won(100, 0.63, "random search", "the grid") == (
+        "Over 100 seeds, random search beats the grid in 63% of them."
+    )
+    assert story.seeds_won(1, 1.0, "random search", "the grid") == "On its one seed, random search beats the grid."
+    assert story.seeds_won(1, 0.0, "random search", "the grid") == (
+        "On its one seed, random search does not beat the grid."
+    )
+
+
+def test_tpe_sentences_fit_its_start_up_and_its_share():
+    assert story.startup(36, 10) == (
+        "TPE's first 10 runs are random start-up trials. Then it samples near the best trials so far."
+    )
+    assert story.startup(10, 10) == "All 10 runs of TPE are random start-up trials: it never uses its model."
+    assert story.startup(1, 1) == "TPE's one run is a random start-up trial: it never uses its model."
+    assert story.startup(36, 0) == "TPE models from its first run: it has no random start-up trials here."
+    shown, said = story.tpe_reach(10, 85, 100)
+    assert shown == "TPE learns after its 10 random start-up runs: deep well in 85 of 100 seeds. Most, not all."
+    assert said.endswith("reaches the deep well in 85 of 100 seeds: most, not all.")
+    assert story.tpe_reach(10, 100, 100)[0].endswith("in 100 of 100 seeds. All.")
+    assert story.tpe_reach(10, 2, 100)[0].endswith("in 2 of 100 seeds. Fewer than half.")
+    assert story.tpe_reach(1, 0, 1)[0] == "TPE learns after its 1 random start-up run: deep well in 0 of 1 seed. None."
+    assert story.tpe_reach(0, 5, 10)[0].startswith("TPE learns from its first run: ")
+    assert story.wells(1) == "One well." and story.wells(3) == "3 wells."
+
+
+BUDGETS = [1, 2, 4, 9, 10, 11, 16, 25, 30, 36, 49, 100, 400]
+
+
+@pytest.mark.parametrize("name", list(objective.OBJECTIVES))
+@pytest.mark.parametrize("budget", BUDGETS)
+def test_the_grid_sentence_is_true_over_the_matrix(name, budget):
+    function = objective.OBJECTIVES[name]
+    # The grid a budget buys, written out here: k = floor(sqrt(N)) decays, N // k learning rates, ends included.
+    n_decay = math.isqrt(budget)
+    n_lr = budget // n_decay
+    xs = np.linspace(-5, 5, n_lr) if n_lr > 1 else np.array([-5.0])
+    ys = np.linspace(-5, 5, n_decay) if n_decay > 1 else np.array([-5.0])
+    best = float(function(*np.meshgrid(xs, ys)).min())
+    well = function.global_minimum
+    sentence = story.grid_and_well(
+        best, function.deep_threshold, well.value, (well.x, well.y), xs.tolist(), ys.tolist()
+    )
+    if best < function.deep_threshold:
+        assert "is in the deep well" in sentence
+        return
+    assert "deep well" in sentence and "is in the deep well" not in sentence
+    near_x = np.min(np.abs(xs - well.x)) < 0.25
+    near_y = np.min(np.abs(ys - well.y)) < 0.25
+    if "between its lines" in sentence:
+        assert not near_x and not near_y
+    if "on one of its decay lines" in sentence:
+        assert near_y and not near_x and len(ys) >= 1
+    if "on one of its learning-rate lines" in sentence:
+        assert near_x and not near_y
