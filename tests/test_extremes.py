@@ -1,0 +1,89 @@
+"""Every beat stays legible in the extreme legal configurations, not only the default one.
+
+The last frame of each beat is rendered (as in test_legibility.py, whose checks
+are used) for a budget of one run, a budget of 100, the Branin function, and the
+one-axis objective with a fourth sampler, one seed and another featured seed:
+no text outside the frame, overlapping other text or below the size floor.
+(A budget of 400 passes too, checked by hand: its trial data alone takes about
+three minutes on two cores, too long for every test run.)
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import tempfile
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from hpsearch.beats import BEATS
+
+# A budget at or under TPE's start-up is legal; settings warns about it, which is not news here.
+pytestmark = pytest.mark.filterwarnings("ignore:study.n_startup_trials")
+
+EXTREMES = {
+    "one run": ("study.budget=1",),
+    "100 runs": ("study.budget=100", "study.n_seeds=5"),
+    "Branin": ("study.objective=branin", "study.n_seeds=20"),
+    "one axis, four samplers, one seed": (
+        "study.objective=lr_valley",
+        'study.samplers=["grid", "random", "tpe", "qmc"]',
+        "study.n_seeds=1",
+        "study.featured_seed=7",
+    ),
+}
+
+
+def problems(overrides: tuple[str, ...], scene: str) -> list[str]:
+    """Legibility problems of one beat's last frame in a configuration (runs in a worker process)."""
+    import conftest
+    import test_legibility as checks
+
+    from hpsearch import settings
+    from hpsearch.stills import rendered
+
+    config = settings.load(None, overrides)
+    beat = next(b for b in BEATS if b.scene == scene)
+    scene_class = getattr(importlib.import_module(f"scenes.{beat.module}"), scene)
+    variant = type(scene, (scene_class,), {"fixed_settings": config})
+    with tempfile.TemporaryDirectory() as media, rendered(variant, Path(media), 480, 270) as (rendered_scene, _):
+        texts = conftest.collect_texts(rendered_scene, scene)
+        width, height = float(rendered_scene.camera.frame_width), float(rendered_scene.camera.frame_height)
+        return (
+            checks.outside_frame(texts, width, height)
+            + checks.overlapping(texts)
+            + checks.too_small(texts, height, 24, 24)
+        )
+
+
+@pytest.fixture(scope="module")
+def renders(tmp_path_factory, monkeypatch_module) -> dict[tuple[str, str], Future]:
+    import samplers
+    from hpsearch import findings, settings
+
+    monkeypatch_module.setattr(samplers, "CACHE_DIR", tmp_path_factory.mktemp("extreme-trials"))
+    for overrides in EXTREMES.values():  # the trial data once per configuration, before the renders read it
+        findings.precompute(settings.load(None, overrides))
+    workers = int(os.environ.get("SCENE_TEST_WORKERS", min(2, os.cpu_count() or 1)))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield {
+            (name, beat.scene): pool.submit(problems, overrides, beat.scene)
+            for name, overrides in EXTREMES.items()
+            for beat in BEATS
+        }
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+@pytest.mark.parametrize("beat", [b.scene for b in BEATS])
+@pytest.mark.parametrize("extreme", list(EXTREMES))
+def test_beats_stay_legible_in_extreme_configurations(renders, extreme, beat):
+    found = renders[(extreme, beat)].result()
+    assert not found, f"{beat} with {', '.join(EXTREMES[extreme])}:\n" + "\n".join(found)
