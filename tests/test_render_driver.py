@@ -184,34 +184,8 @@ def test_no_beat_imports_the_driver():
 def test_render_then_interrupt_then_render_again(tmp_path):
     """A finished render lands whole; Ctrl-C mid-render leaves no video; the next run completes."""
     # Interrupt while the beat renders: nothing may appear in out/.
-    env = dict(os.environ, HPSEARCH_CACHE_DIR=str(tmp_path / "cache"))
-    env.pop(settings.ENV_VAR, None)
-    proc = subprocess.Popen(
-        [
-            *DRIVER,
-            "--quality",
-            "preview",
-            "--scenes",
-            CHEAP_BEAT,
-            "--out",
-            str(tmp_path / "out"),
-            "--media-dir",
-            str(tmp_path / "media"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        # A shell starts background jobs with SIGINT ignored, and Python then keeps ignoring it:
-        # give the driver Ctrl-C back, whatever started pytest.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-    deadline = time.time() + 120
-    log = tmp_path / "media" / "logs" / f"{CHEAP_BEAT}.log"
-    while not log.exists() and time.time() < deadline:  # manim has started
-        time.sleep(0.2)
-    time.sleep(2.0)
+    proc = start_video(tmp_path, "--quality", "preview", "--scenes", CHEAP_BEAT)
+    wait_for_beat(tmp_path)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode != 0, err
@@ -364,7 +338,8 @@ def test_shared_tex_fills_gaps_and_never_overwrites(tmp_path):
 
 
 def start_video(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
-    """The driver in the background, with Ctrl-C its own whatever started pytest (see above)."""
+    """The driver in the background. A shell starts background jobs with SIGINT ignored, and Python then
+    keeps ignoring it: the driver gets Ctrl-C back, whatever started pytest."""
     env = dict(os.environ, HPSEARCH_CACHE_DIR=str(tmp_path / "cache"))
     env.pop(settings.ENV_VAR, None)
     return subprocess.Popen(
