@@ -22,6 +22,7 @@ import shutil
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,7 +131,11 @@ def make_sampler(spec: StudySpec, name: str) -> optuna.samplers.BaseSampler:
         return optuna.samplers.RandomSampler(seed=spec.seed)
     if name == "tpe":
         return optuna.samplers.TPESampler(seed=spec.seed, n_startup_trials=spec.n_startup_trials)
-    return optuna.samplers.QMCSampler(qmc_type="sobol", scramble=True, seed=spec.seed, warn_asynchronous_seeding=False)
+    with warnings.catch_warnings():  # Optuna marks QMCSampler experimental: known, nothing to act on
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        return optuna.samplers.QMCSampler(
+            qmc_type="sobol", scramble=True, seed=spec.seed, warn_asynchronous_seeding=False
+        )
 
 
 def sampler_settings(spec: StudySpec, name: str) -> dict:
