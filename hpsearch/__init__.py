@@ -1,3 +1,8 @@
-"""The video's machinery beside objective.py and samplers.py: configuration, findings, TPE internals,
-visibility and number formatting (plain Python, no Manim), and the render driver (beats, renders,
-output, render, bench), which runs manim."""
+"""The video's machinery beside objective.py and samplers.py.
+
+Plain Python, no Manim: configuration (settings), the facts the beats state
+(findings) and how they are worded (story, formatting), TPE's internals (tpe/),
+visibility, the cache serialiser (plain) and child-process helpers (processes).
+The render driver, which runs manim: beats, renders, progress, output, render,
+stills and bench.
+"""

@@ -106,6 +106,7 @@ Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
 """What FFmpeg's mov_text encoder reads its cues against (it keeps the text, not the style)."""
 
 MS = Fraction(1, 1000)
+HELD = (signal.SIGINT, signal.SIGTERM)  # asked to stop while the outputs land: stop after
 
 
 def join_movies(parts: list[Path], output: Path, cues: list[Cue], chapters: list[Chapter]) -> None:
@@ -216,15 +217,23 @@ class Outputs:
                 leftover.unlink(missing_ok=True)
 
     def publish(self) -> None:
-        held = {signal.SIGINT, signal.SIGTERM}
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        """Rename every staged file into place; a Ctrl-C or SIGTERM meanwhile is held until all have landed.
+
+        Held by handlers, not a signal mask: Python runs handlers in the main thread whichever
+        thread the kernel hands the signal to, so a mask on this thread alone would not hold it.
+        """
+        held: list[int] = []
+        previous = {sig: signal.signal(sig, lambda signum, _: held.append(signum)) for sig in HELD}
         try:
             for final, tmp in self._staged.items():
                 os.replace(tmp, final)
             self._staged.clear()
-            self.published = True  # before the mask lifts: a Ctrl-C held back arrives after this
+            self.published = True
         finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a held Ctrl-C is delivered here
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        if held:
+            raise KeyboardInterrupt  # what was asked while the files landed
 
     def __enter__(self) -> Outputs:
         return self
