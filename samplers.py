@@ -39,7 +39,6 @@ from hpsearch.tpe import recorder
 from objective import LAYER_DECAY, LEARNING_RATE, to_internal
 
 SAMPLERS = ("grid", "random", "tpe", "qmc")
-SAMPLER_TITLES = {"grid": "Grid search", "random": "Random search", "tpe": "TPE", "qmc": "Quasi-random (Sobol)"}
 MAX_BUDGET = 400
 """Past this a 1080p render of one point per trial stops being reasonable."""
 MAX_SEED = 2**32 - 1

@@ -62,11 +62,6 @@ PREVIEW_HEIGHT, PREVIEW_RESOLUTION = 480, 32
 SCREEN_SHIFT = (-2.3, 0.6)
 
 
-def box_layout(objective: Objective) -> BoxLayout:
-    low, high = objective.value_range
-    return BoxLayout(XY_LENGTH, Z_LENGTH, low, high)
-
-
 def face_camera(mobject: M, view: View) -> M:
     """Turn a flat mobject (drawn in the xy-plane) to face the camera."""
     mobject.rotate(view.phi, axis=RIGHT, about_point=mobject.get_center())
@@ -85,7 +80,7 @@ class SurfacePlot(VGroup):
     def __init__(self, objective: Objective, palette: theme.Palette, view: View, resolution: int = 48, **kwargs):
         super().__init__(**kwargs)
         self.objective, self.palette, self.view = objective, palette, view
-        self.layout = box_layout(objective)
+        self.layout = BoxLayout(XY_LENGTH, Z_LENGTH, *objective.value_range)
         self.origin = np.zeros(3)  # where the box centre sits in the scene
         self.surface = self._surface(resolution)
         self.frame, self.labels = self._axes()
