@@ -157,6 +157,7 @@ class RaceData:
     seed: int
     n_startup_trials: int
     threshold: float
+    deep_share: float  # of the search space below the threshold
     value_range: tuple[float, float]
     global_minimum: objectives.Minimum
     runs: dict[str, samplers.Run]
@@ -174,6 +175,7 @@ def race(settings: Settings) -> RaceData:
         settings.featured_seed,
         settings.n_startup_trials,
         threshold,
+        function.deep_share,
         function.value_range,
         function.global_minimum,
         runs,
@@ -219,6 +221,7 @@ class ManySeedsData:
     budget: int
     n_seeds: int
     threshold: float
+    deep_share: float  # of the search space below the threshold
     value_range: tuple[float, float]
     summaries: dict[str, SeedSummary]  # in settings.samplers order
 
@@ -235,6 +238,7 @@ def many_seeds(settings: Settings) -> ManySeedsData:
         settings.budget,
         settings.n_seeds,
         function.deep_threshold,
+        function.deep_share,
         function.value_range,
         {s: summarise_stats(sweep.stats[s]) for s in settings.samplers},
     )

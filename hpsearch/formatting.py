@@ -92,9 +92,18 @@ def tick_texts(values: Sequence[float]) -> list[str]:
     return [f"{v:.{places}f}" for v in values]
 
 
-def percent(share: float) -> str:
-    """0.87 -> '87%'."""
-    return f"{share:.0%}"
+SAMPLER_NAMES = {"grid": "Grid", "random": "Random", "tpe": "TPE", "qmc": "QMC (Sobol)"}
+"""Each sampler's name as a title or a label."""
+
+
+def in_text(sampler: str) -> str:
+    """A sampler's name inside a sentence: 'the grid', 'random search', 'TPE'."""
+    return {"grid": "the grid", "random": "random search"}.get(sampler, SAMPLER_NAMES[sampler])
+
+
+def percent(share: float, places: int = 0) -> str:
+    """0.87 -> '87%'; with places=1, 0.0106 -> '1.1%'."""
+    return f"{share:.{places}%}"
 
 
 def plural(k: int, word: str) -> str:

@@ -9,8 +9,12 @@ of legal configurations, that the sentence chosen is true.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from hpsearch.formatting import format_loss, percent, plural
+from hpsearch.formatting import and_list, capitalised, format_loss, in_text, percent, plural
+
+if TYPE_CHECKING:
+    from hpsearch.findings import ManySeedsData, RaceData, VerdictData
 
 NEAR_LINE = 0.25
 """A well's floor this close to a grid line (box units; the box is 10 wide) sits on that line."""
@@ -94,18 +98,169 @@ def startup(budget: int, n_startup_trials: int) -> str:
     )
 
 
-def tpe_reach(n_startup_trials: int, reached: int, n_seeds: int) -> tuple[str, str]:
+def tpe_reach(budget: int, n_startup_trials: int, reached: int, n_seeds: int) -> tuple[str, str]:
     """TPE over the seeds, (on screen, in the subtitles), with the right share word."""
     word = share_word(reached, n_seeds)
     if n_startup_trials == 0:
         learns = "TPE learns from its first run"
+    elif n_startup_trials >= budget:
+        learns = f"TPE never gets past its random start-up {'run' if budget == 1 else 'runs'} here"
     else:
         learns = f"TPE learns after its {plural(n_startup_trials, 'random start-up run')}"
-    shown = f"{learns}: deep well in {reached} of {plural(n_seeds, 'seed')}. {word[:1].upper() + word[1:]}."
-    said = f"{learns}, and reaches the deep well in {reached} of {plural(n_seeds, 'seed')}: {word}."
+    seeds = f"{reached} of {plural(n_seeds, 'seed')}"
+    shown = f"{learns}: deep well in {seeds}. {capitalised(word)}."
+    said = f"{learns}, and reaches the deep well in {seeds}: {word}."
     return shown, said
+
+
+def deep_well_share(share: float) -> str:
+    """What the deep well is, under its name beside its threshold: 'best 1.1%', 'of the space' on two lines."""
+    return f"best {percent(share, 1)}\nof the space"
 
 
 def wells(count: int) -> str:
     """'3 wells.' or 'One well.'"""
     return "One well." if count == 1 else f"{count} wells."
+
+
+def grid_rule(n_lr: int, n_decay: int) -> str:
+    """How a grid is laid out, before it runs."""
+    return (
+        f"Grid search fixes {plural(n_lr, 'learning rate')} and {plural(n_decay, 'decay')} in advance, "
+        "and tries every pair."
+    )
+
+
+def grid_title(n_lr: int, n_decay: int, spent: int, budget: int) -> str:
+    """The grid beat's subtitle line: its shape, and what of the budget it cannot spend."""
+    unspent = f"; {budget - spent} of the budget unspent" if spent < budget else ""
+    return f"{n_lr} × {n_decay} = {plural(spent, 'run')}, in GridSampler's order{unspent}"
+
+
+def race_grid(data: RaceData) -> str:
+    """The grid in the race: how few values it tries, and whether one of its points is in the deep well."""
+    grid = data.summaries["grid"]
+    n_lr, n_decay = data.grid_shape
+    text = f"The grid tries only {plural(n_lr, 'learning rate')} and {plural(n_decay, 'decay')}"
+    text += "; one of its points is in the deep well." if grid.reached else "; none of its points is in the deep well."
+    if grid.n_trials < grid.budget:
+        text += f" It uses {grid.n_trials} of the {plural(grid.budget, 'run')}."
+    return text
+
+
+def race_outcome(data: RaceData, names: Sequence[str]) -> tuple[str, str]:
+    """The race's end: each sampler's best, then who reached the deep well, and that it is one seed."""
+    s = data.summaries
+    best = ", ".join(f"{in_text(n)} {format_loss(s[n].best_value)}" for n in names)
+    first = f"Best loss after {plural(data.budget, 'run')}: {best}."
+    reached = [in_text(n) for n in names if s[n].reached]
+    missed = [in_text(n) for n in names if not s[n].reached]
+    below = f"(below {format_loss(data.threshold)})"
+    if reached and missed:
+        second = f"{capitalised(and_list(reached))} reached the deep well {below}; {and_list(missed)} did not."
+    elif len(names) == 1:
+        verb = "reached" if reached else "did not reach"
+        second = f"{capitalised(in_text(names[0]))} {verb} the deep well {below}."
+    else:
+        everyone = "Both" if len(names) == 2 else "All"
+        second = f"{everyone if reached else 'None'} reached the deep well {below}."
+    return first, second + f" But this is one seed ({data.seed})."
+
+
+def many_seeds_grid(data: ManySeedsData) -> str:
+    """The grid over many seeds: the same points in every seed, or its median."""
+    grid = data.summaries["grid"]
+    if grid.same_final_every_seed and data.n_seeds > 1:
+        return (
+            f"The grid ends at {format_loss(grid.median_final)} in every seed: "
+            "the seed only shuffles the order of its points."
+        )
+    if data.n_seeds == 1:
+        return f"The grid's final best: {format_loss(grid.median_final)}."
+    return f"The grid's median final best: {format_loss(grid.median_final)}."
+
+
+def many_seeds_reached(data: ManySeedsData) -> str:
+    """Seeds in the deep well per sampler, most first."""
+    first, *rest = data.ranked()
+    seeds = f"{first.n_reached} of {plural(data.n_seeds, 'seed')}"
+    head = f"{capitalised(in_text(first.sampler))} reached the deep well in {seeds}"
+    if not rest:
+        return head + "."
+    return head + "; " + "; ".join(f"{in_text(r.sampler)} in {r.n_reached}" for r in rest) + "."
+
+
+def many_seeds_medians(data: ManySeedsData, names: Sequence[str]) -> str:
+    what = "Final best" if data.n_seeds == 1 else "Median final best"
+    return f"{what}: " + ", ".join(f"{in_text(n)} {format_loss(data.summaries[n].median_final)}" for n in names) + "."
+
+
+def verdict_startup(data: VerdictData) -> str:
+    """TPE inside its start-up trials, against random search."""
+    case = data.startup
+    if case is None:
+        return "TPE has no start-up trials here, so there is no random phase to compare."
+    return (
+        f"With {plural(case.budget, 'run')}, every TPE trial is a start-up trial: "
+        f"same best as random search in {case.n_same_final} of {plural(case.n_seeds, 'seed')}."
+    )
+
+
+def verdict_grid(data: VerdictData) -> tuple[str, str]:
+    """What the grid case shows: (subtitle, and the line under the maps, also a subtitle)."""
+    case, hit, largest = data.grid, data.grid.hit, max(data.grid.scan)
+    if hit is None:
+        assert case.miss is not None  # no grid hits, so the configured budget is the miss
+        return (
+            f"No k by k grid of up to {largest} runs has a point in the deep well on this landscape.",
+            f"At {plural(case.miss.budget, 'run')} the grid's best is {format_loss(case.miss.grid.median_final)}.",
+        )
+    n_lr, n_decay = hit.grid_shape
+    every = (
+        "in every seed"
+        if hit.grid.n_reached == hit.grid.n_seeds
+        else f"in {hit.grid.n_reached} of {plural(hit.grid.n_seeds, 'seed')}"
+    )
+    first = (
+        f"With {plural(hit.budget, 'run')}, the {n_lr} by {n_decay} grid has a point in the deep well: "
+        f"best {format_loss(hit.grid.median_final)}, {every}."
+    )
+    if case.miss is None:
+        first += f" Here every k by k grid up to {largest} runs does."
+    second = (
+        f"At {plural(hit.budget, 'run')} TPE reaches the deep well in {hit.tpe.n_reached} of "
+        f"{plural(hit.tpe.n_seeds, 'seed')}; the grid is at least as good as TPE in {hit.n_grid_at_least_as_good}."
+    )
+    return first, second
+
+
+def takeaways(data: VerdictData) -> list[str]:
+    """The closing points, on screen."""
+    n_lr, _ = data.main_grid_shape
+    first = (
+        f"A grid of {plural(data.budget, 'run')} tries only {plural(n_lr, 'learning rate')}: "
+        "hitting a narrow well is luck"
+    )
+    hit, miss = data.grid.hit, data.grid.miss
+    if hit and miss:
+        first += (
+            f" ({hit.budget} runs, {hit.grid_shape[0]} × {hit.grid_shape[1]}: hit; "
+            f"{miss.budget} runs, {miss.grid_shape[0]} × {miss.grid_shape[1]}: miss)."
+        )
+    elif hit:
+        first += f" (here every grid up to {max(data.grid.scan)} runs hits)."
+    else:
+        first += f" (here no grid up to {max(data.grid.scan)} runs hits)."
+    tpe = data.main["tpe"]
+    return [
+        first,
+        "Random search tries a new learning rate in every run, but learns nothing from them.",
+        tpe_reach(data.budget, data.n_startup_trials, tpe.n_reached, tpe.n_seeds)[0],
+        "Judge a sampler over many seeds: one run is one draw.",
+    ]
+
+
+def never_guided(n_trials: int, n_startup_trials: int) -> str:
+    """Inside TPE when the budget never leaves the start-up trials."""
+    trials = "Its one trial was a random start-up trial" if n_trials == 1 else f"All {n_trials} trials were random"
+    return f"{trials} ({n_startup_trials} start-up trials asked for): TPE never used its model."

@@ -27,13 +27,12 @@ class GridSearch(SurfaceBeat):
         color = self.palette.samplers["grid"]
 
         # Heading and the rule of the grid
-        unspent = f"; {settings.budget - spent} of the budget unspent" if spent < settings.budget else ""
-        title = beat_title(3, "Grid search", f"{n_lr} × {n_decay} = {spent} runs, in GridSampler's order{unspent}")
+        title = beat_title(3, "Grid search", story.grid_title(n_lr, n_decay, spent, settings.budget))
         tracker = ValueTracker(0)
         readout = RunReadout(run, tracker, color, camera=self.camera).anchor_at(PANEL_TOP_LEFT)
         self.add_fixed_in_frame_mobjects(title, readout)
         self.add_subcaption(
-            f"Grid search fixes {n_lr} learning rates and {n_decay} decays in advance, and tries every pair.",
+            story.grid_rule(n_lr, n_decay),
             duration=4,
         )
         self.wait(1.0)

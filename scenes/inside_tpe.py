@@ -34,6 +34,7 @@ from manim import (
 )
 from manim.utils.rate_functions import smooth, squish_rate_func
 
+from hpsearch import story
 from hpsearch.formatting import format_decay, format_loss, format_lr, percent, plural, signed, tick_text
 from hpsearch.tpe import moments as tpe_moments
 from hpsearch.tpe.recorder import GammaRule
@@ -379,10 +380,7 @@ class InsideTPE(FlatBeat):
         state.ring = landed_ring
 
     def show_no_model(self, data):
-        sentence = (
-            f"All {len(data.run.trials)} trials were random startup trials "
-            f"({data.n_startup_trials} startup trials): TPE never used its model."
-        )
+        sentence = story.never_guided(len(data.run.trials), data.n_startup_trials)
         text = paragraph(sentence, config.frame_width - 1.0, theme.BODY_SIZE, line_buff=0.12)
         self.add_subcaption(sentence, duration=3.0)
         self.play(Fade(text), run_time=1.0)

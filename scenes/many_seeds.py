@@ -7,13 +7,13 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UL, UP, Create, GrowFromEdge, Rectangle, Text, VGroup, config
 
-from hpsearch import findings
-from hpsearch.formatting import capitalised, format_loss
+from hpsearch import findings, story
+from hpsearch.formatting import SAMPLER_NAMES
 from scenes import panels, theme
 from scenes.base import FlatBeat
 from scenes.fade import Fade
 from scenes.marks import refit
-from scenes.text import fit_width, in_text, label
+from scenes.text import fit_width, label
 
 
 class Bars(VGroup):
@@ -52,8 +52,7 @@ class ManySeeds(FlatBeat):
                 y_title="best loss so far (median, middle half)",
             )
             axes.next_to(heading, DOWN, buff=0.35).align_to(heading, LEFT).shift(0.15 * RIGHT)
-            threshold = axes.threshold_line(data.threshold, highlight)
-            threshold_label = label("deep well", theme.SMALL_SIZE, highlight).next_to(threshold, RIGHT, buff=0.15)
+            threshold, threshold_label = axes.deep_well(data.threshold, data.deep_share, highlight)
             left = max(threshold_label.get_right()[0], axes.get_right()[0]) + 0.4
             room = config.frame_width / 2 - self.margin - left
             result = axes, threshold, threshold_label, left, room
@@ -92,32 +91,19 @@ class ManySeeds(FlatBeat):
             subcaption_duration=4.9,
         )
         self.wait(1.0)
-        grid = data.summaries["grid"]
-        if grid.same_final_every_seed:
-            grid_text = (
-                f"The grid ends at {format_loss(grid.median_final)} in every seed: "
-                "the seed only shuffles the order of its points."
-            )
-        else:
-            grid_text = f"The grid's median final best: {format_loss(grid.median_final)}."
-        self.add_subcaption(grid_text, duration=3.4)
+        self.add_subcaption(story.many_seeds_grid(data), duration=3.4)
         self.wait(3.5)
-        ranked = data.ranked()
-        counts = "; ".join(f"{in_text(s.sampler)} in {s.n_reached}" for s in ranked[1:])
-        first = ranked[0]
         self.play(
             *[GrowFromEdge(row[1], LEFT) for row in bars.rows],
             Fade(bars.title),
             *[Fade(row[2]) for row in bars.rows],
             *[Fade(row[3]) for row in bars.rows],
             run_time=2.0,
-            subcaption=f"{capitalised(in_text(first.sampler))} reached the deep well in "
-            f"{first.n_reached} of {data.n_seeds} seeds; {counts}.",
+            subcaption=story.many_seeds_reached(data),
             subcaption_duration=4.4,
         )
         self.wait(2.5)
-        medians = ", ".join(f"{in_text(n)} {format_loss(data.summaries[n].median_final)}" for n in names)
-        self.add_subcaption(f"Median final best: {medians}.", duration=4.0)
+        self.add_subcaption(story.many_seeds_medians(data, names), duration=4.0)
         self.wait(4.0)
 
     def _bars(self, data: findings.ManySeedsData) -> Bars:
@@ -125,7 +111,7 @@ class ManySeeds(FlatBeat):
         rows = VGroup()
         for s in data.ranked():
             color = self.palette.samplers[s.sampler]
-            name = label(theme.SAMPLER_NAMES[s.sampler], theme.BODY_SIZE, color)
+            name = label(SAMPLER_NAMES[s.sampler], theme.BODY_SIZE, color)
             length = max(self.bar_length * s.n_reached / data.n_seeds, 1e-3)
             bar = Rectangle(width=length, height=0.36, fill_color=color, fill_opacity=1.0, stroke_width=0)
             count = label(f"{s.n_reached} of {data.n_seeds}", theme.LABEL_SIZE)

@@ -32,6 +32,7 @@ from manim import (
 from manim.constants import RESAMPLING_ALGORITHMS
 from PIL import Image
 
+from hpsearch import story
 from hpsearch.formatting import tick_text, tick_texts
 from objective import BOX, Objective
 from scenes import theme
@@ -197,14 +198,24 @@ class LossAxes(VGroup):
         fy = (value - self.y_range[0]) / (self.y_range[1] - self.y_range[0])
         return origin + np.array([fx * width, fy * height, 0.0])
 
-    def threshold_line(self, value: float, color) -> DashedLine:
-        return DashedLine(
-            self.c2p(self.x_range[0], value),
-            self.c2p(self.x_range[1], value),
+    def deep_well(self, threshold: float, share: float, color) -> tuple[DashedLine, VGroup]:
+        """The deep-well threshold as a dashed line, and at its right end its name and what it means."""
+        line = DashedLine(
+            self.c2p(self.x_range[0], threshold),
+            self.c2p(self.x_range[1], threshold),
             stroke_color=color,
             stroke_width=2.5,
             dash_length=0.12,
         )
+        name = VGroup(
+            label("deep well", theme.SMALL_SIZE, color),
+            label(story.deep_well_share(share), theme.SMALL_SIZE, theme.MUTED),
+        )
+        name.arrange(DOWN, aligned_edge=LEFT, buff=0.06).next_to(line, RIGHT, buff=0.15)
+        name.shift((line.get_y() - name[0].get_y()) * UP)  # the name level with the line, its meaning below
+        if name.get_bottom()[1] < self.x_axis.get_y():  # down among the trial ticks: clear the last one
+            name.shift(max(0.0, self.tick_labels.get_right()[0] + 0.1 - name.get_left()[0]) * RIGHT)
+        return line, name
 
 
 def trial_ticks(n_trials: int, target: int = 4) -> list[int]:

@@ -7,12 +7,12 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Group, ValueTracker, VGroup, VMobject, config, linear
 
 from hpsearch import findings, story
-from hpsearch.formatting import and_list, capitalised, format_decay, format_loss, format_loss_tex, sci_latex
+from hpsearch.formatting import SAMPLER_NAMES, format_decay, format_loss_tex, sci_latex
 from scenes import panels, theme
 from scenes.base import FlatBeat
 from scenes.fade import Fade
 from scenes.marks import refit, ring, trial_marker
-from scenes.text import fit_width, in_text, label, math_label, table
+from scenes.text import fit_width, label, math_label, table
 
 
 class Race(FlatBeat):
@@ -43,9 +43,7 @@ class Race(FlatBeat):
         maps.arrange(RIGHT, buff=self.panel_gap).to_edge(UP, buff=0.7)
         titles = VGroup(
             *[
-                label(theme.SAMPLER_NAMES[name], theme.BODY_SIZE, palette.samplers[name]).next_to(
-                    m.frame, UP, buff=0.22
-                )
+                label(SAMPLER_NAMES[name], theme.BODY_SIZE, palette.samplers[name]).next_to(m.frame, UP, buff=0.22)
                 for name, m in zip(names, maps, strict=True)  # clear of a ring on the top edge
             ]
         )
@@ -61,10 +59,7 @@ class Race(FlatBeat):
             plot_width, plot_height = size
             axes = panels.LossAxes(data.budget, data.value_range, width=plot_width, height=plot_height)
             axes.to_corner(DOWN + LEFT, buff=0.3).shift(0.2 * RIGHT)
-            threshold = axes.threshold_line(data.threshold, palette.highlight)
-            threshold_label = label("deep well", theme.SMALL_SIZE, palette.highlight).next_to(
-                threshold, RIGHT, buff=0.15
-            )
+            threshold, threshold_label = axes.deep_well(data.threshold, data.deep_share, palette.highlight)
             right_area = (threshold_label.get_right()[0] + 0.3, config.frame_width / 2 - 0.3)
             overflow = table.width - (right_area[1] - right_area[0])
             # Smaller maps (more samplers) leave height to spare: give it to the plot.
@@ -125,14 +120,14 @@ class Race(FlatBeat):
 
         run_time = min(self.seconds_per_trial * data.budget, self.max_race_seconds)  # big budgets: faster
         self.add_subcaption(story.startup(data.budget, data.n_startup_trials), duration=run_time / 2 - 0.1)
-        self.add_subcaption(self._grid_sentence(data), duration=run_time / 2 - 0.1, offset=run_time / 2)
+        self.add_subcaption(story.race_grid(data), duration=run_time / 2 - 0.1, offset=run_time / 2)
         self.play(t.animate.set_value(data.budget), run_time=run_time, rate_func=linear)
 
         for mob in live:  # the race is over: freeze it, so the rest is drawn once
             mob.clear_updaters()
 
         # Final values: best loss and where it was, in real units.
-        first, second = self._final_sentences(data, names)
+        first, second = story.race_outcome(data, names)
         fit_width(table, right_area[1] - right_area[0], theme.LABEL_SIZE)
         self.play(
             Fade(counter, out=True),
@@ -160,34 +155,6 @@ class Race(FlatBeat):
             parts = parts + [rings[best]]
         group.submobjects = parts
 
-    @staticmethod
-    def _grid_sentence(data: findings.RaceData) -> str:
-        grid = data.summaries["grid"]
-        n_lr, n_decay = data.grid_shape
-        text = f"The grid tries only {n_lr} learning rates and {n_decay} decays"
-        text += (
-            "; one of its points is in the deep well." if grid.reached else "; none of its points is in the deep well."
-        )
-        if grid.n_trials < grid.budget:
-            text += f" It uses {grid.n_trials} of the {grid.budget} runs."
-        return text
-
-    @staticmethod
-    def _final_sentences(data: findings.RaceData, names: list[str]) -> tuple[str, str]:
-        s = data.summaries
-        best = ", ".join(f"{in_text(n)} {format_loss(s[n].best_value)}" for n in names)
-        first = f"Best loss after {data.budget} runs: {best}."
-        reached = [in_text(n) for n in names if s[n].reached]
-        missed = [in_text(n) for n in names if not s[n].reached]
-        below = f"(below {format_loss(data.threshold)})"
-        if reached and missed:
-            second = f"{capitalised(and_list(reached))} reached the deep well {below}; {and_list(missed)} did not."
-        elif reached:
-            second = f"All reached the deep well {below}."
-        else:
-            second = f"None reached the deep well {below}."
-        return first, second + f" But this is one seed ({data.seed})."
-
     def _table(self, data: findings.RaceData, names: list[str]) -> VGroup:
         size = theme.LABEL_SIZE
         rows: list[list[VMobject]] = [
@@ -202,7 +169,7 @@ class Race(FlatBeat):
             s = data.summaries[n]
             rows.append(
                 [
-                    label(theme.SAMPLER_NAMES[n], size, self.palette.samplers[n]),
+                    label(SAMPLER_NAMES[n], size, self.palette.samplers[n]),
                     math_label(
                         format_loss_tex(s.best_value),
                         theme.BODY_SIZE,

@@ -146,11 +146,6 @@ def beat_title(number: int | str, title: str, subtitle: str = "") -> VGroup:
     return group.to_corner(UP + LEFT, buff=0.4)
 
 
-def in_text(sampler: str) -> str:
-    """A sampler's name inside a sentence: 'the grid', 'random search', 'TPE'."""
-    return {"grid": "the grid", "random": "random search"}.get(sampler, theme.SAMPLER_NAMES[sampler])
-
-
 def named_value(name: str, value: str, color, size: int = theme.LABEL_SIZE) -> VGroup:
     """A name and its value on one line, the value bold: 'deep well  −2.208'."""
     return VGroup(

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 from manim import ManimColor
 
+from hpsearch.formatting import SAMPLER_NAMES
+
 BACKGROUND = ManimColor("#111318")
 TEXT = ManimColor("#ECEFF4")
 MUTED = ManimColor("#9AA5B1")
 PANEL_FILL = ManimColor("#1A1E26")  # behind flat plots: a shade lighter than the background
 DENSITY_LOW_RGB = np.array([0x16, 0x19, 0x20]) / 255  # density heat maps' low end (Inside TPE)
 
-SAMPLER_NAMES = {"grid": "Grid", "random": "Random", "tpe": "TPE", "qmc": "QMC (Sobol)"}
 
 # Type scale (Manim font_size). 24 is the floor: about 24 px tall at 1080p.
 TITLE_SIZE = 48

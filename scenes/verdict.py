@@ -31,9 +31,9 @@ class Verdict(FlatBeat):
         left.next_to(heading, DOWN, buff=0.4).align_to(heading, LEFT)
         right.next_to(heading, DOWN, buff=0.4).align_to([0.3, 0, 0], LEFT)
 
-        grid_first, grid_second = self._grid_sentences(data)
+        grid_first, grid_second = story.verdict_grid(data)
         self.play(
-            Fade(heading), Fade(left), run_time=1.0, subcaption=self._startup_sentence(data), subcaption_duration=4.9
+            Fade(heading), Fade(left), run_time=1.0, subcaption=story.verdict_startup(data), subcaption_duration=4.9
         )
         self.wait(4.0)
         self.play(Fade(right), run_time=1.0, subcaption=grid_first, subcaption_duration=4.9)
@@ -124,16 +124,6 @@ class Verdict(FlatBeat):
         plot = refit(layout, self.small_plot[0], tries=2)
         return VGroup(title, body, plot, legend)
 
-    @staticmethod
-    def _startup_sentence(data: findings.VerdictData) -> str:
-        case = data.startup
-        if case is None:
-            return "TPE has no start-up trials here, so there is no random phase to compare."
-        return (
-            f"With {case.budget} runs, every TPE trial is a start-up trial: "
-            f"same best as random search in {case.n_same_final} of {case.n_seeds} seeds."
-        )
-
     # --- (b) a grid that contains the deep well
 
     def _grid_case(self, data: findings.VerdictData, width: float) -> Group:
@@ -165,75 +155,25 @@ class Verdict(FlatBeat):
             result.next_to(m.labels, DOWN, buff=0.12).set_x(m.frame.get_x())
             maps.add(Group(head, m, dots, result))
         maps.arrange(RIGHT, buff=0.45, aligned_edge=UP)
-        body = paragraph(self._grid_sentences(data)[1], width, theme.LABEL_SIZE)
+        body = paragraph(story.verdict_grid(data)[1], width, theme.LABEL_SIZE)
         title.move_to(ORIGIN, aligned_edge=LEFT)
         maps.next_to(title, DOWN, buff=0.3).align_to(title, LEFT).shift(0.45 * RIGHT)
         body.next_to(maps, DOWN, buff=0.3).align_to(title, LEFT)
         return Group(title, maps, body)
 
-    @staticmethod
-    def _grid_sentences(data: findings.VerdictData) -> tuple[str, str]:
-        """What the grid case shows: (subtitle, and the line under the maps, also a subtitle)."""
-        case, hit, largest = data.grid, data.grid.hit, max(data.grid.scan)
-        if hit is None:
-            assert case.miss is not None  # no grid hits, so the configured budget is the miss
-            return (
-                f"No k by k grid of up to {largest} runs has a point in the deep well on this landscape.",
-                f"At {case.miss.budget} runs the grid's best is {format_loss(case.miss.grid.median_final)}.",
-            )
-        n_lr, n_decay = hit.grid_shape
-        every = (
-            "in every seed"
-            if hit.grid.n_reached == hit.grid.n_seeds
-            else f"in {hit.grid.n_reached} of {hit.grid.n_seeds} seeds"
-        )
-        first = (
-            f"With {hit.budget} runs, the {n_lr} by {n_decay} grid has a point in the deep well: "
-            f"best {format_loss(hit.grid.median_final)}, {every}."
-        )
-        if case.miss is None:
-            first += f" Here every k by k grid up to {largest} runs does."
-        second = (
-            f"At {hit.budget} runs TPE reaches the deep well in {hit.tpe.n_reached} of {hit.tpe.n_seeds} "
-            f"seeds; the grid is at least as good as TPE in {hit.n_grid_at_least_as_good}."
-        )
-        return first, second
-
     # --- takeaways and references
-
-    @staticmethod
-    def _takeaway_texts(data: findings.VerdictData) -> list[str]:
-        n_lr, _ = data.main_grid_shape
-        first = f"A grid of {data.budget} runs tries only {n_lr} learning rates: hitting a narrow well is luck"
-        hit, miss = data.grid.hit, data.grid.miss
-        if hit and miss:
-            first += (
-                f" ({hit.budget} runs, {hit.grid_shape[0]} × {hit.grid_shape[1]}: hit; "
-                f"{miss.budget} runs, {miss.grid_shape[0]} × {miss.grid_shape[1]}: miss)."
-            )
-        elif hit:
-            first += f" (here every grid up to {max(data.grid.scan)} runs hits)."
-        else:
-            first += f" (here no grid up to {max(data.grid.scan)} runs hits)."
-        tpe = data.main["tpe"]
-        return [
-            first,
-            f"Random search tries {data.budget} different learning rates, but does not learn from them.",
-            story.tpe_reach(data.n_startup_trials, tpe.n_reached, tpe.n_seeds)[0],
-            "Judge a sampler over many seeds: one run is one draw.",
-        ]
 
     @staticmethod
     def _takeaway_subtitles(data: findings.VerdictData) -> list[str]:
         tpe = data.main["tpe"]
         return [
             "A grid hits or misses a narrow well by luck of alignment; random search does not learn.",
-            story.tpe_reach(data.n_startup_trials, tpe.n_reached, tpe.n_seeds)[1],
+            story.tpe_reach(data.budget, data.n_startup_trials, tpe.n_reached, tpe.n_seeds)[1],
         ]
 
     def _takeaways(self, data: findings.VerdictData, width: float) -> VGroup:
         items = VGroup()
-        for text in self._takeaway_texts(data):
+        for text in story.takeaways(data):
             bullet = label("•", theme.BODY_SIZE, self.palette.highlight)
             body = paragraph(text, width - 0.5, theme.BODY_SIZE)
             body.next_to(bullet, RIGHT, buff=0.25, aligned_edge=UP)

@@ -5,6 +5,7 @@ the grid and the well computed here (numpy on the objective, not the project's g
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -84,13 +85,21 @@ def test_tpe_sentences_fit_its_start_up_and_its_share():
     assert story.startup(10, 10) == "All 10 runs of TPE are random start-up trials: it never uses its model."
     assert story.startup(1, 1) == "TPE's one run is a random start-up trial: it never uses its model."
     assert story.startup(36, 0) == "TPE models from its first run: it has no random start-up trials here."
-    shown, said = story.tpe_reach(10, 85, 100)
+    shown, said = story.tpe_reach(36, 10, 85, 100)
     assert shown == "TPE learns after its 10 random start-up runs: deep well in 85 of 100 seeds. Most, not all."
     assert said.endswith("reaches the deep well in 85 of 100 seeds: most, not all.")
-    assert story.tpe_reach(10, 100, 100)[0].endswith("in 100 of 100 seeds. All.")
-    assert story.tpe_reach(10, 2, 100)[0].endswith("in 2 of 100 seeds. Fewer than half.")
-    assert story.tpe_reach(1, 0, 1)[0] == "TPE learns after its 1 random start-up run: deep well in 0 of 1 seed. None."
-    assert story.tpe_reach(0, 5, 10)[0].startswith("TPE learns from its first run: ")
+    assert story.tpe_reach(36, 10, 100, 100)[0].endswith("in 100 of 100 seeds. All.")
+    assert story.tpe_reach(36, 10, 2, 100)[0].endswith("in 2 of 100 seeds. Fewer than half.")
+    assert (
+        story.tpe_reach(2, 1, 0, 1)[0] == "TPE learns after its 1 random start-up run: deep well in 0 of 1 seed. None."
+    )
+    assert story.tpe_reach(10, 10, 5, 100)[0] == (
+        "TPE never gets past its random start-up runs here: deep well in 5 of 100 seeds. Fewer than half."
+    )
+    assert story.tpe_reach(1, 10, 0, 1)[1] == (
+        "TPE never gets past its random start-up run here, and reaches the deep well in 0 of 1 seed: none."
+    )
+    assert story.tpe_reach(36, 0, 5, 10)[0].startswith("TPE learns from its first run: ")
     assert story.wells(1) == "One well." and story.wells(3) == "3 wells."
 
 
@@ -123,3 +132,46 @@ def test_the_grid_sentence_is_true_over_the_matrix(name, budget):
         assert near_y and not near_x and len(ys) >= 1
     if "on one of its learning-rate lines" in sentence:
         assert near_x and not near_y
+
+
+def race(reached: dict[str, bool], best: dict[str, float], grid_trials: int = 36, budget: int = 36):
+    """The facts the race sentences read, written out by hand."""
+    summaries = {
+        name: SimpleNamespace(reached=reached[name], best_value=best[name], n_trials=budget, budget=budget)
+        for name in reached
+    }
+    summaries.setdefault("grid", SimpleNamespace(reached=False, best_value=0.0, n_trials=grid_trials, budget=budget))
+    summaries["grid"].n_trials = grid_trials
+    return SimpleNamespace(summaries=summaries, budget=budget, threshold=-1.7222, seed=0, grid_shape=(6, 6))
+
+
+def test_the_race_names_who_reached_the_deep_well():
+    best = {"grid": -0.954, "random": -1.936, "tpe": -2.208}
+    data = race({"grid": False, "random": True, "tpe": True}, best)
+    assert story.race_outcome(data, ["grid", "random", "tpe"]) == (
+        "Best loss after 36 runs: the grid \u22120.954, random search \u22121.936, TPE \u22122.208.",
+        "Random search and TPE reached the deep well (below \u22121.722); the grid did not. But this is one seed (0).",
+    )
+    everyone = race(dict.fromkeys(best, True), best)
+    assert story.race_outcome(everyone, ["grid", "random", "tpe"])[1].startswith("All reached the deep well")
+    assert story.race_outcome(everyone, ["random", "tpe"])[1].startswith("Both reached the deep well")
+    nobody = race(dict.fromkeys(best, False), best, budget=1)
+    assert story.race_outcome(nobody, ["grid", "random", "tpe"])[0].startswith("Best loss after 1 run: ")
+    assert story.race_outcome(nobody, ["grid", "random", "tpe"])[1].startswith("None reached the deep well")
+    assert story.race_outcome(nobody, ["tpe"])[1].startswith("TPE did not reach the deep well (below")
+
+
+def test_the_race_counts_the_grid_with_plurals():
+    data = race({"grid": False}, {"grid": -0.954}, grid_trials=2, budget=3)
+    data.grid_shape = (2, 1)
+    assert story.race_grid(data) == (
+        "The grid tries only 2 learning rates and 1 decay; none of its points is in the deep well. "
+        "It uses 2 of the 3 runs."
+    )
+    assert story.grid_title(2, 1, 2, 3) == "2 × 1 = 2 runs, in GridSampler's order; 1 of the budget unspent"
+    assert story.grid_title(1, 1, 1, 1) == "1 × 1 = 1 run, in GridSampler's order"
+    assert story.grid_rule(1, 1) == "Grid search fixes 1 learning rate and 1 decay in advance, and tries every pair."
+    assert story.never_guided(1, 10) == (
+        "Its one trial was a random start-up trial (10 start-up trials asked for): TPE never used its model."
+    )
+    assert story.never_guided(10, 10).startswith("All 10 trials were random (10 start-up trials asked for)")

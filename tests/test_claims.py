@@ -1,0 +1,275 @@
+"""Every sentence that compares, counts or generalises, over a matrix of legal configurations,
+checked against trial data computed here: Optuna's own samplers run directly on the objectives
+as tests/references.py transcribes them, and grids laid out with numpy, not the project's code.
+
+The sentences come from the project's pipeline (findings -> story), as the beats show them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+import re
+import warnings
+
+import numpy as np
+import optuna
+import pytest
+from references import REFERENCES, my_map, reference_objective
+
+import objective
+import samplers
+from hpsearch import findings, settings, story
+from hpsearch.formatting import format_loss, in_text
+
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+BUDGETS = [1, 2, 4, 9, 10, 11, 16, 25, 30, 36, 49, 100, 400]
+SEED_BUDGETS = [1, 4, 10, 11, 36]  # over many seeds: start-up edges, a non-square and the default
+N_STARTUP = 10  # the default; a budget at or below it never leaves the start-up trials
+
+
+@pytest.fixture(scope="module", autouse=True)
+def cache(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(samplers, "CACHE_DIR", tmp_path_factory.mktemp("trials"))
+        yield
+
+
+def configured(name: str, budget: int, seed: int = 0, n_seeds: int = 1, qmc: bool = False) -> settings.Settings:
+    names = ("grid", "random", "tpe", "qmc") if qmc else ("grid", "random", "tpe")
+    return dataclasses.replace(
+        settings.defaults(), objective=name, budget=budget, featured_seed=seed, n_seeds=n_seeds, samplers=names
+    )
+
+
+# --- trial data computed here -------------------------------------------------------------
+
+
+def my_grid(budget: int) -> dict[str, list[float]]:
+    """k = floor(sqrt(N)) decays and N // k learning rates (log-spaced), ends included."""
+    n_decay = math.isqrt(budget)
+    n_lr = budget // n_decay
+    return {"lr": np.logspace(-6, -4, n_lr).tolist(), "decay": np.linspace(0.6, 1.0, n_decay).tolist()}
+
+
+@functools.cache
+def my_run(name: str, sampler: str, budget: int, seed: int) -> tuple[tuple[float, float, float], ...]:
+    """(lr, decay, loss) of every trial: an Optuna study run here, or for the grid, which visits every
+    point whatever its seed (only the order changes), the points themselves (GridSampler is quadratic)."""
+    if sampler == "grid":
+        lr, decay = (a.ravel() for a in np.meshgrid(*my_grid(budget).values()))
+        loss = REFERENCES[name](*my_map(lr, decay))
+        return tuple(zip(lr.tolist(), decay.tolist(), loss.tolist(), strict=True))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        made = {
+            "random": lambda: optuna.samplers.RandomSampler(seed=seed),
+            "tpe": lambda: optuna.samplers.TPESampler(seed=seed, n_startup_trials=N_STARTUP),
+            "qmc": lambda: optuna.samplers.QMCSampler(qmc_type="sobol", scramble=True, seed=seed),
+        }[sampler]()
+    study = optuna.create_study(direction="minimize", sampler=made)
+    study.optimize(reference_objective(name), n_trials=budget)
+    return tuple((t.params["lr"], t.params["decay"], float(t.value)) for t in study.trials)
+
+
+def my_best(name: str, sampler: str, budget: int, seed: int) -> float:
+    return min(loss for _, _, loss in my_run(name, sampler, budget, seed))
+
+
+def my_finals(name: str, sampler: str, budget: int, n_seeds: int) -> np.ndarray:
+    return np.array([my_best(name, sampler, budget, seed) for seed in range(n_seeds)])
+
+
+def my_grid_in_well(name: str, budget: int) -> bool:
+    return my_best(name, "grid", budget, 0) < objective.OBJECTIVES[name].deep_threshold
+
+
+def counted(k: int, word: str) -> str:
+    return f"{k} {word}{'' if k == 1 else 's'}"
+
+
+def split_reached(sentence: str) -> tuple[str, str]:
+    """'A and B reached the deep well (...); C did not.' -> ('A and B', 'C did not.')"""
+    head, tail = re.split(r" (?:reached|did not reach) the deep well", sentence)
+    return head.lower(), tail.lower()
+
+
+# --- the deep well means the same on every landscape ---------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCES))
+def test_the_deep_well_is_a_small_share_of_the_space(name):
+    """Its share, by Monte Carlo on the transcribed function, is what the screen says and at most 2 %."""
+    function = objective.OBJECTIVES[name]
+    rng = np.random.default_rng(20261130)
+    x, y = rng.uniform(-5, 5, size=(2, 2_000_000))
+    share = float(np.mean(REFERENCES[name](x, y) < function.deep_threshold))
+    assert share == pytest.approx(function.deep_share, abs=0.0005)
+    assert share <= 0.02 + 0.0005
+    assert story.deep_well_share(function.deep_share) == f"best {share:.1%}\nof the space"
+
+
+def test_on_wells_the_deep_well_is_the_basin_no_other_well_reaches():
+    """Halfway between the published floors of the two deepest wells (1 - 14.5/4.5 and 1 - 10/4.5)."""
+    assert objective.WELLS.deep_threshold == pytest.approx(((1 - 14.5 / 4.5) + (1 - 10 / 4.5)) / 2, abs=1e-6)
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCES))
+def test_random_search_reaches_the_deep_well_as_often_as_its_size_says(name):
+    """At 36 runs, random search's share of 100 seeds against the closed form 1 - (1 - p)^36: no
+    landscape hands every sampler the well (Branin's old threshold did, in 100 of 100 seeds)."""
+    p = objective.OBJECTIVES[name].deep_share
+    expected = 1 - (1 - p) ** 36
+    reached = int(np.sum(my_finals(name, "random", 36, 100) < objective.OBJECTIVES[name].deep_threshold))
+    spread = 3.3 * math.sqrt(100 * expected * (1 - expected))  # beyond this: 1 in 1000
+    assert abs(reached - 100 * expected) <= spread
+    assert reached < 100
+
+
+# --- one featured seed: the grid, the start-up trials and the race -------------------------
+
+# Seed 7 races a fourth sampler (QMC); 400 runs only on seed 0 (Optuna's grid alone takes 7 s there).
+FEATURED = [
+    (name, budget, seed)
+    for name in sorted(REFERENCES)
+    for budget in BUDGETS
+    for seed in (0, 7)
+    if budget < 400 or seed == 0
+]
+
+
+@pytest.mark.parametrize("name, budget, seed", FEATURED)
+def test_race_sentences_are_true(name, budget, seed):
+    qmc = seed == 7  # half the matrix races a fourth sampler
+    config = configured(name, budget, seed, qmc=qmc)
+    data = findings.race(config)
+    names = list(config.samplers)
+    threshold = objective.OBJECTIVES[name].deep_threshold
+
+    first, second = story.race_outcome(data, names)
+    for sampler in names:
+        assert f"{in_text(sampler)} {format_loss(my_best(name, sampler, budget, seed))}" in first
+    head, tail = split_reached(second)
+    reached = [s for s in names if my_best(name, s, budget, seed) < threshold]
+    missed = [s for s in names if s not in reached]
+    if reached and missed:
+        assert all(in_text(s).lower() in head for s in reached) and all(in_text(s).lower() in tail for s in missed)
+        assert not any(in_text(s).lower() in head for s in missed)
+    else:
+        assert head == ("all" if reached else "none")
+    assert f"one seed ({seed})" in second
+
+    grid = my_run(name, "grid", budget, seed)
+    n_lr, n_decay = len({lr for lr, _, _ in grid}), len({d for _, d, _ in grid})
+    sentence = story.race_grid(data)
+    assert f"{counted(n_lr, 'learning rate')} and {counted(n_decay, 'decay')}" in sentence
+    assert ("; one of its points is in the deep well" in sentence) == my_grid_in_well(name, budget)
+    assert ("none of its points" in sentence) != my_grid_in_well(name, budget)
+    assert (f"It uses {len(grid)} of the {budget} runs." in sentence) == (len(grid) < budget)
+
+    title = story.grid_title(n_lr, n_decay, len(grid), budget)
+    assert title.startswith(f"{n_lr} × {n_decay} = {len(grid)} run")
+    assert ("unspent" in title) == (len(grid) < budget)
+    if len(grid) < budget:
+        assert f"; {budget - len(grid)} of the budget unspent" in title
+
+
+@pytest.mark.parametrize("budget", BUDGETS)
+def test_the_start_up_sentence_matches_what_optuna_does(budget):
+    """'never uses its model' exactly when TPE's run is random search's run with the same seed."""
+    sentence = story.startup(budget, N_STARTUP)
+    same = my_run("wells", "tpe", budget, 0) == my_run("wells", "random", budget, 0)
+    assert ("never uses its model" in sentence) == same
+    assert ("Then it samples near the best trials so far" in sentence) == (not same)
+
+
+# --- many seeds: the question, the statistics and the verdict ------------------------------
+
+SEEDED = [(name, budget, n) for name in sorted(REFERENCES) for budget in SEED_BUDGETS for n in (1, 100)]
+
+
+@pytest.mark.parametrize("name, budget, n_seeds", SEEDED)
+def test_sentences_over_seeds_are_true(name, budget, n_seeds):
+    config = configured(name, budget, n_seeds=n_seeds)
+    threshold = objective.OBJECTIVES[name].deep_threshold
+    finals = {s: my_finals(name, s, budget, n_seeds) for s in config.samplers}
+    reached = {s: int(np.sum(f < threshold)) for s, f in finals.items()}
+
+    question = findings.question(config)
+    first, _ = story.question_lines(budget, n_seeds, question.n_reached["tpe"], question.n_reached["grid"])
+    premise = "why does TPE find the deep well while the grid walks past it?" in first
+    assert premise == (2 * reached["tpe"] > n_seeds and reached["grid"] == 0)
+
+    data = findings.many_seeds(config)
+    said = story.many_seeds_reached(data)
+    counts = {s: int(m) for s, m in re.findall(r"(the grid|random search|TPE) in (\d+)", said, re.IGNORECASE)}
+    counts = {k.lower(): v for k, v in counts.items()}
+    head = re.match(r"(.+?) reached the deep well in (\d+) of", said)
+    assert head is not None
+    counts[head.group(1).lower()] = int(head.group(2))
+    assert counts == {in_text(s).lower(): reached[s] for s in config.samplers}
+    assert int(head.group(2)) == max(reached.values())
+    assert f"of {n_seeds} seed{'' if n_seeds == 1 else 's'}" in said
+
+    grid_said = story.many_seeds_grid(data)
+    assert format_loss(float(np.median(finals["grid"]))) in grid_said
+    assert ("in every seed" in grid_said) == (n_seeds > 1 and bool(np.all(finals["grid"] == finals["grid"][0])))
+    medians = story.many_seeds_medians(data, list(config.samplers))
+    for s in config.samplers:
+        assert f"{in_text(s)} {format_loss(float(np.median(finals[s])))}" in medians
+
+    shown, _ = story.tpe_reach(budget, N_STARTUP, data.summaries["tpe"].n_reached, n_seeds)
+    assert f"deep well in {reached['tpe']} of {n_seeds} seed" in shown
+    assert ("never gets past" in shown) == (budget <= N_STARTUP)
+
+
+@pytest.mark.parametrize("name, n_seeds", [(n, k) for n in sorted(REFERENCES) for k in (1, 100)])
+def test_verdict_sentences_are_true(name, n_seeds):
+    config = configured(name, 36, n_seeds=n_seeds)
+    data = findings.verdict(config)
+    threshold = objective.OBJECTIVES[name].deep_threshold
+
+    startup = story.verdict_startup(data)
+    rnd, tpe = my_finals(name, "random", N_STARTUP, n_seeds), my_finals(name, "tpe", N_STARTUP, n_seeds)
+    assert f"same best as random search in {int(np.sum(rnd == tpe))} of {n_seeds} seed" in startup
+
+    first, second = story.verdict_grid(data)
+    hit = data.grid.hit
+    if hit is None:
+        largest = int(re.search(r"up to (\d+) runs", first).group(1))
+        assert all(not my_grid_in_well(name, k * k) for k in range(1, math.isqrt(largest) + 1))
+        assert not my_grid_in_well(name, 36)
+        return
+    assert my_grid_in_well(name, hit.budget)
+    grid = my_finals(name, "grid", hit.budget, n_seeds)
+    tpe_hit = my_finals(name, "tpe", hit.budget, n_seeds)
+    assert f"best {format_loss(float(np.median(grid)))}" in first
+    assert f"reaches the deep well in {int(np.sum(tpe_hit < threshold))} of {n_seeds} seed" in second
+    assert second.endswith(f"at least as good as TPE in {int(np.sum(grid <= tpe_hit))}.")
+    if data.grid.miss is not None:
+        assert not my_grid_in_well(name, data.grid.miss.budget)
+
+
+@pytest.mark.parametrize("budget, n_seeds", [(b, k) for b in (1, 2, 10, 36) for k in (1, 100)])
+def test_the_one_axis_sentences_are_true(budget, n_seeds):
+    config = configured("wells", budget, n_seeds=n_seeds)
+    case = findings.one_axis_case(config)
+    rnd = my_finals("lr_valley", "random", budget, n_seeds)
+    grid = my_finals("lr_valley", "grid", budget, n_seeds)
+    share = float(np.mean(rnd < grid))
+    said = story.seeds_won(n_seeds, case.random_beats_grid, "random search", "the grid")
+    if n_seeds == 1:
+        assert ("does not beat" in said) == (share == 0)
+    else:
+        assert f"in {round(100 * share)}% of them" in said
+
+    run = my_run("lr_valley", "grid", budget, 0)
+    n_lr = len({lr for lr, _, _ in run})
+    in_valley = min(loss for _, _, loss in run) < objective.LR_VALLEY.deep_threshold
+    spend = story.grid_spend(case.grid.distinct_lr, len(case.grid.trials) // case.grid.distinct_lr, in_valley)
+    runs_each = len(run) // n_lr
+    assert spend.startswith(f"The grid spends {runs_each} run{'' if runs_each == 1 else 's'} on ")
+    assert ("one learning rate" in spend) == (n_lr == 1) and (f"its {n_lr} learning rates" in spend) == (n_lr > 1)
+    assert spend.endswith("finds the valley.") == in_valley
