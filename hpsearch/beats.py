@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from hpsearch.chapters import CHAPTERS
 from hpsearch.renders import ROOT, manim_args
 
 
@@ -14,25 +15,27 @@ class Beat:
     module: str  # file in scenes/
     scene: str  # Scene class
     title: str  # chapter title
-    cost: int  # relative render cost (measured with bench.py): the costliest start first
+    cost: int  # see COSTS
 
 
-BEATS = (
-    Beat("question", "Question", "The question", 4),
-    Beat("landscape", "Landscape", "The landscape", 7),
-    Beat("grid_search", "GridSearch", "Grid search", 4),
-    Beat("random_search", "RandomSearch", "Random search", 5),
-    Beat("tpe_search", "TPESearch", "TPE", 4),
-    Beat("inside_tpe", "InsideTPE", "Inside TPE", 9),
-    Beat("race", "Race", "The race", 7),
-    Beat("many_seeds", "ManySeeds", "Many seeds", 3),
-    Beat("verdict", "Verdict", "When TPE does not win", 6),
-)
+# Relative render cost of each beat, measured with bench.py: the costliest start first.
+COSTS = {
+    "Question": 4,
+    "Landscape": 7,
+    "GridSearch": 4,
+    "RandomSearch": 5,
+    "TPESearch": 4,
+    "InsideTPE": 9,
+    "Race": 7,
+    "ManySeeds": 3,
+    "Verdict": 6,
+}
+BEATS = tuple(Beat(c.module, c.scene, c.title, COSTS[c.scene]) for c in CHAPTERS)
 BEATS_BY_NAME = {b.scene: b for b in BEATS}
 
 # The render driver: no beat imports these (a test checks), so editing them must not re-render.
 # beats.py is one of them: a beat's scene and file reach the key through its manim command line,
-# and its chapter title and cost only name chapters and order the work.
+# and its cost only orders the work (titles live in chapters.py, which the beats read).
 DRIVER_MODULES = (
     "hpsearch/beats.py",
     "hpsearch/bench.py",

@@ -111,6 +111,11 @@ def plural(k: int, word: str) -> str:
     return f"{k} {word}" + ("" if k == 1 else "s")
 
 
+def trial_range(first: int, last: int) -> str:
+    """Trials counted from 1: 'trials 1–10', or 'trial 11' when there is one."""
+    return f"trial {first}" if first == last else f"trials {first}\u2013{last}"
+
+
 def and_list(items: Sequence[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

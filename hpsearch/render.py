@@ -28,6 +28,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from hpsearch.beats import BEATS, BEATS_BY_NAME, beat_key
+from hpsearch.chapters import numbered
 from hpsearch.formatting import plural
 from hpsearch.output import Outputs, config_name, join_movies, save_studies, timeline, write_subtitles
 from hpsearch.renders import ROOT, FolderBusy, Held, RenderError, Renders, render_beat
@@ -226,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         # writes into the output folder, so the temporaries of a killed run can be cleared first.
         with Held(out_dir, wait=True), outputs:
             outputs.clean()
-            cues, chapters = timeline(parts, [b.title for b in beats])
+            titles = ["{}. {}".format(*numbered(b.scene)) for b in beats]  # numbered as on screen
+            cues, chapters = timeline(parts, titles)
             join_movies(parts, outputs.staged(movie), cues, chapters)
             write_subtitles(cues, outputs.staged(movie.with_suffix(".srt")))
             outputs.staged(out_dir / f"{name}.chapters.txt").write_text("".join(c.line + "\n" for c in chapters))

@@ -167,6 +167,13 @@ def race_outcome(data: RaceData, names: Sequence[str]) -> tuple[str, str]:
     return first, second + f" But this is one seed ({data.seed})."
 
 
+def curves_legend(n_seeds: int) -> str:
+    """What the lines (and bands) over the seeds are."""
+    if n_seeds == 1:
+        return "Lines: the best loss so far of the one seed."
+    return "Lines: the median best loss so far. Bands: the middle half of the seeds."
+
+
 def many_seeds_grid(data: ManySeedsData) -> str:
     """The grid over many seeds: the same points in every seed, or its median."""
     grid = data.summaries["grid"]

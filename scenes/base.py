@@ -13,12 +13,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from manim import Camera, Mobject, Scene, ThreeDScene
+from manim import Camera, Mobject, Scene, ThreeDScene, VGroup
 
+from hpsearch import chapters, pacing
 from hpsearch import settings as settings_module
 from hpsearch.settings import Settings
 from scenes import theme
 from scenes.pieces import SurfacePlot, stage_surface, surface_resolution
+from scenes.text import beat_title
+
+CHAPTER_SCENES = {c.scene for c in chapters.CHAPTERS}
 
 
 def _arrive(scene: FlatBeat | SurfaceBeat) -> None:
@@ -26,9 +30,37 @@ def _arrive(scene: FlatBeat | SurfaceBeat) -> None:
     scene.palette = theme.Palette.of(scene.settings.palette)
     assert isinstance(scene.camera, Camera)  # the beats render with Cairo
     scene.camera.background_color = theme.BACKGROUND
+    scene.read_by = 0.0
 
 
-class FlatBeat(Scene):
+class Paced(Scene):
+    """Subtitles timed for reading: a beat says a sentence, shows what it names, then holds until it is read."""
+
+    read_by: float  # scene time when the viewer has read every cue said so far
+
+    def say(self, text: str) -> float:
+        """Queue `text` as subtitle cues, starting now or when the cues before it end; returns when it is read."""
+        start = max(self.time, self.read_by)
+        for cue in pacing.cues(text):
+            seconds = pacing.reading_seconds(cue)
+            self.add_subcaption(cue, duration=seconds, offset=start - self.time)
+            start += seconds + pacing.CUE_GAP
+        self.read_by = start
+        return start
+
+    def title(self, subtitle: str = "") -> VGroup:
+        """This beat's numbered heading, from the chapter list (a test's subclass finds its beat's)."""
+        scene = next(c.__name__ for c in type(self).__mro__ if c.__name__ in CHAPTER_SCENES)
+        return beat_title(*chapters.numbered(scene), subtitle)
+
+    def wait_to_read(self, at_least: float = 0.0) -> None:
+        """Wait until what was said has been read, and at least `at_least` seconds."""
+        seconds = max(at_least, self.read_by - self.time)
+        if seconds > 1e-6:
+            self.wait(seconds)
+
+
+class FlatBeat(Paced):
     """A 2-D beat."""
 
     fixed_settings: ClassVar[Settings | None] = None  # a subclass may fix them; else load() in setup()
@@ -39,7 +71,7 @@ class FlatBeat(Scene):
         _arrive(self)
 
 
-class SurfaceBeat(ThreeDScene):
+class SurfaceBeat(ThreeDScene, Paced):
     """A beat drawn on the 3-D loss surface, seen from the configured camera."""
 
     fixed_settings: ClassVar[Settings | None] = None

@@ -12,7 +12,7 @@ from scenes import theme
 from scenes.base import SurfaceBeat
 from scenes.fade import Fade
 from scenes.pieces import PANEL_TOP_LEFT, RunReadout, drop_trials
-from scenes.text import beat_title, named_value
+from scenes.text import named_value
 
 
 class GridSearch(SurfaceBeat):
@@ -27,18 +27,16 @@ class GridSearch(SurfaceBeat):
         color = self.palette.samplers["grid"]
 
         # Heading and the rule of the grid
-        title = beat_title(3, "Grid search", story.grid_title(n_lr, n_decay, spent, settings.budget))
+        title = self.title(story.grid_title(n_lr, n_decay, spent, settings.budget))
         tracker = ValueTracker(0)
         readout = RunReadout(run, tracker, color, camera=self.camera).anchor_at(PANEL_TOP_LEFT)
         self.add_fixed_in_frame_mobjects(title, readout)
-        self.add_subcaption(
-            story.grid_rule(n_lr, n_decay),
-            duration=4,
-        )
+        self.say(story.grid_rule(n_lr, n_decay))
         self.wait(1.0)
 
         # The trials land
         drop_trials(self, plot, run.trials, color, self.seconds_per_trial, tracker)
+        self.wait_to_read()
 
         # The grid lines and the deep well's true minimum
         deepest = settings.objective_function.global_minimum
@@ -63,20 +61,15 @@ class GridSearch(SurfaceBeat):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
         notes.move_to(readout.get_corner(UL) + 1.9 * DOWN, aligned_edge=UL)
         self.pin(notes)
-        self.play(
-            Create(lines),
-            Fade(star),
-            Create(ring),
-            Fade(notes),
-            run_time=2.0,
-            subcaption=story.grid_and_well(
+        self.say(
+            story.grid_and_well(
                 best.value,
                 settings.objective_function.deep_threshold,
                 deepest.value,
                 (deepest.x, deepest.y),
                 [float(LEARNING_RATE.to_internal(lr)) for lr in grid["lr"]],
                 [float(LAYER_DECAY.to_internal(decay)) for decay in grid["decay"]],
-            ),
-            subcaption_duration=self.hold + 2.0,
+            )
         )
-        self.wait(self.hold)
+        self.play(Create(lines), Fade(star), Create(ring), Fade(notes), run_time=2.0)
+        self.wait_to_read(at_least=self.hold)

@@ -35,7 +35,7 @@ from manim import (
 from manim.utils.rate_functions import smooth, squish_rate_func
 
 from hpsearch import story
-from hpsearch.formatting import format_decay, format_loss, format_lr, percent, plural, signed, tick_text
+from hpsearch.formatting import and_list, format_decay, format_loss, format_lr, percent, plural, signed, tick_text
 from hpsearch.tpe import moments as tpe_moments
 from hpsearch.tpe.recorder import GammaRule
 from scenes import theme
@@ -43,7 +43,7 @@ from scenes.base import FlatBeat
 from scenes.fade import Fade
 from scenes.marks import cross, ring, segments, trial_marker
 from scenes.panels import BoxPlot, Strip
-from scenes.text import beat_title, label, paragraph
+from scenes.text import label, paragraph
 
 RIGHT_EDGE = config.frame_width / 2 - 0.3
 
@@ -116,29 +116,25 @@ class InsideTPE(FlatBeat):
         data = tpe_moments.inside_tpe(self.settings.spec)
         moments = [m for m in data.moments if m.role in self.roles]
         trials = data.run.trials
-        picked = [str(m.step.trial) for m in moments]
-        picked = ", ".join(picked[:-1]) + " and " + picked[-1] if len(picked) > 1 else "".join(picked)
+        picked = and_list([str(m.step.trial + 1) for m in moments]) if moments else ""  # counted from 1
         subtitle = (
-            (
-                f"Optuna's TPESampler choosing trial{'s' if len(moments) > 1 else ''} {picked} "
-                f"of {len(trials)} (seed {data.seed})"
-            )
+            f"Optuna's TPESampler choosing trial{'s' if len(moments) > 1 else ''} {picked} "
+            f"of {len(trials)} (seed {data.seed})"
             if moments
             else ""
         )
-        self.add(beat_title("5b", "Inside TPE", subtitle))
+        self.add(self.title(subtitle))
         if not moments:
             self.show_no_model(data)
             return
 
         ui = self.layout(data, moments)
-        self.add_subcaption(
+        self.say(
             "Inside TPE: Optuna splits the trials so far into a better group and the rest, fits a density "
-            "to each, and runs the candidate where the better density beats the other most.",
-            duration=self.intro_time + self.intro_hold,
+            "to each, and runs the candidate where the better density beats the other most."
         )
         self.play(Fade(ui.static), run_time=self.intro_time)
-        self.wait(self.intro_hold)
+        self.wait_to_read(at_least=self.intro_hold)
 
         state = SimpleNamespace(dots={}, old=Group(), ring=VGroup())
         for m in moments:
@@ -312,18 +308,16 @@ class InsideTPE(FlatBeat):
             )
         else:
             why = f"l has narrowed around the {plural(n_better, 'better trial')}; g spreads over the other {n_rest}."
-        self.play(
-            *anims,
-            run_time=self.split_time,
-            subcaption=f"Trial {step.trial}. After {step.n} trials, gamma is {step.gamma}: "
+        self.say(
+            f"Trial {step.trial + 1}. After {plural(step.n, 'trial')}, gamma is {step.gamma}: "
             + (
                 f"the best trial, loss {format_loss(step.y_star)}, is the better group. "
                 if n_better == 1
                 else f"the {n_better} best trials, loss at most {format_loss(step.y_star)}, form the better group. "
             )
-            + why,
-            subcaption_duration=self.split_time + self.split_hold + self.candidates_time + self.candidates_hold,
+            + why
         )
+        self.play(*anims, run_time=self.split_time)
         self.wait(self.split_hold)
 
         # 2. The candidates drawn from l(x), and log l - log g at each
@@ -332,7 +326,7 @@ class InsideTPE(FlatBeat):
         g_marks = VGroup(*[cross(theme.TEXT).move_to(ui.g.point(x, y)) for x, y in zip(c.x, c.y, strict=True)])
         ticks = segments([(ui.acq.point(a), ui.acq.point(a) + 0.22 * UP) for a in c.acquisition], theme.TEXT, 2)
         self.play(FadeIn(l_marks, scale=0.5), FadeIn(g_marks, scale=0.5), Fade(ticks), run_time=self.candidates_time)
-        self.wait(self.candidates_hold)
+        self.wait_to_read(at_least=self.candidates_hold)
 
         # 3. The largest log l - log g becomes the next trial
         rings = VGroup(
@@ -348,17 +342,22 @@ class InsideTPE(FlatBeat):
         landed = trial_marker(highlight).move_to(ui.trial.point(new.x, new.y))
         landed_ring = ring(highlight, width=3.5).set_z_index(2).move_to(landed)
         tag = place_clear(
-            label(f"trial {new.number}", theme.SMALL_SIZE, highlight),
+            label(f"trial {new.number + 1}", theme.SMALL_SIZE, highlight),
             landed_ring,
             ui.trial.back,
             [d.get_center() for d in state.dots.values()],
         )
         result = VGroup(
-            label(f"→ trial {new.number}: loss {format_loss(new.value)}", theme.SMALL_SIZE, highlight),
+            label(f"→ trial {new.number + 1}: loss {format_loss(new.value)}", theme.SMALL_SIZE, highlight),
             label(f"lr {format_lr(new.lr)}", theme.SMALL_SIZE, theme.TEXT),
             label(f"decay {format_decay(new.decay, 3)}", theme.SMALL_SIZE, theme.TEXT),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         result.next_to(ui.acq, DOWN, buff=0.15).align_to(ui.acq.line, LEFT)
+        self.say(
+            f"Of the {data.n_ei_candidates} candidates, the one with the largest log l minus "
+            f"log g, {signed(a_best, 2, plus=True)}, becomes trial {new.number + 1}: learning rate "
+            f"{format_lr(new.lr)}, decay {format_decay(new.decay, 3)}. Its loss: {format_loss(new.value)}."
+        )
         self.play(
             Fade(rings),
             Fade(top),
@@ -368,12 +367,8 @@ class InsideTPE(FlatBeat):
             Fade(tag),
             Fade(result),
             run_time=self.landing_time,
-            subcaption=f"Of the {data.n_ei_candidates} candidates, the one with the largest log l minus "
-            f"log g, {signed(a_best, 2, plus=True)}, becomes trial {new.number}: learning rate "
-            f"{format_lr(new.lr)}, decay {format_decay(new.decay, 3)}. Its loss: {format_loss(new.value)}.",
-            subcaption_duration=self.landing_time + self.landing_hold,
         )
-        self.wait(self.landing_hold)
+        self.wait_to_read(at_least=self.landing_hold)
 
         state.dots[new.number] = landed
         state.old = Group(images, info, l_marks, g_marks, ticks, rings, top, top_label, tag, result)
@@ -382,6 +377,6 @@ class InsideTPE(FlatBeat):
     def show_no_model(self, data):
         sentence = story.never_guided(len(data.run.trials), data.n_startup_trials)
         text = paragraph(sentence, config.frame_width - 1.0, theme.BODY_SIZE, line_buff=0.12)
-        self.add_subcaption(sentence, duration=3.0)
+        self.say(sentence)
         self.play(Fade(text), run_time=1.0)
-        self.wait(2.0)
+        self.wait_to_read(at_least=2.0)

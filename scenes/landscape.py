@@ -10,7 +10,6 @@ from scenes import theme
 from scenes.base import SurfaceBeat
 from scenes.fade import Fade
 from scenes.pieces import PANEL_TOP_LEFT, PREVIEW_HEIGHT, face_camera, freeze_surface, surface_resolution
-from scenes.text import beat_title
 
 WELL_NAMES = "ABCDEFG"
 
@@ -36,22 +35,19 @@ class Landscape(SurfaceBeat):
     def construct(self):
         settings, plot, view = self.settings, self.plot, self.settings.view
         objective = settings.objective_function
-        title = beat_title(2, "The landscape", objective.summary)
+        title = self.title(objective.summary)
         self.add_fixed_in_frame_mobjects(title)
 
         # A short swing into the fixed view the search beats use
         start = View.degrees(self.start_phi, settings.camera_theta + self.start_theta_offset)
         self.set_camera_orientation(phi=start.phi, theta=start.theta)
-        self.move_camera(
-            phi=view.phi,
-            theta=view.theta,
-            run_time=self.move_seconds,
-            subcaption="Each point of this surface is one training run: its validation loss "
-            "at one learning rate and one decay.",
-            subcaption_duration=self.move_seconds + 2.5,
+        self.say(
+            "Each point of this surface is one training run: its validation loss at one learning rate and one decay."
         )
+        self.move_camera(phi=view.phi, theta=view.theta, run_time=self.move_seconds)
         plot.set_resolution(surface_resolution(self.surface_resolution))
         freeze_surface(self, plot)
+        self.wait_to_read()
 
         # The wells, found numerically
         minima = objective.minima[: len(WELL_NAMES)]
@@ -82,14 +78,9 @@ class Landscape(SurfaceBeat):
         )
         self.pin(table)
         deepest = minima[0]
-        self.play(
-            Fade(markers),
-            Fade(letters),
-            Fade(table),
-            run_time=1.0,
-            subcaption=f"{story.wells(len(minima))} The deepest, A, reaches {format_loss(deepest.value)} "
-            f"at lr {format_lr(deepest.hyperparameters[0])}, "
-            f"decay {format_decay(deepest.hyperparameters[1])}.",
-            subcaption_duration=self.hold,
+        self.say(
+            f"{story.wells(len(minima))} The deepest, A, reaches {format_loss(deepest.value)} "
+            f"at lr {format_lr(deepest.hyperparameters[0])}, decay {format_decay(deepest.hyperparameters[1])}."
         )
-        self.wait(self.hold)
+        self.play(Fade(markers), Fade(letters), Fade(table), run_time=1.0)
+        self.wait_to_read(at_least=self.hold)

@@ -5,10 +5,10 @@ and how often it reaches the deep well."""
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, UP, Create, GrowFromEdge, Rectangle, Text, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UP, Create, GrowFromEdge, Rectangle, Text, VGroup, config
 
 from hpsearch import findings, story
-from hpsearch.formatting import SAMPLER_NAMES
+from hpsearch.formatting import SAMPLER_NAMES, plural
 from scenes import panels, theme
 from scenes.base import FlatBeat
 from scenes.fade import Fade
@@ -28,7 +28,7 @@ class ManySeeds(FlatBeat):
     margin = 0.45
     plot_width = 5.6
     min_plot_width = 4.0
-    plot_height = 5.2
+    plot_height = 4.8
     bar_length = 1.4
     band_opacity = 0.22
 
@@ -37,9 +37,7 @@ class ManySeeds(FlatBeat):
         names = list(data.summaries)
         highlight = self.palette.highlight
 
-        heading = label(f"{data.n_seeds} seeds, {data.budget} runs each", theme.HEADING_SIZE).to_corner(
-            UL, buff=self.margin
-        )
+        heading = self.title(f"{plural(data.n_seeds, 'seed')} per sampler, {plural(data.budget, 'run')} each")
         # The plot gives up width when the bars beside it need it (e.g. a fourth sampler's long name).
         bars = self._bars(data)
 
@@ -49,7 +47,7 @@ class ManySeeds(FlatBeat):
                 data.value_range,
                 plot_width,
                 self.plot_height,
-                y_title="best loss so far (median, middle half)",
+                y_title="best loss so far",
             )
             axes.next_to(heading, DOWN, buff=0.35).align_to(heading, LEFT).shift(0.15 * RIGHT)
             threshold, threshold_label = axes.deep_well(data.threshold, data.deep_share, highlight)
@@ -72,39 +70,25 @@ class ManySeeds(FlatBeat):
             bands.add(panels.step_band(axes, q1, q3, color, self.band_opacity))
             curves.add(panels.step_curve(axes, median, color, stroke_width=5))
 
-        self.play(
-            Fade(heading),
-            Fade(axes),
-            Fade(threshold),
-            Fade(threshold_label),
-            run_time=1.5,
-            subcaption=f"Now {data.n_seeds} seeds per sampler, {data.budget} runs each.",
-            subcaption_duration=2.9,
-        )
-        self.wait(1.5)
-        self.play(
-            Fade(bands),
-            Create(curves),
-            *[Fade(row[0]) for row in bars.rows],
-            run_time=4.0,
-            subcaption="Lines: the median best loss so far. Bands: the middle half of the seeds.",
-            subcaption_duration=4.9,
-        )
-        self.wait(1.0)
-        self.add_subcaption(story.many_seeds_grid(data), duration=3.4)
-        self.wait(3.5)
+        self.say(f"Now {plural(data.n_seeds, 'seed')} per sampler, {plural(data.budget, 'run')} each.")
+        self.play(Fade(heading), Fade(axes), Fade(threshold), Fade(threshold_label), run_time=1.5)
+        self.wait_to_read()
+        self.say(story.curves_legend(data.n_seeds))
+        self.play(Fade(bands), Create(curves), *[Fade(row[0]) for row in bars.rows], run_time=4.0)
+        self.wait_to_read(at_least=1.0)
+        self.say(story.many_seeds_grid(data))
+        self.wait_to_read()
+        self.say(story.many_seeds_reached(data))
         self.play(
             *[GrowFromEdge(row[1], LEFT) for row in bars.rows],
             Fade(bars.title),
             *[Fade(row[2]) for row in bars.rows],
             *[Fade(row[3]) for row in bars.rows],
             run_time=2.0,
-            subcaption=story.many_seeds_reached(data),
-            subcaption_duration=4.4,
         )
-        self.wait(2.5)
-        self.add_subcaption(story.many_seeds_medians(data, names), duration=4.0)
-        self.wait(4.0)
+        self.wait_to_read(at_least=2.5)
+        self.say(story.many_seeds_medians(data, names))
+        self.wait_to_read()
 
     def _bars(self, data: findings.ManySeedsData) -> Bars:
         """Seeds that reached the deep well, one bar per sampler, most first."""

@@ -8,7 +8,7 @@ samplers.py or hpsearch), and so is the camera they are drawn for.
 from __future__ import annotations
 
 import math
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import numpy as np
 from manim import (
@@ -347,7 +347,6 @@ def drop_trials(
     color,
     seconds_per_trial: float,
     tracker: ValueTracker,
-    caption: str | None = None,
 ) -> VGroup:
     """Drop trials onto the surface one after another in ONE play().
 
@@ -357,13 +356,11 @@ def drop_trials(
     markers = [plot.marker(t.x, t.y, color) for t in trials]
     drops = [FadeIn(m, shift=-0.5 * OUT, rate_func=linear) for m in markers]
     total = seconds_per_trial * len(markers)
-    subcaption: dict[str, Any] = {"subcaption": caption, "subcaption_duration": total} if caption else {}
     scene.play(
         LaggedStart(*drops, lag_ratio=1.0),
         # manim's hints type .animate as the mobject itself; at runtime it is a builder taking animation kwargs
         tracker.animate(rate_func=linear).set_value(tracker.get_value() + len(markers)),  # type: ignore[operator]
         run_time=total,
-        **subcaption,
     )
     group = VGroup(*markers)
     scene.add(group)

@@ -22,7 +22,7 @@ class Question(FlatBeat):
         data = findings.question(self.settings)
         width = config.frame_width - 2 * self.margin
 
-        title = label("The question", theme.TITLE_SIZE).to_corner(UL, buff=self.margin)
+        title = self.title()
 
         # The two hyperparameters, their real ranges and the map onto the box.
         rows = []
@@ -68,47 +68,29 @@ class Question(FlatBeat):
         )
         goal = VGroup(*target[:2], budget)  # the box note comes in with the map
 
-        question = self._question(data).next_to(target, DOWN, buff=0.45).align_to(title, LEFT)
+        question = self._question(data).move_to(hp_table, aligned_edge=UL)  # in the table's place
 
         lr, decay = data.rows
-        self.play(
-            Fade(title),
-            Fade(hp_table.rows[0][:4]),
-            Fade(hp_table.rows[1][:4]),
-            run_time=1.5,
-            subcaption=f"Two hyperparameters: the {lr.label}, {sci_unicode(objective.LEARNING_RATE.low)}"
+        self.say(
+            f"Two hyperparameters: the {lr.label}, {sci_unicode(objective.LEARNING_RATE.low)}"
             f" to {sci_unicode(objective.LEARNING_RATE.high)} on a log scale, and the "
-            f"{decay.label}, {decay.low} to {decay.high}.",
-            subcaption_duration=4.4,
+            f"{decay.label}, {decay.low} to {decay.high}."
         )
-        self.wait(3.0)
-        self.play(
-            Fade(hp_table.rows[0][4]),
-            Fade(hp_table.rows[1][4]),
-            Fade(box_note),
-            run_time=1.0,
-            subcaption=f"Both map onto one square, x and y from {signed(low, 0)} to {signed(high, 0)}.",
-            subcaption_duration=2.9,
-        )
-        self.wait(2.0)
-        self.play(
-            Write(formula),
-            run_time=2.0,
-            subcaption=f"On it, the loss f: {data.summary.split(';')[0]}.",
-            subcaption_duration=3.9,
-        )
-        self.wait(2.0)
-        self.play(
-            Fade(goal),
-            run_time=1.0,
-            subcaption=f"With {plural(data.budget, 'training run')}, find the setting with the lowest loss.",
-            subcaption_duration=3.4,
-        )
-        self.wait(2.5)
-        self.play(
-            Fade(question), run_time=1.0, subcaption=self._question_text(data, plain=True), subcaption_duration=5.5
-        )
-        self.wait(4.5)
+        self.play(Fade(title), Fade(hp_table.rows[0][:4]), Fade(hp_table.rows[1][:4]), run_time=1.5)
+        self.wait_to_read()
+        self.say(f"Both map onto one square, x and y from {signed(low, 0)} to {signed(high, 0)}.")
+        self.play(Fade(hp_table.rows[0][4]), Fade(hp_table.rows[1][4]), Fade(box_note), run_time=1.0)
+        self.wait_to_read()
+        self.say(f"On it, the loss f: {data.summary.split(';')[0]}.")
+        self.play(Write(formula), run_time=2.0)
+        self.wait_to_read(at_least=1.0)
+        self.say(f"With {plural(data.budget, 'training run')}, find the setting with the lowest loss.")
+        self.play(Fade(goal), run_time=1.0)
+        self.wait_to_read()
+        self.play(Fade(hp_table, out=True), run_time=0.6)  # the question takes the reader's attention alone
+        self.say(self._question_text(data, plain=True))
+        self.play(Fade(question), run_time=1.0)
+        self.wait_to_read(at_least=1.0)
 
     @staticmethod
     def _question_text(data: findings.QuestionData, plain: bool = False) -> str:

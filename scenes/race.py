@@ -7,7 +7,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Group, ValueTracker, VGroup, VMobject, config, linear
 
 from hpsearch import findings, story
-from hpsearch.formatting import SAMPLER_NAMES, format_decay, format_loss_tex, sci_latex
+from hpsearch.formatting import SAMPLER_NAMES, format_decay, format_loss_tex, plural, sci_latex
 from scenes import panels, theme
 from scenes.base import FlatBeat
 from scenes.fade import Fade
@@ -25,7 +25,6 @@ class Race(FlatBeat):
     min_plot_width = 3.6
     plot_height = 2.0
     max_plot_height = 3.2
-    intro = 4.0
     hold = 6.0
 
     def construct(self):
@@ -73,18 +72,24 @@ class Race(FlatBeat):
 
         axes, threshold, threshold_label, right_area = refit(layout, (self.plot_width, self.plot_height), tries=3)
 
+        # The full race needs the whole frame: its heading comes first, alone, then gives way.
+        heading = self.title(f"one seed ({data.seed}), {plural(data.budget, 'run')} for each sampler")
+        self.play(Fade(heading), run_time=1.0)
+        self.wait(1.5)
+        self.say(
+            f"Each sampler gets {plural(data.budget, 'run')} on the same loss map. "
+            "Darker is lower; the cross marks the minimum."
+        )
         self.play(
+            Fade(heading, out=True),
             Fade(maps),
             Fade(titles),
             Fade(axes),
             Fade(threshold),
             Fade(threshold_label),
             run_time=2.0,
-            subcaption=f"Each sampler gets {data.budget} runs on the same loss map. "
-            "Darker is lower; the cross marks the minimum.",
-            subcaption_duration=self.intro - 0.1,
         )
-        self.wait(self.intro - 2.0)
+        self.wait_to_read()
 
         # Trials appear in every panel at once, driven by one tracker: trials shown = t.
         # The updaters swap prebuilt parts in and out: always_redraw would rebuild and
@@ -119,9 +124,10 @@ class Race(FlatBeat):
         self.add(*live)
 
         run_time = min(self.seconds_per_trial * data.budget, self.max_race_seconds)  # big budgets: faster
-        self.add_subcaption(story.startup(data.budget, data.n_startup_trials), duration=run_time / 2 - 0.1)
-        self.add_subcaption(story.race_grid(data), duration=run_time / 2 - 0.1, offset=run_time / 2)
+        self.say(story.startup(data.budget, data.n_startup_trials))
+        self.say(story.race_grid(data))
         self.play(t.animate.set_value(data.budget), run_time=run_time, rate_func=linear)
+        self.wait_to_read()
 
         for mob in live:  # the race is over: freeze it, so the rest is drawn once
             mob.clear_updaters()
@@ -129,15 +135,10 @@ class Race(FlatBeat):
         # Final values: best loss and where it was, in real units.
         first, second = story.race_outcome(data, names)
         fit_width(table, right_area[1] - right_area[0], theme.LABEL_SIZE)
-        self.play(
-            Fade(counter, out=True),
-            Fade(table.move_to(counter_anchor)),
-            run_time=1.0,
-            subcaption=first,
-            subcaption_duration=self.hold / 2 + 0.9,
-        )
-        self.add_subcaption(second, duration=self.hold / 2, offset=self.hold / 2)  # after the first one ends
-        self.wait(self.hold)
+        self.say(first)
+        self.say(second)
+        self.play(Fade(counter, out=True), Fade(table.move_to(counter_anchor)), run_time=1.0)
+        self.wait_to_read(at_least=self.hold)
 
     @staticmethod
     def _show_dots(group: VGroup, run, dots: list, rings: list, m: panels.BoxPlot, color, t: float) -> None:

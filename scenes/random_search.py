@@ -6,14 +6,13 @@ import numpy as np
 from manim import DEGREES, DOWN, LEFT, UP, Axes, Create, Line, MathTex, Polygon, Rectangle, Text, ValueTracker, VGroup
 
 from hpsearch import findings, story
-from hpsearch.formatting import format_loss, percent, plural, tick_text
+from hpsearch.formatting import format_loss, plural, tick_text
 from objective import LEARNING_RATE, OBJECTIVES
 from scenes import theme
 from scenes.base import SurfaceBeat
 from scenes.fade import Fade
 from scenes.marks import axis_title, beside, lr_labels, trial_marker
 from scenes.pieces import PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT, RunReadout, drop_trials
-from scenes.text import beat_title
 
 
 class RandomSearch(SurfaceBeat):
@@ -26,13 +25,14 @@ class RandomSearch(SurfaceBeat):
         grid_run = settings.featured_run("grid")
         color, grid_color = self.palette.samplers["random"], self.palette.samplers["grid"]
 
-        title = beat_title(4, "Random search", f"the same {settings.budget} runs, each drawn at random")
+        title = self.title(f"the same {plural(settings.budget, 'run')}, each drawn at random")
         tracker = ValueTracker(0)
         readout = RunReadout(run, tracker, color, camera=self.camera).anchor_at(PANEL_TOP_LEFT)
         self.add_fixed_in_frame_mobjects(title, readout)
-        self.add_subcaption("Random search draws each run independently: lr log-uniform, decay uniform.", duration=4)
+        self.say("Random search draws each run independently: lr log-uniform, decay uniform.")
         self.wait(0.5)
         drop_trials(self, plot, run.trials, color, self.seconds_per_trial, tracker)
+        self.wait_to_read()
 
         # Every random run tries a new learning rate; the grid repeats a few.
         c = plot.layout.to_scene
@@ -54,15 +54,12 @@ class RandomSearch(SurfaceBeat):
             .move_to(PANEL_MIDDLE_LEFT, aligned_edge=UP + LEFT)
         )
         self.pin(counts)
-        self.play(
-            Create(rug),
-            Fade(counts),
-            run_time=1.5,
-            subcaption=f"Projected onto the lr axis: {run.distinct_lr} different learning rates, "
-            f"against the grid's {grid_run.distinct_lr}.",
-            subcaption_duration=self.hold + 1.5,
+        self.say(
+            f"Projected onto the lr axis: {plural(run.distinct_lr, 'different learning rate')}, "
+            f"against the grid's {grid_run.distinct_lr}."
         )
-        self.wait(self.hold)
+        self.play(Create(rug), Fade(counts), run_time=1.5)
+        self.wait_to_read(at_least=self.hold)
 
         # Cut to a flat view: what those extra learning rates buy when lr is all that matters.
         curtain = Rectangle(width=16, height=9, fill_color=theme.BACKGROUND, fill_opacity=1, stroke_width=0)
@@ -79,7 +76,7 @@ class RandomSearch(SurfaceBeat):
         grid_run, run = case.grid, case.random
         color, grid_color = self.palette.samplers["random"], self.palette.samplers["grid"]
 
-        title = beat_title(4, "Random search", "when only the learning rate matters (Bergstra & Bengio 2012)")
+        title = self.title("only the learning rate matters (Bergstra & Bengio 2012)")
         low, high = valley.value_range
         axes = Axes(x_range=[-5, 5, 10], y_range=[low, high, high - low], x_length=7.6, y_length=3.5, tips=False)
         axes.move_to(np.array([-2.3, -0.1, 0], float))
@@ -125,48 +122,26 @@ class RandomSearch(SurfaceBeat):
         legend[2].shift(0.25 * DOWN)
         legend[3].shift(0.25 * DOWN)
         share = case.random_beats_grid
-        verdict = Text(
-            f"over {settings.n_seeds} seeds, random beats this grid in {percent(share)} of them",
-            font_size=theme.LABEL_SIZE,
-            color=theme.TEXT,
-        )
+        said = story.seeds_won(settings.n_seeds, share, "random search", "the grid")
+        verdict = Text(said, font_size=theme.LABEL_SIZE, color=theme.TEXT)
         legend.move_to(np.array([1.95, 1.4, 0], float), aligned_edge=UP + LEFT)
         verdict.to_edge(DOWN, buff=0.3)
         self.add(title)
-        self.play(
-            Fade(frame),
-            Fade(ticks),
-            Fade(x_title),
-            Fade(y_title),
-            Fade(y_ticks),
-            Fade(band),
-            run_time=1.0,
-            subcaption="Here the loss depends almost only on the learning rate: the band spans every decay.",
-            subcaption_duration=3.0,
-        )
-        self.play(
-            Fade(grid_dots, lag_ratio=0.05),
-            Fade(legend[:2]),
-            run_time=2.0,
-            subcaption=story.grid_spend(
+        self.say("Here the loss depends almost only on the learning rate: the band spans every decay.")
+        self.play(Fade(frame), Fade(ticks), Fade(x_title), Fade(y_title), Fade(y_ticks), Fade(band), run_time=1.0)
+        self.wait_to_read()
+        self.say(
+            story.grid_spend(
                 grid_run.distinct_lr,
                 len(grid_run.trials) // grid_run.distinct_lr,
                 grid_run.best_trial.value < valley.deep_threshold,
-            ),
-            subcaption_duration=3.0,
+            )
         )
-        self.wait(1.0)
-        self.play(
-            Fade(random_dots, lag_ratio=0.05),
-            Fade(legend[2:]),
-            run_time=2.0,
-            subcaption=f"Random search tries {plural(run.distinct_lr, 'learning rate')} with the same budget.",
-            subcaption_duration=3.0,
-        )
-        self.play(
-            Fade(verdict),
-            run_time=0.5,
-            subcaption=story.seeds_won(settings.n_seeds, share, "random search", "the grid"),
-            subcaption_duration=self.hold + 0.5,
-        )
-        self.wait(self.hold)
+        self.play(Fade(grid_dots, lag_ratio=0.05), Fade(legend[:2]), run_time=2.0)
+        self.wait_to_read(at_least=1.0)
+        self.say(f"Random search tries {plural(run.distinct_lr, 'learning rate')} with the same budget.")
+        self.play(Fade(random_dots, lag_ratio=0.05), Fade(legend[2:]), run_time=2.0)
+        self.wait_to_read()
+        self.say(said)
+        self.play(Fade(verdict), run_time=0.5)
+        self.wait_to_read(at_least=self.hold)

@@ -133,7 +133,7 @@ def paragraph(
     return VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=line_buff)
 
 
-def beat_title(number: int | str, title: str, subtitle: str = "") -> VGroup:
+def beat_title(number: int, title: str, subtitle: str = "") -> VGroup:
     """The beat's heading, top left of the frame."""
     heading = Text(f"{number}  {title}", font_size=theme.HEADING_SIZE, color=theme.TEXT, weight="BOLD")
     group = VGroup(heading)

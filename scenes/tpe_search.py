@@ -1,14 +1,14 @@
 # manim -pqh scenes/tpe_search.py TPESearch
-"""Beat 5: TPE's random startup trials, then the model-guided trials gathering in the deep well."""
+"""Beat 5: TPE's random start-up trials, then the model-guided trials gathering in the deep well."""
 
 from manim import DOWN, LEFT, UP, Create, Text, ValueTracker, VGroup
 
-from hpsearch.formatting import format_loss, signed
+from hpsearch.formatting import format_loss, plural, signed, trial_range
 from scenes import theme
 from scenes.base import SurfaceBeat
 from scenes.fade import Fade
 from scenes.pieces import PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT, RunReadout, drop_trials
-from scenes.text import beat_title, named_value
+from scenes.text import named_value
 
 
 class TPESearch(SurfaceBeat):
@@ -23,16 +23,17 @@ class TPESearch(SurfaceBeat):
         n_startup = min(run.settings["n_startup_trials"], len(run.trials))
         n_guided = len(run.trials) - n_startup
 
-        title = beat_title(
-            5,
-            "TPE (Bayesian optimisation)",
-            f"Optuna's TPESampler, seed {settings.featured_seed}, {len(run.trials)} runs",
+        title = self.title(
+            f"Bayesian optimisation: Optuna's TPESampler, seed {settings.featured_seed}, "
+            f"{plural(len(run.trials), 'run')}"
         )
         tracker = ValueTracker(0)
         readout = RunReadout(run, tracker, color, camera=self.camera).anchor_at(PANEL_TOP_LEFT)
-        phase_startup = Text(f"trials 1–{n_startup}: random startup", font_size=theme.LABEL_SIZE, color=theme.MUTED)
+        phase_startup = Text(
+            f"{trial_range(1, n_startup)}: random start-up", font_size=theme.LABEL_SIZE, color=theme.MUTED
+        )
         phase_guided = Text(
-            f"trials {n_startup + 1}–{len(run.trials)}: model-guided", font_size=theme.LABEL_SIZE, color=color
+            f"{trial_range(n_startup + 1, len(run.trials))}: model-guided", font_size=theme.LABEL_SIZE, color=color
         )
         for phase in (phase_startup, phase_guided):
             phase.move_to(PANEL_MIDDLE_LEFT, aligned_edge=UP + LEFT)
@@ -40,29 +41,19 @@ class TPESearch(SurfaceBeat):
         self.pin(phase_guided)
 
         # Startup: TPE knows nothing yet, so it samples like random search.
-        drop_trials(
-            self,
-            plot,
-            run.trials[:n_startup],
-            color,
-            self.seconds_per_startup_trial,
-            tracker,
-            f"TPE starts with {n_startup} random trials: it has no model yet.",
-        )
+        self.say(f"TPE starts with {plural(n_startup, 'random trial')}: it has no model yet.")
+        drop_trials(self, plot, run.trials[:n_startup], color, self.seconds_per_startup_trial, tracker)
+        self.wait_to_read()
 
         # Guided: each next trial maximises l(x)/g(x) over candidates drawn from l(x).
         if n_guided:
-            self.play(Fade(phase_startup, out=True), Fade(phase_guided), run_time=0.5)
-            drop_trials(
-                self,
-                plot,
-                run.trials[n_startup:],
-                color,
-                self.seconds_per_guided_trial,
-                tracker,
+            self.say(
                 "Then it splits the trials into good and bad, models each, "
-                "and tries where good is likely and bad is not.",
+                "and tries where good is likely and bad is not."
             )
+            self.play(Fade(phase_startup, out=True), Fade(phase_guided), run_time=0.5)
+            drop_trials(self, plot, run.trials[n_startup:], color, self.seconds_per_guided_trial, tracker)
+            self.wait_to_read()
 
         # Where they went
         deepest = settings.objective_function.global_minimum
@@ -81,13 +72,9 @@ class TPESearch(SurfaceBeat):
             .next_to(phase_guided, DOWN, aligned_edge=LEFT, buff=0.35)
         )
         self.pin(summary)
-        self.play(
-            Fade(star),
-            Create(ring),
-            Fade(summary),
-            run_time=1.0,
-            subcaption=f"Its best, {format_loss(best.value)} at trial {best.number + 1}, is within "
-            f"{signed(gap, 3)} of the deep well's floor.",
-            subcaption_duration=self.hold + 1.0,
+        self.say(
+            f"Its best, {format_loss(best.value)} at trial {best.number + 1}, is within "
+            f"{signed(gap, 3)} of the deep well's floor."
         )
-        self.wait(self.hold)
+        self.play(Fade(star), Create(ring), Fade(summary), run_time=1.0)
+        self.wait_to_read(at_least=self.hold)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Group, VGroup, config
 
-from hpsearch import findings, story
-from hpsearch.formatting import format_loss
+from hpsearch import findings, pacing, story
+from hpsearch.formatting import format_loss, plural
 from scenes import panels, theme
 from scenes.base import FlatBeat
 from scenes.fade import Fade
@@ -24,55 +24,43 @@ class Verdict(FlatBeat):
         half = config.frame_width / 2 - self.margin
 
         # --- 1. two measured counter-cases, side by side
-        heading = label("When TPE does not win", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
+        heading = self.title()
         column_width = half - 0.4
         left = self._startup_case(data, column_width)
         right = self._grid_case(data, column_width)
         left.next_to(heading, DOWN, buff=0.4).align_to(heading, LEFT)
         right.next_to(heading, DOWN, buff=0.4).align_to([0.3, 0, 0], LEFT)
 
+        # One case at a time: each is read alone, then leaves before the next comes in.
         grid_first, grid_second = story.verdict_grid(data)
-        self.play(
-            Fade(heading), Fade(left), run_time=1.0, subcaption=story.verdict_startup(data), subcaption_duration=4.9
-        )
-        self.wait(4.0)
-        self.play(Fade(right), run_time=1.0, subcaption=grid_first, subcaption_duration=4.9)
-        self.wait(4.0)
-        self.add_subcaption(grid_second, duration=3.9)
-        self.wait(4.0)
+        self.say(story.verdict_startup(data))
+        self.play(Fade(heading), Fade(left), run_time=1.0)
+        self.wait_to_read(at_least=2.5)
+        self.play(Fade(left, out=True), run_time=0.6)
+        self.say(grid_first)
+        self.say(grid_second)
+        self.play(Fade(right), run_time=1.0)
+        self.wait_to_read(at_least=2.5)
+        self.play(Fade(Group(heading, right), out=True), run_time=0.8)
 
-        # --- 2. takeaways
-        takeaways = self._takeaways(data, 2 * half)
+        # --- 2. takeaways, one at a time: each is read on screen, so it needs no subtitle
         title = label("Takeaways", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
-        takeaways.next_to(title, DOWN, buff=0.45).align_to(title, LEFT)
-        spoken = self._takeaway_subtitles(data)
-        self.play(
-            Fade(Group(heading, left, right), out=True),
-            Fade(title),
-            Fade(takeaways),
-            run_time=1.0,
-            subcaption=spoken[0],
-            subcaption_duration=3.9,
-        )
-        self.wait(3.0)
-        for text in spoken[1:]:
-            self.add_subcaption(text, duration=3.9)
-            self.wait(4.0)
+        self.play(Fade(title), run_time=0.6)
+        for text in story.takeaways(data):
+            item = self._takeaway(text, 2 * half).next_to(title, DOWN, buff=0.6).align_to(title, LEFT)
+            self.play(Fade(item), run_time=0.6)
+            self.wait(pacing.reading_seconds(text) + 1.0)
+            self.play(Fade(item, out=True), run_time=0.4)
+        self.play(Fade(title, out=True), run_time=0.4)
 
         # --- 3. references
         refs = self._references(2 * half)
         refs_title = label("References", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
         refs.next_to(refs_title, DOWN, buff=0.45).align_to(refs_title, LEFT)
-        self.play(
-            Fade(title, out=True),
-            Fade(takeaways, out=True),
-            Fade(refs_title),
-            Fade(refs),
-            run_time=1.0,
-            subcaption="The papers behind TPE, random search and Optuna.",
-            subcaption_duration=5.0,
-        )
-        self.wait(4.0)
+        card = VGroup(refs_title, refs, name="references")  # the one card read at leisure, not in passing
+        self.say("The papers behind TPE, random search and Optuna.")
+        self.play(Fade(card), run_time=1.0)
+        self.wait_to_read(at_least=4.0)
 
     # --- (a) budget within TPE's start-up trials
 
@@ -86,19 +74,13 @@ class Verdict(FlatBeat):
                 theme.LABEL_SIZE,
             )
             return VGroup(title, body).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        body = VGroup(
-            paragraph(
-                f"{case.budget} runs, {case.n_startup_trials} of them start-up: every TPE trial is drawn at random.",
-                width,
-                theme.LABEL_SIZE,
-            ),
-            paragraph(
-                f"Same final best as random search in {case.n_same_final} of {case.n_seeds} seeds.",
-                width,
-                theme.LABEL_SIZE,
-                self.palette.highlight,
-            ),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        body = paragraph(
+            f"{plural(case.budget, 'run')}: same best as random search in {case.n_same_final} of "
+            f"{plural(case.n_seeds, 'seed')}",
+            width,
+            theme.LABEL_SIZE,
+            self.palette.highlight,
+        )
         legend = VGroup(
             label("random", theme.SMALL_SIZE, self.palette.samplers["random"]),
             label("TPE (dashed)", theme.SMALL_SIZE, self.palette.samplers["tpe"]),
@@ -155,30 +137,16 @@ class Verdict(FlatBeat):
             result.next_to(m.labels, DOWN, buff=0.12).set_x(m.frame.get_x())
             maps.add(Group(head, m, dots, result))
         maps.arrange(RIGHT, buff=0.45, aligned_edge=UP)
-        body = paragraph(story.verdict_grid(data)[1], width, theme.LABEL_SIZE)
         title.move_to(ORIGIN, aligned_edge=LEFT)
         maps.next_to(title, DOWN, buff=0.3).align_to(title, LEFT).shift(0.45 * RIGHT)
-        body.next_to(maps, DOWN, buff=0.3).align_to(title, LEFT)
-        return Group(title, maps, body)
+        return Group(title, maps)
 
     # --- takeaways and references
 
-    @staticmethod
-    def _takeaway_subtitles(data: findings.VerdictData) -> list[str]:
-        tpe = data.main["tpe"]
-        return [
-            "A grid hits or misses a narrow well by luck of alignment; random search does not learn.",
-            story.tpe_reach(data.budget, data.n_startup_trials, tpe.n_reached, tpe.n_seeds)[1],
-        ]
-
-    def _takeaways(self, data: findings.VerdictData, width: float) -> VGroup:
-        items = VGroup()
-        for text in story.takeaways(data):
-            bullet = label("•", theme.BODY_SIZE, self.palette.highlight)
-            body = paragraph(text, width - 0.5, theme.BODY_SIZE)
-            body.next_to(bullet, RIGHT, buff=0.25, aligned_edge=UP)
-            items.add(VGroup(bullet, body))
-        return items.arrange(DOWN, aligned_edge=LEFT, buff=0.4)
+    def _takeaway(self, text: str, width: float) -> VGroup:
+        bullet = label("•", theme.HEADING_SIZE, self.palette.highlight)
+        body = paragraph(text, width - 0.6, theme.HEADING_SIZE)
+        return VGroup(bullet, body.next_to(bullet, RIGHT, buff=0.3, aligned_edge=UP))
 
     @staticmethod
     def _references(width: float) -> VGroup:

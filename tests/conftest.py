@@ -305,6 +305,60 @@ class BeatRender:
     frame_size: tuple[float, float] = (0.0, 0.0)  # the camera's frame_width, frame_height (frame units)
     error: str | None = None
     seconds: float = 0.0
+    densest: list[tuple[str, str]] = field(default_factory=list)  # (kind, string) on screen at the wordiest moment
+
+
+# --- words on screen ----------------------------------------------------------------------
+
+REFERENCES = "references"  # a mobject of this name is the closing references card, exempt from the word limit
+
+
+def words(kind: str, string: str) -> int:
+    """Words a viewer reads in one text: tokens with a letter; a formula counts as one, plus any \\text{} in it."""
+    if kind in ("Text", "MarkupText"):
+        return sum(1 for token in string.split() if any(ch.isalpha() for ch in token))
+    if kind == "DecimalNumber" or kind == "Integer":
+        return 0
+    in_text = " ".join(re.findall(r"\\text\{([^}]*)\}", string))
+    rest = re.sub(r"\\text\{[^}]*\}|\\[a-zA-Z]+", " ", string)
+    return sum(1 for token in in_text.split() if any(ch.isalpha() for ch in token)) + bool(re.search("[a-zA-Z]", rest))
+
+
+def texts_on_screen(scene) -> list[tuple[str, str]]:
+    """(kind, string) of every text drawn now, but the references card."""
+    kinds = text_types()
+    found: list[tuple[str, str]] = []
+
+    def visit(mob):
+        if mob.name == REFERENCES:
+            return
+        if isinstance(mob, kinds):
+            if any(_visible(m) for m in mob.family_members_with_points()):
+                found.append((type(mob).__name__, text_string(mob)))
+            return
+        for sub in mob.submobjects:
+            visit(sub)
+
+    for mob in [*scene.mobjects, *scene.foreground_mobjects]:
+        visit(mob)
+    return found
+
+
+def counting_words(scene_class: type) -> type:
+    """The beat, noting after every play() (wait() is one too) the texts on screen when they held the most words."""
+
+    class Counting(scene_class):  # type: ignore[misc, valid-type]
+        densest: tuple[int, list[tuple[str, str]]] = (0, [])
+
+        def play(self, *args, **kwargs):
+            super().play(*args, **kwargs)
+            shown = texts_on_screen(self)
+            count = sum(words(kind, string) for kind, string in shown)
+            if count > self.densest[0]:
+                self.densest = (count, shown)
+
+    Counting.__name__ = Counting.__qualname__ = scene_class.__name__
+    return Counting
 
 
 _WORKER_MEDIA: str | None = None
@@ -319,7 +373,7 @@ def render_beat(scene_name: str) -> BeatRender:
     """Render one beat to its last frame and measure its texts (runs in a worker process)."""
     start = time.perf_counter()
     try:
-        scene_class = beat_class(scene_name)
+        scene_class = counting_words(beat_class(scene_name))
         from manim import ThreeDScene
 
         scene, frame, texts = render_last_frame(scene_class, _WORKER_MEDIA or tempfile.mkdtemp(), scene_name)
@@ -330,6 +384,7 @@ def render_beat(scene_name: str) -> BeatRender:
             issubclass(scene_class, ThreeDScene),
             (float(scene.camera.frame_width), float(scene.camera.frame_height)),
             seconds=time.perf_counter() - start,
+            densest=scene.densest[1],
         )
     except KeyboardInterrupt:
         raise

@@ -97,7 +97,7 @@ def test_place_clear_avoids_points():
 def test_note_head_keeps_the_first_clause(data):
     for m in data.moments:
         head = beat.note_head(m.note)
-        assert head.startswith(f"Trial {m.step.trial}:")
+        assert head.startswith(f"Trial {m.step.trial + 1}:")  # counted from 1
         assert ";" not in head and "[" not in head
 
 
@@ -179,10 +179,10 @@ def test_last_frame_of_each_moment(data, scratch_media, role):
     assert on_screen(f"y* = {format_loss(step.y_star)}")
     assert on_screen(f"n = {step.n},  γ(n) = {step.gamma}")
     assert on_screen(f"{len(step.below)} better") and on_screen(f"{len(step.above)} rest")
-    assert on_screen(f"→ trial {step.trial}: loss {format_loss(new.value)}")
+    assert on_screen(f"→ trial {step.trial + 1}: loss {format_loss(new.value)}")
     assert on_screen(f"lr {format_lr(new.lr)}") and on_screen(f"decay {new.decay:.3f}")
     assert on_screen(f"at {data.n_ei_candidates} draws")
     best = float(step.candidates.acquisition[step.candidates.chosen])
     assert best == float(np.max(step.candidates.acquisition))
     assert on_screen(f"max {signed(best, 2, plus=True)}")
-    assert f"trial {step.trial}" in subcaptions and format_lr(new.lr) in subcaptions
+    assert f"trial {step.trial + 1}" in subcaptions and format_lr(new.lr) in subcaptions

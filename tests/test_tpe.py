@@ -382,5 +382,5 @@ def test_cached_plain_data_round_trips(tmp_path, recording, moments):
 def test_describe_reports_each_moment(tmp_path, moments):
     text = tm.describe(tm.inside_tpe(SPEC, cache_dir=tmp_path))
     for m in moments:
-        assert f"[{m.role}] trial {m.step.trial}:" in text
+        assert f"[{m.role}] trial {m.step.trial + 1}:" in text
     assert text.count("== best candidate") == len(moments) and "DIFFERS" not in text

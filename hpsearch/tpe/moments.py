@@ -221,13 +221,14 @@ def choose_moments(recording: Recording, grid_size: int = DEFAULT_GRID_SIZE) -> 
         used.add(i)
         s = steps[i]
         reason = _ROLE_REASONS[role]
+        number = s.trial + 1  # as a viewer counts trials, from 1
         if i == target and is_readable(metrics):
-            note = f"trial {s.trial}: {reason}; l/g readable"
+            note = f"trial {number}: {reason}; l/g readable"
         elif is_readable(metrics):
-            skipped = ", ".join(str(steps[j].trial) for j, _, _ in tried[:-1])
-            note = f"trial {s.trial}: nearest readable to {reason} (skipped {skipped}: too spiky)"
+            skipped = ", ".join(str(steps[j].trial + 1) for j, _, _ in tried[:-1])
+            note = f"trial {number}: nearest readable to {reason} (skipped {skipped}: too spiky)"
         else:
-            note = f"trial {s.trial}: {reason}; no readable neighbour, kept anyway"
+            note = f"trial {number}: {reason}; no readable neighbour, kept anyway"
         note += (
             f" [l covers {metrics['l_area']:.0%} of the box, narrowest kernel "
             f"{metrics['min_sigma_cells']:.1f} cells, log l/g spans {metrics['acq_span']:.1f} nats]"
