@@ -271,3 +271,62 @@ def never_guided(n_trials: int, n_startup_trials: int) -> str:
     """Inside TPE when the budget never leaves the start-up trials."""
     trials = "Its one trial was a random start-up trial" if n_trials == 1 else f"All {n_trials} trials were random"
     return f"{trials} ({n_startup_trials} start-up trials asked for): TPE never used its model."
+
+
+# --- Inside TPE ----------------------------------------------------------------------------
+
+
+def inside_intro() -> str:
+    """What the map is, and the relation that makes it the one to maximise (stated as the paper proves it)."""
+    return (
+        "TPE splits the trials so far into a better group and the rest, and fits a density to each: l and g. "
+        "Expected improvement grows with l over g (Bergstra et al. 2011): the map is log l minus log g."
+    )
+
+
+def inside_split(trial: int, n: int, gamma: int, y_star: float) -> str:
+    """A slow step's split, `trial` counted from 1."""
+    if gamma == 1:
+        better = f"the best one, loss {format_loss(y_star)}, is the better group"
+    else:
+        better = f"the {gamma} best, loss {format_loss(y_star)} or lower, are the better group"
+    return f"Trial {trial}. Of the {plural(n, 'trial')} so far, {better}."
+
+
+def inside_map(gamma: int) -> str:
+    around = "the better trial" if gamma == 1 else f"the {gamma} better trials"
+    return f"l gathers around {around}; the map is brightest where l beats g most."
+
+
+def inside_candidates(n_candidates: int) -> str:
+    return f"{n_candidates} candidates drawn from l; the one highest on the map is run."
+
+
+def pick_label(kind: str) -> str:
+    """Beside a pick: what explore and exploit mean here."""
+    return "explore: l here is mostly its prior" if kind == "explore" else "exploit: near a better trial"
+
+
+def inside_pick(kind: str, prior_share: float, loss: float, deep: bool) -> str:
+    """A slow step's pick: explore or exploit by the criterion of hpsearch.tpe.moments.pick_of, and its loss."""
+    if kind == "explore":
+        why = f"It explores: {percent(prior_share)} of l there is the broad prior, not a better trial."
+    else:
+        why = f"It exploits: a better trial's kernel makes {percent(1 - prior_share)} of l there."
+    return why + f" Its loss: {format_loss(loss)}" + (", in the deep well." if deep else ".")
+
+
+def inside_fast(first: int, last: int) -> str:
+    """A stretch of steps shown fast, counted from 1."""
+    if first == last:
+        return f"Trial {first}: the split is redone and the map follows."
+    return f"Trials {first} to {last}: after each one the split is redone and the map follows."
+
+
+def inside_outcome(first_deep: int | None, n_startup_trials: int, n_trials: int) -> str:
+    """How the run ends, against the deep well (first_deep counted from 0, as trial numbers are stored)."""
+    if first_deep is None:
+        return f"In {plural(n_trials, 'trial')}, this run never reaches the deep well."
+    if first_deep < n_startup_trials:
+        return f"A random start-up trial, trial {first_deep + 1}, reached the deep well before the model did."
+    return f"Trial {first_deep + 1} was the model's: the first of this run in the deep well."

@@ -1,382 +1,298 @@
 # manim -pqh scenes/inside_tpe.py InsideTPE
-"""Beat 5b: inside Optuna's TPESampler at a few recorded moments of the featured run.
+"""Beat 6: inside Optuna's TPESampler, trial by trial, on one large map of log l(x) - log g(x).
 
-At each chosen moment (hpsearch.tpe.moments.inside_tpe): the trials so far split at
-gamma(n) into the better group and the rest, the two Parzen densities l(x) and
-g(x) as heat maps of the recorded grids, the n_ei_candidates candidates drawn
-from l(x) with their log l - log g, and the argmax landing as the next trial.
-Every number on screen is read from the recorded data.
+Every model-guided trial of the featured run (hpsearch.tpe.moments.inside_tpe):
+the trials so far split at gamma(n) into the better group and the rest, the map
+of log l - log g from the estimators Optuna built, the n_ei_candidates drawn
+from l, the highest one ringed and run, and its loss. A few steps, chosen by
+the data (the first model-guided trial, the one whose trial first reaches the
+deep well, one between), go slowly; the rest run fast. l and g stay beside
+the map as insets. Every number is read from the recorded data.
 """
 
 from __future__ import annotations
 
-import re
-from types import SimpleNamespace
+from dataclasses import dataclass, field
 
 import numpy as np
-from manim import (
-    DL,
-    DOWN,
-    DR,
-    LEFT,
-    RIGHT,
-    UL,
-    UP,
-    UR,
-    DashedLine,
-    FadeIn,
-    Group,
-    Line,
-    MathTex,
-    TransformFromCopy,
-    VGroup,
-    config,
-)
-from manim.utils.rate_functions import smooth, squish_rate_func
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Group, ImageMobject, Line, MathTex, VGroup, VMobject, config
+from PIL import Image
 
 from hpsearch import story
-from hpsearch.formatting import and_list, format_decay, format_loss, format_lr, percent, plural, signed, tick_text
+from hpsearch.formatting import format_loss, tick_text
 from hpsearch.tpe import moments as tpe_moments
-from hpsearch.tpe.recorder import GammaRule
+from hpsearch.tpe.records import InsideTPE as InsideData
+from hpsearch.tpe.records import Step, StepMap
 from scenes import theme
 from scenes.base import FlatBeat
 from scenes.fade import Fade
-from scenes.marks import cross, ring, segments, trial_marker
+from scenes.marks import cross, minimum_marker, ring, trial_marker
 from scenes.panels import BoxPlot, Strip
 from scenes.text import label, paragraph
 
-RIGHT_EDGE = config.frame_width / 2 - 0.3
+RIGHT_EDGE = config.frame_width / 2 - 0.35
 
 
-# --- small drawing helpers (local to this beat) ------------------------------------------------
-
-
-def density_rgba(log_density: np.ndarray, low: float, high: float, color) -> np.ndarray:
-    """Recorded log densities, linearly onto dark..color; row 0 is the top (largest y).
-
-    One pixel per recorded grid point, nothing smoothed: the image is drawn
-    with nearest-neighbour resampling.
-    """
-    t = np.clip((np.asarray(log_density, float) - low) / (high - low), 0.0, 1.0)
+def heat_rgba(values: np.ndarray, low: float, high: float, color) -> np.ndarray:
+    """Grid values linearly onto dark..color (clipped to [low, high]); row 0 is the top (largest y)."""
+    t = np.clip((np.asarray(values, float) - low) / (high - low), 0.0, 1.0)
     top = np.asarray(color.to_rgb(), float)
     rgb = np.round((theme.DENSITY_LOW_RGB + t[..., None] * (top - theme.DENSITY_LOW_RGB)) * 255).astype(np.uint8)
     rgba = np.concatenate([rgb, np.full(rgb.shape[:2] + (1,), 255, np.uint8)], axis=-1)
     return rgba[::-1]  # grid rows run from y = BOX[0] upwards; image rows from the top down
 
 
-def gamma_rule_tex(rule: GammaRule) -> str:
-    """Optuna's gamma(n) as LaTeX."""
-    return rf"\gamma(n) = \min(\lceil {tick_text(rule.fraction, tex=True)}\,n \rceil,\ {rule.cap})"
+@dataclass
+class Shown:
+    """What is on screen from one step to the next."""
 
-
-def place_clear(tag, anchor, box, avoid, buff: float = 0.06):
-    """Put `tag` beside `anchor` on the side that covers the fewest `avoid` points and stays in `box`."""
-    best = None
-    for i, side in enumerate((RIGHT, LEFT, UP, DOWN, UR, UL, DR, DL)):
-        tag.next_to(anchor, side, buff=buff)
-        (x0, y0), (x1, y1) = tag.get_corner(DL)[:2] - 0.07, tag.get_corner(UR)[:2] + 0.07
-        hits = sum(x0 <= p[0] <= x1 and y0 <= p[1] <= y1 for p in avoid)
-        outside = max(
-            0.0, box.get_left()[0] - x0, x1 - box.get_right()[0], box.get_bottom()[1] - y0, y1 - box.get_top()[1]
-        )
-        score = (outside > 0.1, hits, i)
-        if best is None or score < best[0]:
-            best = (score, tag.get_center())
-    assert best is not None  # the loop above tries every side
-    return tag.move_to(best[1])
-
-
-def note_head(note: str) -> str:
-    """'trial 10: the first model-guided trial, just after ...; l/g readable [...]' -> 'Trial 10: the first ...'."""
-    head = re.split(r";| \[| \(|, ", note, maxsplit=1)[0]
-    return head[:1].upper() + head[1:]
-
-
-# --- the beat ------------------------------------------------------------------------------------
+    dots: dict[int, VMobject] = field(default_factory=dict)  # trial number -> marker
+    images: Group = field(default_factory=Group)
+    readout: VGroup = field(default_factory=VGroup)
+    split: VGroup = field(default_factory=VGroup)
 
 
 class InsideTPE(FlatBeat):
-    roles = ("first", "middle", "last")  # which recorded moments to show (of those that exist)
-    panel_side = 2.4
-    panel_gap = 0.7  # room for the lr tick labels of neighbouring panels
-    panels_left = -6.0  # left edge of the first panel's box
-    panels_top = 2.1
-    column_left = 2.85  # the right-hand column of numbers
-    flat_share = 0.9  # l(x) spread over at least this share of the box is called "nearly flat"
-    intro_time = 1.5
-    intro_hold = 1.5
-    split_time = 1.5  # trials split and recoloured, heat maps in
-    split_hold = 2.0
-    candidates_time = 1.2
-    candidates_hold = 1.0
-    landing_time = 1.3
-    landing_hold = 2.0
+    map_side = 5.3
+    map_left = -6.0  # left edge of the large map
+    map_top = 2.45
+    inset_side = 1.75
+    column_left = 1.55  # the right-hand column
+    fast_seconds = 18.0  # all the fast steps together, at most
+    fast_step_max = 0.6  # one fast step, at most
+    slow_hold = 2.5  # a slow step's result stays at least this long
 
     def construct(self):
         data = tpe_moments.inside_tpe(self.settings.spec)
-        moments = [m for m in data.moments if m.role in self.roles]
-        trials = data.run.trials
-        picked = and_list([str(m.step.trial + 1) for m in moments]) if moments else ""  # counted from 1
-        subtitle = (
-            f"Optuna's TPESampler choosing trial{'s' if len(moments) > 1 else ''} {picked} "
-            f"of {len(trials)} (seed {data.seed})"
-            if moments
-            else ""
-        )
-        self.add(self.title(subtitle))
-        if not moments:
+        if not data.steps:
             self.show_no_model(data)
             return
+        self.tpe_color, self.highlight = self.palette.samplers["tpe"], self.palette.highlight
+        acquisition = np.concatenate([m.acquisition.ravel() for m in data.maps])
+        self.acq_range = (float(np.percentile(acquisition, 2)), float(acquisition.max()))
+        densities = np.concatenate([np.r_[m.log_l.ravel(), m.log_g.ravel()] for m in data.maps])
+        self.density_range = (float(np.percentile(densities, 2)), float(np.max(densities)))
+        self.build_layout(data)
 
-        ui = self.layout(data, moments)
-        self.say(
-            "Inside TPE: Optuna splits the trials so far into a better group and the rest, fits a density "
-            "to each, and runs the candidate where the better density beats the other most."
-        )
-        self.play(Fade(ui.static), run_time=self.intro_time)
-        self.wait_to_read(at_least=self.intro_hold)
+        shown = Shown()
+        startup = data.run.trials[: data.steps[0].trial]
+        for t in startup:
+            shown.dots[t.number] = trial_marker(theme.MUTED).move_to(self.map.point(t.x, t.y))
+        self.say(story.inside_intro())
+        self.play(Fade(self.static), *[FadeIn(d, scale=0.5) for d in shown.dots.values()], run_time=1.5)
+        self.wait_to_read()
 
-        state = SimpleNamespace(dots={}, old=Group(), ring=VGroup())
-        for m in moments:
-            self.show_moment(data, m, ui, state)
-        self.wait(0.5)
-
-    # --- layout ------------------------------------------------------------------------------
-
-    def layout(self, data, moments) -> SimpleNamespace:
-        """Everything that stays put: the three panels, the two strips and the rule."""
-        s, tpe_color = self.panel_side, self.palette.samplers["tpe"]
-        trial_panel = BoxPlot(s, axis_titles=True)
-        l_panel, g_panel = BoxPlot(s, decay_labels=False), BoxPlot(s, decay_labels=False)
-        for p in (trial_panel, l_panel, g_panel):
-            p.frame.set_z_index(1)  # over the heat maps, which come and go
-        x = self.panels_left
-        for p in (trial_panel, l_panel, g_panel):
-            p.shift(np.array([x - p.back.get_left()[0], self.panels_top - p.back.get_top()[1], 0], float))
-            x = p.back.get_right()[0] + self.panel_gap
-        titles = VGroup(
-            label("trials so far", theme.LABEL_SIZE, theme.TEXT),
-            VGroup(
-                MathTex(r"\ell(x)", font_size=theme.BODY_SIZE, color=tpe_color),
-                label("better group", theme.SMALL_SIZE, tpe_color),
-            ).arrange(RIGHT, buff=0.12),
-            VGroup(
-                MathTex(r"g(x)", font_size=theme.BODY_SIZE, color=theme.MUTED),
-                label("the rest", theme.SMALL_SIZE, theme.MUTED),
-            ).arrange(RIGHT, buff=0.12),
-        )
-        for t, p in zip(titles, (trial_panel, l_panel, g_panel), strict=True):
-            t.next_to(p.back, UP, buff=0.12).align_to(p.back, LEFT)
-        lr_title = trial_panel.x_title
-        assert lr_title is not None  # the trial panel is built with axis titles
-        legend = label("brighter = denser (same log scale)", theme.SMALL_SIZE, theme.MUTED)
-        legend.move_to(np.array([(l_panel.back.get_x() + g_panel.back.get_x()) / 2, lr_title.get_y(), 0], float))
-
-        # Right-hand column: the losses split at y*, then log l - log g at the candidates
-        left, width = self.column_left, RIGHT_EDGE - self.column_left
-        values = np.array([t.value for t in data.run.trials])
-        loss_strip = Strip(values.min(), values.max(), width, n_ticks=4).place(left, 1.05)
-        loss_title = label("loss of each trial", theme.SMALL_SIZE, theme.MUTED).move_to(
-            np.array([left, 1.95, 0], float), aligned_edge=LEFT
-        )
-        acq = np.concatenate([m.step.candidates.acquisition for m in moments])
-        acq_strip = Strip(acq.min(), acq.max(), width, n_ticks=4).place(left, -1.2)
-        acq_title = (
-            VGroup(
-                MathTex(r"\log\ell - \log g", font_size=theme.BODY_SIZE, color=theme.TEXT),
-                label(f"at {data.n_ei_candidates} draws", theme.SMALL_SIZE, theme.MUTED),
-            )
-            .arrange(RIGHT, buff=0.15)
-            .move_to(np.array([left, -0.2, 0], float), aligned_edge=LEFT)
-        )
-
-        # Bottom band: the acquisition rule, typeset once
-        ei = MathTex(r"\mathrm{EI}(x)\ \propto\ \frac{\ell(x)}{g(x)}", font_size=theme.HEADING_SIZE, color=theme.TEXT)
-        cite = label("Bergstra et al. 2011", theme.SMALL_SIZE, theme.MUTED)
-        lines = [r"y^* = \text{the } \gamma(n)\text{-th best loss}"]
-        lines.append(gamma_rule_tex(tpe_moments.GAMMA))
-        lines.append(
-            rf"\text{{next}} = \arg\max\, \ell / g \text{{ over {data.n_ei_candidates} draws }} "
-            r"x \sim \ell"
-        )
-        rules = VGroup(*[MathTex(t, font_size=theme.BODY_SIZE, color=theme.TEXT) for t in lines]).arrange(
-            DOWN, aligned_edge=LEFT, buff=0.16
-        )
-        formula = VGroup(VGroup(ei, cite).arrange(DOWN, aligned_edge=LEFT, buff=0.15), rules).arrange(
-            RIGHT, buff=0.35, aligned_edge=UP
-        )
-        formula.move_to(np.array([self.panels_left - 0.6, lr_title.get_bottom()[1] - 0.25, 0], float), aligned_edge=UL)
-
-        static = Group(
-            trial_panel, l_panel, g_panel, titles, legend, loss_strip, loss_title, acq_strip, acq_title, formula
-        )
-        return SimpleNamespace(
-            trial=trial_panel,
-            l=l_panel,
-            g=g_panel,
-            loss=loss_strip,
-            acq=acq_strip,
-            static=static,
-            note_top=formula.get_bottom()[1] - 0.3,
-            note_left=self.panels_left - 0.6,
-            note_width=RIGHT_EDGE - (self.panels_left - 0.6),
-        )
-
-    # --- one moment --------------------------------------------------------------------------
-
-    def show_moment(self, data, m, ui, state):
-        step, grid, c = m.step, m.grid, m.step.candidates
-        tpe_color, highlight = self.palette.samplers["tpe"], self.palette.highlight
-        below = set(step.below)
-        n_better, n_rest = len(step.below), len(step.above)
-        trials = data.run.trials
-        flat = m.metrics["l_area"] >= self.flat_share
-
-        # 1. The split at gamma(n) and the two densities
-        low = float(min(grid.log_l.min(), grid.log_g.min()))
-        high = float(max(grid.log_l.max(), grid.log_g.max()))
-        images = Group(
-            ui.l.heat_map(density_rgba(grid.log_l, low, high, tpe_color), grid.xs),
-            ui.g.heat_map(density_rgba(grid.log_g, low, high, theme.MUTED), grid.xs),
-        )
-        # The old moment's words leave in the first half, the new ones come in the second: no overprinting.
-        first_half, second_half = squish_rate_func(smooth, 0, 0.5), squish_rate_func(smooth, 0.5, 1)
-        anims = [
-            Fade(state.old, rate_func=first_half, out=True),
-            Fade(state.ring, rate_func=first_half, out=True),
-            Fade(images),
-        ]
-        for t in trials[: step.n]:
-            color = tpe_color if t.number in below else theme.MUTED
-            if t.number in state.dots:
-                if state.dots[t.number].get_fill_color() != color:  # animate only what changes
-                    anims.append(state.dots[t.number].animate.set_fill(color))
+        slow = {s.trial: s.roles for s in data.slow}
+        fast = [s for s in data.steps if s.trial not in slow]
+        fast_time = min(self.fast_step_max, self.fast_seconds / max(len(fast), 1))
+        run_of_fast: list[Step] = []
+        for step, step_map, pick in zip(data.steps, data.maps, data.picks, strict=True):
+            if step.trial in slow:
+                if run_of_fast:
+                    self.say(story.inside_fast(run_of_fast[0].trial + 1, run_of_fast[-1].trial + 1))
+                self.show_slow(data, step, step_map, pick, slow[step.trial], shown)
+                run_of_fast = []
             else:
-                state.dots[t.number] = trial_marker(color).move_to(ui.trial.point(t.x, t.y))
-                anims.append(FadeIn(state.dots[t.number], scale=0.5))
-        split = VGroup(
+                if not run_of_fast:
+                    later = [s for s in data.steps if s.trial >= step.trial]
+                    stretch = next((i for i, s in enumerate(later) if s.trial in slow), len(later))
+                    self.say(story.inside_fast(step.trial + 1, later[stretch - 1].trial + 1))
+                run_of_fast.append(step)
+                self.show_fast(data, step, step_map, pick, fast_time, shown)
+        self.say(story.inside_outcome(data.first_deep, data.n_startup_trials, len(data.run.trials)))
+        self.wait_to_read(at_least=self.slow_hold)
+
+    # --- what stays put --------------------------------------------------------------------
+
+    def build_layout(self, data: InsideData) -> None:
+        tpe_color = self.tpe_color
+        title = self.title(f"Optuna's TPESampler, seed {data.seed}")
+        self.map = BoxPlot(self.map_side, axis_titles=True)
+        self.map.frame.set_z_index(1)  # over the heat maps, which come and go under the markers
+        self.map.back.set_z_index(-2)
+        self.map.shift(
+            np.array([self.map_left - self.map.back.get_left()[0], self.map_top - self.map.back.get_top()[1], 0])
+        )
+        well = tpe_moments.OBJECTIVES[data.objective].global_minimum
+        well_mark = minimum_marker(0.14, self.highlight).move_to(self.map.point(well.x, well.y)).set_z_index(3)
+
+        # The map's colour scale, beside it
+        low, high = self.acq_range
+        bar = ImageMobject(heat_rgba(np.linspace(low, high, 64)[:, None], low, high, tpe_color))
+        bar.set_resampling_algorithm(Image.Resampling.BILINEAR)
+        bar.stretch_to_fit_width(0.22).stretch_to_fit_height(self.map_side * 0.6)
+        bar.next_to(self.map.back, RIGHT, buff=0.25).align_to(self.map.back, DOWN)
+        ticks = VGroup(
             *[
-                trial_marker(tpe_color if t.number in below else theme.MUTED, 0.05).move_to(ui.loss.point(t.value))
-                for t in trials[: step.n]
+                label(tick_text(round(v)), theme.SMALL_SIZE, theme.MUTED).next_to(
+                    bar.get_corner(DOWN + RIGHT) + (v - low) / (high - low) * bar.height * UP, RIGHT, buff=0.1
+                )
+                for v in (np.ceil(low), np.floor(high))
             ]
         )
-        star = DashedLine(
-            ui.loss.point(step.y_star) + 0.06 * DOWN,
-            ui.loss.point(step.y_star) + 0.3 * UP,
-            stroke_color=highlight,
-            stroke_width=3,
-            dash_length=0.06,
-        )
-        star_label = label(f"y* = {format_loss(step.y_star)}", theme.SMALL_SIZE, highlight).next_to(star, UP, buff=0.04)
-        star_label.shift(RIGHT * max(0.0, ui.loss.line.get_left()[0] - star_label.get_left()[0]))
-        counts = VGroup(
-            label(f"n = {step.n},  γ(n) = {step.gamma}", theme.LABEL_SIZE, theme.TEXT),
+        bar_title = MathTex(r"\log\ell - \log g", font_size=theme.LABEL_SIZE, color=theme.TEXT)
+        bar_title.next_to(bar, UP, buff=0.2).align_to(bar, LEFT)
+
+        # Right-hand column: l and g as insets, the sorted losses with y*, the step's readout, the rule
+        left = self.column_left
+        self.l_inset = BoxPlot(self.inset_side, lr_labels=False, decay_labels=False)
+        self.g_inset = BoxPlot(self.inset_side, lr_labels=False, decay_labels=False)
+        for inset, x in ((self.l_inset, left), (self.g_inset, left + self.inset_side + 0.45)):
+            inset.frame.set_z_index(1)
+            inset.back.set_z_index(-2)
+            inset.shift(np.array([x - inset.back.get_left()[0], self.map_top - 0.45 - inset.back.get_top()[1], 0]))
+        inset_titles = VGroup(
             VGroup(
-                trial_marker(tpe_color),
-                label(f"{n_better} better", theme.SMALL_SIZE, tpe_color),
-                trial_marker(theme.MUTED).shift(0.25 * RIGHT),
-                label(f"{n_rest} rest", theme.SMALL_SIZE, theme.MUTED),
+                MathTex(r"\ell(x)", font_size=theme.LABEL_SIZE, color=tpe_color),
+                label("better", theme.SMALL_SIZE, tpe_color),
+            ).arrange(RIGHT, buff=0.12),
+            VGroup(
+                MathTex(r"g(x)", font_size=theme.LABEL_SIZE, color=theme.MUTED),
+                label("rest", theme.SMALL_SIZE, theme.MUTED),
             ).arrange(RIGHT, buff=0.12),
         )
-        counts[0].move_to(np.array([self.column_left, 2.35, 0], float), aligned_edge=LEFT)
-        counts[1].next_to(ui.loss, DOWN, buff=0.2).align_to(ui.loss.line, LEFT)
-        counts[1][2:].shift(0.25 * RIGHT)
-        if flat:
-            shape = (
-                f"ℓ(x) is nearly flat, spread over {percent(m.metrics['l_area'])} of the box: "
-                f"{plural(n_better, 'better trial')} + the prior."
-            )
-        else:
-            shape = (
-                f"ℓ(x) has narrowed to {percent(m.metrics['l_area'])} of the box, "
-                f"around the {plural(n_better, 'better trial')}."
-            )
-        note = (
-            VGroup(
-                label(note_head(m.note), theme.SMALL_SIZE, theme.TEXT),
-                paragraph(shape, ui.note_width, theme.SMALL_SIZE, theme.MUTED, line_buff=0.12),
-            )
-            .arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-            .move_to(np.array([ui.note_left, ui.note_top, 0], float), aligned_edge=UL)
+        for t, inset in zip(inset_titles, (self.l_inset, self.g_inset), strict=True):
+            t.next_to(inset.back, UP, buff=0.1).align_to(inset.back, LEFT)
+        values = np.array([t.value for t in data.run.trials])
+        self.strip = Strip(float(values.min()), float(values.max()), RIGHT_EDGE - left, n_ticks=4)
+        self.strip.place(left, self.l_inset.back.get_bottom()[1] - 0.85)
+        strip_title = label("loss", theme.SMALL_SIZE, theme.MUTED).next_to(self.strip.line, UP, buff=0.35)
+        strip_title.align_to(self.strip.line, LEFT)
+        rule = MathTex(
+            rf"\text{{next}} = \arg\max_{{{data.n_ei_candidates}\ \text{{draws}} \sim \ell}} \log\ell - \log g",
+            font_size=theme.LABEL_SIZE,
+            color=theme.TEXT,
         )
-        info = VGroup(split, star, star_label, counts, note)
-        anims.append(Fade(info, rate_func=second_half))
-        if flat:
-            why = (
-                f"With {plural(n_better, 'better trial')}, l is nearly flat, so l over g is largest "
-                f"where the other {n_rest} are sparse."
-            )
-        else:
-            why = f"l has narrowed around the {plural(n_better, 'better trial')}; g spreads over the other {n_rest}."
-        self.say(
-            f"Trial {step.trial + 1}. After {plural(step.n, 'trial')}, gamma is {step.gamma}: "
-            + (
-                f"the best trial, loss {format_loss(step.y_star)}, is the better group. "
-                if n_better == 1
-                else f"the {n_better} best trials, loss at most {format_loss(step.y_star)}, form the better group. "
-            )
-            + why
+        rule.move_to(np.array([left, self.map.back.get_bottom()[1], 0]), aligned_edge=DOWN + LEFT)
+        self.readout_anchor = np.array([left, (self.strip.get_bottom()[1] + rule.get_top()[1]) / 2, 0])
+        self.static = Group(
+            title, self.map, well_mark, bar, ticks, bar_title, self.l_inset, self.g_inset, inset_titles, self.strip
         )
-        self.play(*anims, run_time=self.split_time)
-        self.wait(self.split_hold)
+        self.static.add(strip_title, rule)
 
-        # 2. The candidates drawn from l(x), and log l - log g at each
-        best = c.chosen
-        l_marks = VGroup(*[cross(theme.TEXT).move_to(ui.l.point(x, y)) for x, y in zip(c.x, c.y, strict=True)])
-        g_marks = VGroup(*[cross(theme.TEXT).move_to(ui.g.point(x, y)) for x, y in zip(c.x, c.y, strict=True)])
-        ticks = segments([(ui.acq.point(a), ui.acq.point(a) + 0.22 * UP) for a in c.acquisition], theme.TEXT, 2)
-        self.play(FadeIn(l_marks, scale=0.5), FadeIn(g_marks, scale=0.5), Fade(ticks), run_time=self.candidates_time)
-        self.wait_to_read(at_least=self.candidates_hold)
+    # --- pieces of one step ----------------------------------------------------------------
 
-        # 3. The largest log l - log g becomes the next trial
-        rings = VGroup(
-            *[ring(highlight, width=3.5).set_z_index(2).move_to(p.point(c.x[best], c.y[best])) for p in (ui.l, ui.g)]
+    def maps_of(self, step_map: StepMap) -> Group:
+        xs = tpe_moments.map_centres(step_map.log_l.shape[0])  # the pixels tile the box exactly
+        low, high = self.acq_range
+        main = self.map.heat_map(heat_rgba(step_map.acquisition, low, high, self.tpe_color), xs)
+        d_low, d_high = self.density_range
+        insets = (
+            self.l_inset.heat_map(heat_rgba(step_map.log_l, d_low, d_high, self.tpe_color), xs),
+            self.g_inset.heat_map(heat_rgba(step_map.log_g, d_low, d_high, theme.MUTED), xs),
         )
-        a_best = float(c.acquisition[best])
-        top = Line(ui.acq.point(a_best), ui.acq.point(a_best) + 0.36 * UP, stroke_color=highlight, stroke_width=5)
-        top_label = label(f"max {signed(a_best, 2, plus=True)}", theme.SMALL_SIZE, highlight).next_to(
-            top, UP, buff=0.05
+        for image in (main, *insets):
+            image.set_resampling_algorithm(Image.Resampling.BILINEAR)  # the coarse grid, drawn smooth
+            image.set_z_index(-1)
+        return Group(main, *insets)
+
+    def recoloured(self, step: Step, shown: Shown) -> list:
+        """Markers of the trials so far in the split's colours: the better group filled, the rest muted."""
+        better = set(step.below)
+        changes = []
+        for number, dot in shown.dots.items():
+            color = self.tpe_color if number in better else theme.MUTED
+            if dot.get_fill_color() != color:
+                changes.append(dot.animate.set_fill(color))
+        return changes
+
+    def split_strip(self, data: InsideData, step: Step) -> VGroup:
+        """The losses so far on the strip, the better group in colour, y* marked, and gamma(n)."""
+        better = set(step.below)
+        marks = VGroup(
+            *[
+                trial_marker(self.tpe_color if t.number in better else theme.MUTED, 0.05).move_to(
+                    self.strip.point(t.value)
+                )
+                for t in data.run.trials[: step.n]
+            ]
         )
-        top_label.shift(LEFT * max(0.0, top_label.get_right()[0] - RIGHT_EDGE))
-        new = trials[step.trial]
-        landed = trial_marker(highlight).move_to(ui.trial.point(new.x, new.y))
-        landed_ring = ring(highlight, width=3.5).set_z_index(2).move_to(landed)
-        tag = place_clear(
-            label(f"trial {new.number + 1}", theme.SMALL_SIZE, highlight),
-            landed_ring,
-            ui.trial.back,
-            [d.get_center() for d in state.dots.values()],
-        )
-        result = VGroup(
-            label(f"→ trial {new.number + 1}: loss {format_loss(new.value)}", theme.SMALL_SIZE, highlight),
-            label(f"lr {format_lr(new.lr)}", theme.SMALL_SIZE, theme.TEXT),
-            label(f"decay {format_decay(new.decay, 3)}", theme.SMALL_SIZE, theme.TEXT),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        result.next_to(ui.acq, DOWN, buff=0.15).align_to(ui.acq.line, LEFT)
-        self.say(
-            f"Of the {data.n_ei_candidates} candidates, the one with the largest log l minus "
-            f"log g, {signed(a_best, 2, plus=True)}, becomes trial {new.number + 1}: learning rate "
-            f"{format_lr(new.lr)}, decay {format_decay(new.decay, 3)}. Its loss: {format_loss(new.value)}."
-        )
+        y_star = self.strip.point(step.y_star)
+        star = Line(y_star + 0.22 * DOWN, y_star + 0.22 * UP, stroke_color=self.highlight, stroke_width=3)
+        star_label = MathTex("y^*", font_size=theme.LABEL_SIZE, color=self.highlight).next_to(star, UP, buff=0.05)
+        count = label(f"{step.gamma} better of {step.n}", theme.SMALL_SIZE, self.tpe_color)
+        count.next_to(self.strip.line, UP, buff=0.35).align_to(self.strip.line, RIGHT)
+        return VGroup(marks, star, star_label, count)
+
+    def readout(self, step: Step, data: InsideData, kind: str) -> VGroup:
+        trial = data.run.trials[step.trial]
+        deep = trial.value < data.threshold
+        head = VGroup(
+            label(f"trial {step.trial + 1}", theme.BODY_SIZE, self.highlight),
+            label(format_loss(trial.value), theme.BODY_SIZE, self.highlight if deep else theme.TEXT, weight="BOLD"),
+        ).arrange(RIGHT, buff=0.35)
+        why = label(story.pick_label(kind), theme.SMALL_SIZE, theme.TEXT)
+        return VGroup(head, why).arrange(DOWN, aligned_edge=LEFT, buff=0.12).move_to(self.readout_anchor, LEFT)
+
+    def candidates(self, step: Step) -> tuple[VGroup, VMobject]:
+        c = step.candidates
+        crosses = VGroup(*[cross(theme.TEXT).move_to(self.map.point(x, y)) for x, y in zip(c.x, c.y, strict=True)])
+        chosen = ring(self.highlight, width=3.5).set_z_index(3).move_to(self.map.point(step.x, step.y))
+        return crosses, chosen
+
+    # --- one step, fast or slow ------------------------------------------------------------
+
+    def show_fast(self, data, step, step_map, pick, seconds, shown: Shown) -> None:
+        images = self.maps_of(step_map)
+        split = self.split_strip(data, step)
+        crosses, chosen = self.candidates(step)
+        readout = self.readout(step, data, pick.kind)
+        self.remove(shown.images, shown.split, shown.readout)
+        for number, dot in shown.dots.items():
+            dot.set_fill(self.tpe_color if number in set(step.below) else theme.MUTED)
+        self.add(images, split, *shown.dots.values())
+        new = trial_marker(self.highlight).move_to(chosen)
         self.play(
-            Fade(rings),
-            Fade(top),
-            Fade(top_label),
-            TransformFromCopy(l_marks[best], landed),
-            Fade(landed_ring),
-            Fade(tag),
-            Fade(result),
-            run_time=self.landing_time,
+            FadeIn(crosses, run_time=seconds / 3),
+            FadeIn(new, scale=0.5),
+            Create(chosen),
+            Fade(readout),
+            run_time=seconds,
         )
-        self.wait_to_read(at_least=self.landing_hold)
+        self.remove(crosses, chosen)
+        shown.dots[step.trial] = new
+        shown.images, shown.split, shown.readout = images, split, readout
 
-        state.dots[new.number] = landed
-        state.old = Group(images, info, l_marks, g_marks, ticks, rings, top, top_label, tag, result)
-        state.ring = landed_ring
+    def show_slow(self, data, step, step_map, pick, roles, shown: Shown) -> None:
+        trial = data.run.trials[step.trial]
+        # 1. The split at gamma(n): markers recoloured, the losses sorted on the strip with y*
+        self.say(story.inside_split(step.trial + 1, step.n, step.gamma, step.y_star))
+        split = self.split_strip(data, step)
+        self.play(
+            *self.recoloured(step, shown),
+            Fade(shown.split, out=True),
+            Fade(shown.readout, out=True),
+            Fade(split),
+            run_time=1.2,
+        )
+        self.wait_to_read()
+        # 2. The model: l, g and the map of log l - log g
+        images = self.maps_of(step_map)
+        explain = "first" in roles  # what the map and the candidates are, said once
+        if explain:
+            self.say(story.inside_map(step.gamma))
+        self.play(Fade(shown.images, out=True), Fade(images), run_time=1.0)
+        self.wait_to_read()
+        # 3. The candidates drawn from l, the highest ringed, the trial run
+        crosses, chosen = self.candidates(step)
+        if explain:
+            self.say(story.inside_candidates(data.n_ei_candidates))
+        self.play(FadeIn(crosses, scale=0.5, lag_ratio=0.05), run_time=1.2)
+        self.wait_to_read()
+        new = trial_marker(self.highlight).move_to(chosen)
+        readout = self.readout(step, data, pick.kind)
+        deep = trial.value < data.threshold and "deep" in roles
+        self.say(story.inside_pick(pick.kind, pick.prior_share, trial.value, deep))
+        self.play(Create(chosen), FadeIn(new, scale=0.5), Fade(readout), run_time=1.0)
+        self.wait_to_read(at_least=self.slow_hold)
+        self.play(Fade(crosses, out=True), Fade(chosen, out=True), run_time=0.5)
+        shown.dots[step.trial] = new
+        shown.images, shown.split, shown.readout = images, split, readout
 
     def show_no_model(self, data):
         sentence = story.never_guided(len(data.run.trials), data.n_startup_trials)
-        text = paragraph(sentence, config.frame_width - 1.0, theme.BODY_SIZE, line_buff=0.12)
+        self.add(self.title(f"Optuna's TPESampler, seed {data.seed}"))
+        text = paragraph(sentence, config.frame_width - 1.0, theme.BODY_SIZE)
         self.say(sentence)
         self.play(Fade(text), run_time=1.0)
         self.wait_to_read(at_least=2.0)

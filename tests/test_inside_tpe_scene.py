@@ -1,4 +1,4 @@
-"""Tests for scenes/inside_tpe.py: its drawing helpers, and the beat's last frame at each moment.
+"""Tests for scenes/inside_tpe.py: its drawing helpers, and what the beat shows and says.
 
 Expected values come from the recorded data (hpsearch.tpe.moments.inside_tpe) and
 the hyperparameter map (objective.py), never from the scene itself.
@@ -6,16 +6,13 @@ the hyperparameter map (objective.py), never from the scene itself.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pytest
-from manim import DOWN, LEFT, RIGHT, UP, Circle, MathTex, Text, config, tempconfig
+from manim import RIGHT, UP, MathTex, Text, tempconfig
 
 from hpsearch import settings
-from hpsearch.formatting import format_loss, format_lr, signed
+from hpsearch.formatting import format_loss
 from hpsearch.tpe import moments
-from hpsearch.tpe.recorder import GammaRule
 from objective import BOX, LAYER_DECAY, LEARNING_RATE
 from scenes import inside_tpe as beat
 from scenes import theme
@@ -32,26 +29,24 @@ def data():
 # --- helpers ------------------------------------------------------------------------------
 
 
-def test_gamma_rule_is_typeset_from_its_numbers():
-    assert beat.gamma_rule_tex(GammaRule(0.1, 25)) == r"\gamma(n) = \min(\lceil 0.1\,n \rceil,\ 25)"
-    assert beat.gamma_rule_tex(GammaRule(0.25, 7)) == r"\gamma(n) = \min(\lceil 0.25\,n \rceil,\ 7)"
-
-
-def test_density_image_is_a_linear_unsmoothed_map_of_the_grid(data):
-    grid = data.moments[0].grid
-    low, high = float(grid.log_g.min()), float(grid.log_g.max())
-    rgba = beat.density_rgba(grid.log_g, low, high, theme.MUTED)
-    assert rgba.shape == grid.log_g.shape + (4,)
+def test_heat_image_is_a_linear_map_of_the_grid(data):
+    values = data.maps[0].acquisition
+    low, high = float(values.min()), float(values.max())
+    rgba = beat.heat_rgba(values, low, high, theme.MUTED)
+    assert rgba.shape == values.shape + (4,)
     # One pixel per grid point, top row = largest y (the grid's last row).
-    iy, ix = np.unravel_index(np.argmax(grid.log_g), grid.log_g.shape)
-    assert tuple(rgba[len(grid.ys) - 1 - iy, ix, :3]) == tuple(np.round(np.array(theme.MUTED.to_rgb()) * 255))
-    iy, ix = np.unravel_index(np.argmin(grid.log_g), grid.log_g.shape)
-    assert tuple(rgba[len(grid.ys) - 1 - iy, ix, :3]) == tuple(np.round(theme.DENSITY_LOW_RGB * 255))
-    # Monotone: a larger log density is never darker.
-    flat = grid.log_g[::-1].ravel()
-    order = np.argsort(flat)
+    iy, ix = np.unravel_index(np.argmax(values), values.shape)
+    assert tuple(rgba[values.shape[0] - 1 - iy, ix, :3]) == tuple(np.round(np.array(theme.MUTED.to_rgb()) * 255))
+    iy, ix = np.unravel_index(np.argmin(values), values.shape)
+    assert tuple(rgba[values.shape[0] - 1 - iy, ix, :3]) == tuple(np.round(theme.DENSITY_LOW_RGB * 255))
+    # Monotone: a larger value is never darker; beyond the range, clipped.
+    order = np.argsort(values[::-1].ravel())
     brightness = rgba[..., :3].reshape(-1, 3).sum(axis=1)[order]
     assert np.all(np.diff(brightness.astype(int)) >= -3)  # rounding only
+    assert np.array_equal(
+        beat.heat_rgba(values, low, low + 1e-9, theme.MUTED)[..., :3].max(axis=(0, 1)),
+        np.round(np.array(theme.MUTED.to_rgb()) * 255).astype(np.uint8),
+    )
 
 
 def test_panel_ticks_sit_at_the_real_hyperparameter_values():
@@ -73,44 +68,27 @@ def test_panel_ticks_sit_at_the_real_hyperparameter_values():
 
 
 def test_heat_map_pixels_are_centred_on_the_grid_points(data):
-    grid = data.moments[0].grid
+    values = data.maps[0].log_l
+    xs = moments.map_centres(values.shape[0])
     panel = BoxPlot(2.4).shift(1.3 * RIGHT + 0.4 * UP)
-    image = panel.heat_map(beat.density_rgba(grid.log_l, -1, 1, theme.MUTED), grid.xs)
-    n = len(grid.xs)
-    cell = image.width / n
-    first_centre = image.get_left()[0] + cell / 2
-    last_centre = image.get_right()[0] - cell / 2
-    assert first_centre == pytest.approx(panel.point(grid.xs[0], 0)[0])
-    assert last_centre == pytest.approx(panel.point(grid.xs[-1], 0)[0])
+    image = panel.heat_map(beat.heat_rgba(values, -1, 1, theme.MUTED), xs)
+    cell = image.width / len(xs)
+    assert image.get_left()[0] + cell / 2 == pytest.approx(panel.point(xs[0], 0)[0])
+    assert image.get_right()[0] - cell / 2 == pytest.approx(panel.point(xs[-1], 0)[0])
     assert image.get_center()[:2] == pytest.approx(panel.back.get_center()[:2])
+    # Cell-centred values: the image covers the box exactly, no overhang.
+    assert image.width == pytest.approx(panel.back.width) and image.height == pytest.approx(panel.back.height)
 
 
-def test_place_clear_avoids_points():
-    anchor = Circle(radius=0.1)
-    box = BoxPlot(3.0).back
-    tag = Text("trial 9", font_size=theme.SMALL_SIZE)
-    blocked = [anchor.get_center() + 0.6 * RIGHT]  # something right of the anchor
-    beat.place_clear(tag, anchor, box, blocked)
-    assert tag.get_x() < anchor.get_x()
+# --- the whole beat, rendered straight to its end ----------------------------------------------
 
 
-def test_note_head_keeps_the_first_clause(data):
-    for m in data.moments:
-        head = beat.note_head(m.note)
-        assert head.startswith(f"Trial {m.step.trial + 1}:")  # counted from 1
-        assert ";" not in head and "[" not in head
-
-
-# --- the beat's last frame, one moment at a time --------------------------------------------------
-
-
-def _leaves(mobjects):
-    """Every Text and MathTex on screen (not their glyphs)."""
-    found = []
+def _texts(mobjects) -> set[str]:
+    found: set[str] = set()
 
     def walk(m):
-        if isinstance(m, (Text, MathTex)):
-            found.append(m)
+        if isinstance(m, Text):
+            found.add(m.text)  # Text keeps its string without spaces
             return
         for sub in m.submobjects:
             walk(sub)
@@ -120,20 +98,8 @@ def _leaves(mobjects):
     return found
 
 
-def _overlap(a, b, tol=0.02) -> bool:
-    (ax0, ay0), (ax1, ay1) = a.get_corner(DOWN + LEFT)[:2], a.get_corner(UP + RIGHT)[:2]
-    (bx0, by0), (bx1, by1) = b.get_corner(DOWN + LEFT)[:2], b.get_corner(UP + RIGHT)[:2]
-    return ax0 < bx1 - tol and bx0 < ax1 - tol and ay0 < by1 - tol and by0 < ay1 - tol
-
-
-@pytest.mark.parametrize("role", ["first", "middle", "last"])
-def test_last_frame_of_each_moment(data, scratch_media, role):
-    moment = next((m for m in data.moments if m.role == role), None)
-    if moment is None:
-        pytest.skip(f"no {role} moment in this configuration")
-
-    class OneMoment(beat.InsideTPE):
-        roles = (role,)
+def test_the_beat_shows_and_says_what_was_recorded(data, scratch_media):
+    class Defaults(beat.InsideTPE):
         fixed_settings = settings.defaults()
 
     with tempconfig(
@@ -146,43 +112,26 @@ def test_last_frame_of_each_moment(data, scratch_media, role):
             "verbosity": "WARNING",
         }
     ):
-        scene = OneMoment(skip_animations=True)
+        scene = Defaults(skip_animations=True)
         scene.render()
-        width, height = config.frame_width, config.frame_height
-        texts = _leaves(scene.mobjects)
-        subcaptions = " ".join(s.content for s in scene.renderer.file_writer.subcaptions)
+        shown = _texts(scene.mobjects)
+        said = " ".join(s.content for s in scene.renderer.file_writer.subcaptions)
+        seconds = scene.time
 
-    # Everything inside the frame, nothing written on top of other writing.
-    for m in texts:
-        assert -width / 2 <= m.get_left()[0] and m.get_right()[0] <= width / 2, m
-        assert -height / 2 <= m.get_bottom()[1] and m.get_top()[1] <= height / 2, m
-    clashes = [
-        (getattr(a, "text", getattr(a, "tex_string", a)), getattr(b, "text", getattr(b, "tex_string", b)))
-        for a, b in itertools.combinations(texts, 2)
-        if _overlap(a, b)
-    ]
-    assert not clashes
+    def on_screen(text: str) -> bool:
+        return text.replace(" ", "") in shown
 
-    # Text never below the type scale's floor.
-    for m in texts:
-        if isinstance(m, Text):
-            assert m.font_size >= theme.SMALL_SIZE - 1e-6, m.text
-
-    # The numbers on screen are the recorded ones.
-    step = moment.step
-    new = data.run.trials[step.trial]
-    shown = {m.text for m in texts if isinstance(m, Text)}  # Text keeps its string without spaces
-
-    def on_screen(s: str) -> bool:
-        return s.replace(" ", "") in shown
-
-    assert on_screen(f"y* = {format_loss(step.y_star)}")
-    assert on_screen(f"n = {step.n},  γ(n) = {step.gamma}")
-    assert on_screen(f"{len(step.below)} better") and on_screen(f"{len(step.above)} rest")
-    assert on_screen(f"→ trial {step.trial + 1}: loss {format_loss(new.value)}")
-    assert on_screen(f"lr {format_lr(new.lr)}") and on_screen(f"decay {new.decay:.3f}")
-    assert on_screen(f"at {data.n_ei_candidates} draws")
-    best = float(step.candidates.acquisition[step.candidates.chosen])
-    assert best == float(np.max(step.candidates.acquisition))
-    assert on_screen(f"max {signed(best, 2, plus=True)}")
-    assert f"trial {step.trial + 1}" in subcaptions and format_lr(new.lr) in subcaptions
+    # The last step as it ends: its trial (from 1), its loss, the split it was chosen from.
+    last = data.steps[-1]
+    assert on_screen(f"trial {last.trial + 1}") and on_screen(format_loss(data.run.trials[last.trial].value))
+    assert on_screen(f"{last.gamma} better of {last.n}")
+    assert on_screen(f"Optuna's TPESampler, seed {data.seed}")
+    # Each slow step is said with its split and its pick, named by the criterion.
+    for slow in data.slow:
+        step = next(s for s in data.steps if s.trial == slow.trial)
+        pick = next(p for p in data.picks if p.trial == slow.trial)
+        assert f"Trial {step.trial + 1}. Of the {step.n} trials so far" in said
+        assert ("It explores" if pick.kind == "explore" else "It exploits") in said
+    # The run's first trial in the deep well, at seed 0 the 31st, is the model's.
+    assert data.first_deep == 30 and "Trial 31 was the model's: the first of this run in the deep well." in said
+    assert 30 <= seconds <= 100  # the whole run in a watchable stretch

@@ -275,15 +275,7 @@ def test_checker_projects_three_d_text(render_scene):
 WORD_LIMIT = 30
 
 
-@pytest.mark.parametrize(
-    "beat",
-    [
-        pytest.param(s, marks=pytest.mark.xfail(strict=True, reason="Inside TPE is being rebuilt (#13)"))
-        if s == "InsideTPE"
-        else s
-        for s in SCENES
-    ],
-)
+@pytest.mark.parametrize("beat", SCENES)
 def test_at_most_thirty_words_on_screen(beat, renders):
     """At the wordiest moment of the beat (after any play or wait), the references card aside."""
     render = renders.get(beat)

@@ -23,6 +23,7 @@ from optuna.distributions import FloatDistribution
 from optuna.samplers._tpe.parzen_estimator import _ParzenEstimator, _ParzenEstimatorParameters
 from optuna.samplers._tpe.sampler import default_weights
 from references import reference_objective
+from scipy import stats
 
 import objective
 import samplers
@@ -43,8 +44,10 @@ def recording():
 
 
 @pytest.fixture(scope="module")
-def moments(recording):
-    return tm.choose_moments(recording)
+def sampled(recording):
+    """The first, a middle and the last model-guided steps."""
+    steps = recording.steps
+    return [steps[0], steps[len(steps) // 2], steps[-1]]
 
 
 @pytest.fixture(scope="module")
@@ -133,18 +136,66 @@ def test_every_model_guided_trial_is_recorded(recording):
     assert recording.step(CFG.budget - 1) is recording.steps[-1]
 
 
-def test_moments_are_chosen_with_notes(moments):
-    assert 2 <= len(moments) <= 3
-    trials = [m.step.trial for m in moments]
-    assert trials == sorted(set(trials))
-    assert all(CFG.n_startup_trials <= t < CFG.budget for t in trials)
-    assert all(m.note and tm.is_readable(m.metrics) for m in moments)
-    roles = [m.role for m in moments]
-    assert roles[0] == "first" and roles == [r for r in ("first", "middle", "last") if r in roles]
+def test_the_slow_steps_are_the_first_the_first_deep_and_one_between(recording, plain_study):
+    threshold = objective.OBJECTIVES[CFG.objective].deep_threshold
+    # The first trial in the deep well, from the plain Optuna study: the 31st at seed 0.
+    first_deep = next(t.number for t in plain_study.trials if t.value < threshold)
+    assert first_deep == 30
+    slow = tm.slow_steps(recording.steps, recording.run, threshold)
+    assert [(s.trial, s.roles) for s in slow] == [
+        (CFG.n_startup_trials, ("first",)),
+        (CFG.n_startup_trials + (first_deep - CFG.n_startup_trials) // 2, ("between",)),
+        (first_deep, ("deep",)),
+    ]
 
 
-def test_argmax_candidate_is_plain_optunas_next_trial(recording, moments, plain_study):
-    for step in recording.steps:  # every step, the chosen moments among them
+def test_slow_steps_when_the_model_never_reaches_the_well(recording):
+    never = tm.slow_steps(recording.steps, recording.run, threshold=-99.0)
+    middle = recording.steps[(len(recording.steps) - 1) // 2].trial
+    assert [(s.trial, s.roles) for s in never] == [(CFG.n_startup_trials, ("first",)), (middle, ("between",))]
+    # A start-up trial in the well: the model did not find it, so no step is "deep".
+    startup_best = min(t.value for t in recording.run.trials[: CFG.n_startup_trials])
+    early = tm.slow_steps(recording.steps, recording.run, threshold=startup_best + 1e-9)
+    assert all("deep" not in s.roles for s in early)
+
+
+def kernels(weights, mus, sigmas):
+    """A two-kernel l(x) by hand: a better trial's kernel, then the prior (last)."""
+    w, (mx, my), (sx, sy) = np.array(weights, float), np.array(mus, float).T, np.array(sigmas, float).T
+    return records.Kernels(w, mx, sx, my, sy, mx, sx, my, sy)
+
+
+def test_a_pick_explores_where_l_is_mostly_its_prior():
+    # A better trial at (0, 0) with width 0.5; the prior at the centre with width 10 (nearly flat).
+    l_x = kernels([0.5, 0.5], [(0.0, 0.0), (0.0, 0.0)], [(0.5, 0.5), (10.0, 10.0)])
+    assert tm.prior_share(l_x, 0.1, 0.0) < 0.05  # on the better trial: its kernel is l there
+    assert tm.prior_share(l_x, 4.0, -4.0) > 0.95  # far from it: only the prior is left
+
+    # The share crosses one half where the two truncated densities are equal, found here along x
+    # with scipy's normal distribution.
+    def prior_density(x):
+        mass = (stats.norm.cdf(0.5) - stats.norm.cdf(-0.5)) ** 2
+        return stats.norm.pdf(x / 10) / 10 * stats.norm.pdf(0) / 10 / mass
+
+    def kernel_density(x):
+        mass = (stats.norm.cdf(10) - stats.norm.cdf(-10)) ** 2
+        return stats.norm.pdf(x / 0.5) / 0.5 * stats.norm.pdf(0) / 0.5 / mass
+
+    r = next(x for x in np.linspace(0, 5, 50001) if kernel_density(x) < prior_density(x))
+    assert tm.prior_share(l_x, r - 0.01, 0.0) < 0.5 < tm.prior_share(l_x, r + 0.01, 0.0)
+
+
+def test_picks_follow_the_criterion(recording):
+    for step in recording.steps:
+        pick = tm.pick_of(step)
+        assert pick.trial == step.trial
+        assert pick.kind == ("explore" if pick.prior_share > tm.EXPLORE else "exploit")
+    kinds = [tm.pick_of(s).kind for s in recording.steps]
+    assert kinds[0] == "explore" and kinds[-1] == "exploit"  # seed 0: it explores first, exploits at the end
+
+
+def test_argmax_candidate_is_plain_optunas_next_trial(recording, plain_study):
+    for step in recording.steps:
         c = step.candidates
         i = int(np.argmax(c.log_l - c.log_g))  # the acquisition, recomputed here
         params = plain_study.trials[step.trial].params
@@ -152,7 +203,6 @@ def test_argmax_candidate_is_plain_optunas_next_trial(recording, moments, plain_
         assert i == c.chosen
         assert step.best_candidate["index"] == i
         assert (step.best_candidate["lr"], step.best_candidate["decay"]) == (params["lr"], params["decay"])
-    assert {m.step.trial for m in moments} <= {s.trial for s in recording.steps}
 
 
 def test_recorded_sequence_equals_run_study(recording, plain_run, plain_study):
@@ -190,56 +240,54 @@ def test_jacobian_of_the_box_map():
     assert records.LOG_JACOBIAN == pytest.approx(math.log(math.log(10) / 5 * 0.04), rel=1e-12)
     assert records.dlog_scale_dbox(LR) == pytest.approx(math.log(10) / 5, rel=1e-12)
     assert records.dlog_scale_dbox(DECAY) == pytest.approx(0.04, rel=1e-12)
-    assert records.DensityGrid.__dataclass_fields__["log_jacobian"].default == records.LOG_JACOBIAN
 
 
-def test_densities_integrate_to_one_in_tpe_space(moments):
+def test_densities_integrate_to_one_in_tpe_space(sampled):
     # Optuna's log_pdf is a density in (u, v) = (ln lr, decay): integrate there.
     n = 401
     u = np.linspace(math.log(LR.low), math.log(LR.high), n)
     v = np.linspace(DECAY.low, DECAY.high, n)
     uu, vv = np.meshgrid(u, v)
     x, y = objective.to_internal(np.exp(uu), vv)
-    for m in moments:
-        for log_p in tm.log_densities(m.step.estimators, x, y):
+    for step in sampled:
+        for log_p in tm.log_densities(step.estimators, x, y):
             total = np.trapezoid(np.trapezoid(np.exp(log_p), u, axis=1), v)
             assert total == pytest.approx(1.0, abs=1e-3)  # observed ~2e-5 off on 401^2
         # The same over the box, with the constant Jacobian |d(u, v)/d(x, y)|.
         xs = np.linspace(*objective.BOX, n)
-        log_l, _ = tm.log_densities(m.step.estimators, *np.meshgrid(xs, xs))
+        log_l, _ = tm.log_densities(step.estimators, *np.meshgrid(xs, xs))
         box_total = np.trapezoid(np.trapezoid(np.exp(log_l), xs, axis=1), xs) * math.exp(records.LOG_JACOBIAN)
         assert box_total == pytest.approx(1.0, abs=1e-3)
 
 
-def test_grid_function_reproduces_candidate_densities(moments):
-    # Box coordinates -> real units -> estimator: the recorded values come back.
-    for m in moments:
-        c = m.step.candidates
-        log_l, log_g = tm.log_densities(m.step.estimators, c.x, c.y)
+def test_grid_function_reproduces_candidate_densities(recording):
+    # Box coordinates -> real units -> estimator: Optuna's own values at its candidates come back,
+    # so the map drawn from this function shows, at each candidate, the acquisition Optuna computed.
+    for step in recording.steps:
+        c = step.candidates
+        log_l, log_g = tm.log_densities(step.estimators, c.x, c.y)
         np.testing.assert_allclose(log_l, c.log_l, rtol=0, atol=1e-9)
         np.testing.assert_allclose(log_g, c.log_g, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(log_l - log_g, c.acquisition, rtol=0, atol=1e-9)
         # ... and in real units, straight through the recorder
-        log_l, log_g = recorder.log_densities(m.step.estimators, c.lr, c.decay)
+        log_l, log_g = recorder.log_densities(step.estimators, c.lr, c.decay)
         np.testing.assert_array_equal(log_l, c.log_l)
         np.testing.assert_array_equal(log_g, c.log_g)
 
 
-def test_density_grid_is_the_estimators_on_the_box(moments):
-    m = moments[0]
-    grid = tm.density_grid(m.step, 11)
-    np.testing.assert_allclose(grid.xs, np.arange(-5.0, 5.5, 1.0), atol=1e-12)
-    np.testing.assert_allclose(grid.ys, grid.xs, atol=0)
-    np.testing.assert_allclose(grid.lr, 10.0 ** np.linspace(-6, -4, 11), rtol=1e-12)
-    np.testing.assert_allclose(grid.decay, np.linspace(0.6, 1.0, 11), rtol=1e-12)
-    assert grid.log_l.shape == grid.log_g.shape == (11, 11)
-    # Row iy, column ix: the point (xs[ix], ys[iy]).
+def test_a_step_map_is_the_estimators_at_the_cell_centres(sampled):
+    step = sampled[0]
+    m = tm.step_map(step, 10)
+    np.testing.assert_allclose(tm.map_centres(10), np.arange(-4.5, 5.0, 1.0), atol=1e-12)
+    assert m.log_l.shape == m.log_g.shape == (10, 10) and m.trial == step.trial
+    # Row iy, column ix: the point (centres[ix], centres[iy]), i.e. lr 10^(-6 + 0.2 (ix + 0.5)).
     iy, ix = 2, 7
     log_l, log_g = recorder.log_densities(
-        m.step.estimators, np.array([10.0 ** (-6 + 0.2 * ix)]), np.array([0.6 + 0.04 * iy])
+        step.estimators, np.array([10.0 ** (-6 + 0.2 * (ix + 0.5))]), np.array([0.6 + 0.04 * (iy + 0.5)])
     )
-    assert grid.log_l[iy, ix] == pytest.approx(float(log_l[0]), abs=1e-9)
-    assert grid.log_g[iy, ix] == pytest.approx(float(log_g[0]), abs=1e-9)
-    np.testing.assert_array_equal(grid.acquisition, grid.log_l - grid.log_g)
+    assert m.log_l[iy, ix] == pytest.approx(round(float(log_l[0]), 3), abs=1e-9)
+    assert m.log_g[iy, ix] == pytest.approx(round(float(log_g[0]), 3), abs=1e-9)
+    np.testing.assert_array_equal(m.acquisition, m.log_l - m.log_g)
 
 
 def _fresh_estimator(run: samplers.Run, numbers) -> _ParzenEstimator:
@@ -343,29 +391,26 @@ def test_a_step_round_trips_through_json(recording):
         np.testing.assert_array_equal(getattr(back.g_kernels, field.name), getattr(step.g_kernels, field.name))
     assert to_plain(back) == data
     with pytest.raises(ValueError, match="live estimators"):
-        tm.density_grid(back)
+        tm.step_map(back, 11)
 
 
-def test_cached_plain_data_round_trips(tmp_path, recording, moments):
+def test_cached_plain_data_round_trips(tmp_path, recording):
     first = tm.inside_tpe(SPEC, cache_dir=tmp_path)
     again = tm.inside_tpe(SPEC, cache_dir=tmp_path)
     assert len(list(tmp_path.iterdir())) == 1
     data = to_plain(first)
     assert json.loads(json.dumps(data)) == data  # plain data all the way down
     assert to_plain(from_plain(records.InsideTPE, data)) == data
-    assert (
-        [m.step.trial for m in first.moments]
-        == [m.step.trial for m in again.moments]
-        == [m.step.trial for m in moments]
-    )
-    for stored, live in zip(first.moments, moments, strict=True):
-        assert stored.step.estimators is None
-        assert len(stored.grid.xs) == tm.DEFAULT_GRID_SIZE
-        live_grid = tm.density_grid(live.step, len(stored.grid.xs))
-        np.testing.assert_array_equal(stored.grid.log_l, live_grid.log_l)
-        np.testing.assert_array_equal(stored.grid.log_g, live_grid.log_g)
-        np.testing.assert_array_equal(stored.step.candidates.acquisition, live.step.candidates.acquisition)
-        assert stored.metrics == live.metrics and stored.note == live.note
+    assert to_plain(again) == data
+    assert [m.trial for m in first.maps] == [p.trial for p in first.picks] == [s.trial for s in recording.steps]
+    centres = (np.arange(tm.MAP_GRID) + 0.5) * 10 / tm.MAP_GRID - 5  # cell centres, so the pixels tile the box
+    np.testing.assert_allclose(tm.map_centres(), centres, rtol=0, atol=1e-12)
+    for stored, live in zip(first.maps, recording.steps, strict=True):
+        assert stored.log_l.shape == (tm.MAP_GRID, tm.MAP_GRID)
+        log_l, log_g = tm.log_densities(live.estimators, *np.meshgrid(centres, centres))
+        np.testing.assert_allclose(stored.log_l, log_l, rtol=0, atol=5e-4)  # stored to 3 decimals
+        np.testing.assert_allclose(stored.log_g, log_g, rtol=0, atol=5e-4)
+    assert first.first_deep == 30 and first.threshold == objective.WELLS.deep_threshold
     assert first.run.same_trials(recording.run)
     assert (first.objective, first.budget, first.seed, first.n_startup_trials) == (
         CFG.objective,
@@ -379,8 +424,9 @@ def test_cached_plain_data_round_trips(tmp_path, recording, moments):
     assert [s.trial for s in first.steps] == [s.trial for s in recording.steps]
 
 
-def test_describe_reports_each_moment(tmp_path, moments):
+def test_describe_reports_every_step(tmp_path, recording):
     text = tm.describe(tm.inside_tpe(SPEC, cache_dir=tmp_path))
-    for m in moments:
-        assert f"[{m.role}] trial {m.step.trial + 1}:" in text
-    assert text.count("== best candidate") == len(moments) and "DIFFERS" not in text
+    for step in recording.steps:
+        assert f"trial {step.trial + 1:3d}: n = {step.n}," in text
+    assert "first trial in the deep well: trial 31" in text
+    assert text.count("[slow: ") == 3 and "DIFFERS" not in text

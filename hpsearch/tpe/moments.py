@@ -24,17 +24,25 @@ from typing import Any
 
 import numpy as np
 from optuna.trial import TrialState
+from scipy import stats
 
 import samplers
 from hpsearch import settings
 from hpsearch.plain import from_plain, to_plain
 from hpsearch.tpe import recorder, records
-from hpsearch.tpe.records import LOG_JACOBIAN, Candidates, DensityGrid, InsideTPE, Kernels, Moment, Step
-from objective import BOX, LAYER_DECAY, LEARNING_RATE, to_hyperparameters, to_internal
+from hpsearch.tpe.records import (
+    LOG_JACOBIAN,
+    Candidates,
+    InsideTPE,
+    Kernels,
+    Pick,
+    SlowStep,
+    Step,
+    StepMap,
+)
+from objective import BOX, LAYER_DECAY, LEARNING_RATE, OBJECTIVES, to_hyperparameters, to_internal
 from samplers import StudySpec
 
-DEFAULT_GRID_SIZE = 101
-"""Grid points per axis stored for a chosen moment (0.1 box units apart)."""
 Y_STAR_RULE = "y* = max value in the below group (derived from Optuna's split; Optuna itself keeps no threshold)"
 GAMMA = recorder.GammaRule.of_optuna()
 """Optuna's default gamma(n), which every recorded split is checked against."""
@@ -136,113 +144,77 @@ def log_densities(estimators: tuple[Any, Any], x: np.ndarray, y: np.ndarray) -> 
     return log_l.reshape(x.shape), log_g.reshape(x.shape)
 
 
-def density_grid(step: Step, n: int = DEFAULT_GRID_SIZE) -> DensityGrid:
-    """Evaluate the step's recorded estimators on an n x n grid over the box (endpoints included)."""
+# --- what the beat shows at every step ---------------------------------------------------
+
+
+MAP_GRID = 41
+"""Grid points per axis of the maps stored for every step (0.25 box units apart; drawn smoothed)."""
+EXPLORE = 0.5
+"""A pick explores when l(x)'s prior, not a better trial's kernel, accounts for more than this share of l there."""
+
+
+def map_centres(n: int = MAP_GRID) -> np.ndarray:
+    """Where a step's map is evaluated along each axis: the centres of n equal cells of the box,
+    so that its n x n pixels tile the box exactly."""
+    return BOX[0] + (np.arange(n) + 0.5) * (BOX[1] - BOX[0]) / n
+
+
+def step_map(step: Step, n: int = MAP_GRID) -> StepMap:
+    """log l and log g of one step at the cell centres of an n x n grid, to 3 decimals (a picture, not a check)."""
     if step.estimators is None:
         raise ValueError("this Step has no live estimators (loaded from JSON); record the run again")
-    xs = np.linspace(*BOX, n)
+    xs = map_centres(n)
     log_l, log_g = log_densities(step.estimators, *np.meshgrid(xs, xs))
-    lr, decay = to_hyperparameters(xs, xs)
-    return DensityGrid(xs, xs.copy(), np.asarray(lr), np.asarray(decay), log_l, log_g)
+    return StepMap(step.trial, np.round(log_l, 3), np.round(log_g, 3))
 
 
-# --- choosing the moments -------------------------------------------------------------
+def prior_share(kernels: Kernels, x: float, y: float) -> float:
+    """The share of l(x, y) that l's prior (its last kernel) accounts for.
 
-
-def readability(step: Step, grid: DensityGrid) -> dict:
-    """Numbers that say whether l, g and log l/g draw well on the grid.
-
-    l_area: effective area of l as a share of the box, (int l)^2 / int l^2 / area
-      (1 for a flat density, ~4 pi sx sy for one Gaussian); tiny = a needle.
-    min_sigma_cells: narrowest kernel of l or g, in grid cells; below ~2 the
-      surface aliases into spikes.
-    acq_span: max - min of log l - log g on the grid (nats); huge spans squash
-      the colour scale.
+    Each kernel is a product of normals truncated to the box; in box units, since the map from
+    TPE's space is affine per axis and the shares do not depend on the units.
     """
-    step_x = grid.xs[1] - grid.xs[0]
-    density = np.exp(grid.log_l)
-    w = np.trapezoid(np.trapezoid(density, grid.xs, axis=1), grid.ys)
-    w2 = np.trapezoid(np.trapezoid(density**2, grid.xs, axis=1), grid.ys)
-    area = (BOX[1] - BOX[0]) ** 2
-    sigmas = np.concatenate(
-        [k.sigma_x for k in (step.l_kernels, step.g_kernels)] + [k.sigma_y for k in (step.l_kernels, step.g_kernels)]
-    )
-    acq = grid.acquisition
-    return dict(
-        l_area=float(w * w / w2 / area),
-        min_sigma_cells=float(sigmas.min() / step_x),
-        acq_span=float(acq.max() - acq.min()),
-    )
+    low, high = BOX
+
+    def axis(value, mu, sigma):
+        mass = stats.norm.cdf((high - mu) / sigma) - stats.norm.cdf((low - mu) / sigma)
+        return stats.norm.pdf((value - mu) / sigma) / (sigma * mass)
+
+    parts = kernels.weights * axis(x, kernels.mu_x, kernels.sigma_x) * axis(y, kernels.mu_y, kernels.sigma_y)
+    return float(parts[-1] / parts.sum())
 
 
-READABLE = dict(l_area=0.02, min_sigma_cells=2.0, acq_span=40.0)
-"""Thresholds of readability(): l covers >= 2 % of the box, kernels >= 2 cells, span <= 40 nats."""
+def pick_of(step: Step) -> Pick:
+    """Explore or exploit: whether the pick sits where l(x) is mostly its prior, far from every better
+    trial, or where a better trial's kernel makes most of l(x)."""
+    share = prior_share(step.l_kernels, step.x, step.y)
+    return Pick(step.trial, "explore" if share > EXPLORE else "exploit", share)
 
 
-def is_readable(metrics: dict) -> bool:
-    return (
-        metrics["l_area"] >= READABLE["l_area"]
-        and metrics["min_sigma_cells"] >= READABLE["min_sigma_cells"]
-        and metrics["acq_span"] <= READABLE["acq_span"]
-    )
-
-
-_ROLE_REASONS = {
-    "first": "the first model-guided trial, just after the random startup trials",
-    "middle": "the middle of the model-guided trials",
-    "last": "the last trial of the budget",
-}
-
-
-def choose_moments(recording: Recording, grid_size: int = DEFAULT_GRID_SIZE) -> tuple[Moment, ...]:
-    """First, middle and last model-guided trials, each moved to the nearest readable neighbour if needed."""
-    steps = recording.steps
+def slow_steps(steps: tuple[Step, ...], run: samplers.Run, threshold: float) -> tuple[SlowStep, ...]:
+    """The steps shown slowly: the first model-guided one, the one whose trial first reaches the deep
+    well (if TPE's model found it), and one between them (or, with no such trial, the middle one)."""
     if not steps:
         return ()
-    targets = {"first": 0, "middle": (len(steps) - 1) // 2, "last": len(steps) - 1}
-    moments, used = [], set()
-    for role, target in targets.items():
-        if target in used:
-            continue  # a short run: fewer distinct moments
-        # Nearest first (the target itself at distance 0); on a tie, the earlier trial.
-        order = sorted(range(len(steps)), key=lambda i: (abs(i - target), i))
-        tried = []
-        for i in order:
-            if i in used:
-                continue
-            grid = density_grid(steps[i], grid_size)
-            metrics = readability(steps[i], grid)
-            tried.append((i, grid, metrics))
-            if is_readable(metrics):
-                break
-        else:  # nothing readable: keep the target itself (tried first) and say so
-            tried = tried[:1]
-        i, grid, metrics = tried[-1]
-        used.add(i)
-        s = steps[i]
-        reason = _ROLE_REASONS[role]
-        number = s.trial + 1  # as a viewer counts trials, from 1
-        if i == target and is_readable(metrics):
-            note = f"trial {number}: {reason}; l/g readable"
-        elif is_readable(metrics):
-            skipped = ", ".join(str(steps[j].trial + 1) for j, _, _ in tried[:-1])
-            note = f"trial {number}: nearest readable to {reason} (skipped {skipped}: too spiky)"
-        else:
-            note = f"trial {number}: {reason}; no readable neighbour, kept anyway"
-        note += (
-            f" [l covers {metrics['l_area']:.0%} of the box, narrowest kernel "
-            f"{metrics['min_sigma_cells']:.1f} cells, log l/g spans {metrics['acq_span']:.1f} nats]"
-        )
-        moments.append(Moment(role, s, grid, metrics, note))
-    return tuple(moments)
+    index = {s.trial: i for i, s in enumerate(steps)}
+    first_deep = next((t.number for t in run.trials if t.value < threshold), None)
+    reach = index.get(first_deep) if first_deep is not None else None
+    between = reach // 2 if reach is not None else (len(steps) - 1) // 2
+    roles: dict[int, list[str]] = {0: ["first"]}
+    if reach is not None:
+        roles.setdefault(reach, []).append("deep")
+    if reach is None or 0 < between < reach:
+        roles.setdefault(between, []).append("between")
+    return tuple(SlowStep(steps[i].trial, tuple(r)) for i, r in sorted(roles.items()))
 
 
 # --- the cached, plain-data result -------------------------------------------------------
 
 
-def compute_inside_tpe(spec: StudySpec, grid_size: int = DEFAULT_GRID_SIZE) -> InsideTPE:
-    """Record, verify against samplers.run_study and choose the moments (not cached)."""
+def compute_inside_tpe(spec: StudySpec, grid_size: int = MAP_GRID) -> InsideTPE:
+    """Record, verify against samplers.run_study, map every step and choose the slow ones (not cached)."""
     recording = record_run(spec)
+    threshold = OBJECTIVES[spec.objective].deep_threshold
     if not recording.run.same_trials(samplers.run_study(spec, "tpe")):
         raise RuntimeError("the recorded run differs from samplers.run_study: the recorder perturbed TPE")
     return InsideTPE(
@@ -255,14 +227,18 @@ def compute_inside_tpe(spec: StudySpec, grid_size: int = DEFAULT_GRID_SIZE) -> I
         GAMMA.text,
         Y_STAR_RULE,
         LOG_JACOBIAN,
+        threshold,
         recording.run,
         recording.steps,
-        choose_moments(recording, grid_size),
+        tuple(step_map(st, grid_size) for st in recording.steps),
+        tuple(pick_of(st) for st in recording.steps),
+        slow_steps(recording.steps, recording.run, threshold),
+        next((t.number for t in recording.run.trials if t.value < threshold), None),
     )
 
 
-def inside_tpe(spec: StudySpec, grid_size: int = DEFAULT_GRID_SIZE, cache_dir: Path | None = None) -> InsideTPE:
-    """A TPE run's internals at its chosen moments, cached."""
+def inside_tpe(spec: StudySpec, grid_size: int = MAP_GRID, cache_dir: Path | None = None) -> InsideTPE:
+    """A TPE run's internals at every model-guided step, cached."""
     payload = dict(
         objective=spec.objective,
         budget=spec.budget,
@@ -289,30 +265,29 @@ def inside_tpe(spec: StudySpec, grid_size: int = DEFAULT_GRID_SIZE, cache_dir: P
 def describe(result: InsideTPE) -> str:
     lines = [
         f"TPE internals: {result.objective}, budget {result.budget}, seed {result.seed}, "
-        f"{result.n_startup_trials} startup trials, {result.n_ei_candidates} candidates, "
-        f"optuna {result.optuna_version}; gamma {result.gamma_rule}; {result.y_star_rule}"
+        f"{result.n_startup_trials} start-up trials, {result.n_ei_candidates} candidates, "
+        f"optuna {result.optuna_version}; gamma {result.gamma_rule}; {result.y_star_rule}",
+        "first trial in the deep well: "
+        + ("none" if result.first_deep is None else f"trial {result.first_deep + 1} (counted from 1)"),
     ]
-    for m in result.moments:
-        s, b = m.step, m.step.best_candidate
-        t = result.run.trials[s.trial]
-        lines += [
-            f"\n[{m.role}] {m.note}",
-            f"  trial {s.trial}: n = {s.n} finished, gamma(n) = {s.gamma}; y* = {s.y_star:.4f} "
-            f"(best above: {s.y_above_min:.4f}); below {len(s.below)} {list(s.below)}, above {len(s.above)}",
-            f"  best candidate #{b['index']} of {len(s.candidates.acquisition)}: lr = {b['lr']:.6g}, "
-            f"decay = {b['decay']:.6f} (x = {b['x']:+.3f}, y = {b['y']:+.3f}); "
-            f"log l = {b['log_l']:.4f}, log g = {b['log_g']:.4f}, log l - log g = {b['acquisition']:.4f}",
-            f"  next trial {t.number} params: lr = {t.lr:.6g}, decay = {t.decay:.6f} -> loss {t.value:.4f}"
-            f" ({'== best candidate' if (t.lr, t.decay) == (b['lr'], b['decay']) else 'DIFFERS'})",
-        ]
+    slow = {s.trial: " and ".join(s.roles) for s in result.slow}
+    for step, pick in zip(result.steps, result.picks, strict=True):
+        t, b = result.run.trials[step.trial], step.best_candidate
+        lines.append(
+            f"trial {step.trial + 1:3d}: n = {step.n}, gamma = {step.gamma}, y* = {step.y_star:+.4f}; "
+            f"pick {pick.kind} (prior {pick.prior_share:.0%} of l there), log l - log g = {b['acquisition']:+.3f}; "
+            f"loss {t.value:+.4f}"
+            + (f"  [slow: {slow[step.trial]}]" if step.trial in slow else "")
+            + ("" if (t.lr, t.decay) == (b["lr"], b["decay"]) else "  DIFFERS from the best candidate")
+        )
     return "\n".join(lines)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
-        description="Print what Optuna's TPE did at the chosen moments of the featured run."
+        description="Print what Optuna's TPE did at every model-guided trial of the featured run."
     )
-    parser.add_argument("--grid-size", type=int, default=DEFAULT_GRID_SIZE)
+    parser.add_argument("--grid-size", type=int, default=MAP_GRID)
     args = parser.parse_args(argv)
     start = time.perf_counter()
     result = inside_tpe(settings.load().spec, grid_size=args.grid_size)

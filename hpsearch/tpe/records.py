@@ -16,7 +16,7 @@ Spaces and units
   decay), so affine in (u, v) too. The Jacobian is constant:
       du/dx = ln(1e-4 / 1e-6) / 10 = ln(10) / 5,   dv/dy = 0.4 / 10 = 0.04,
   so a density per unit box area is exp(log_pdf) * du/dx * dv/dy
-  (`DensityGrid.log_jacobian` is the log of that product). The acquisition
+  (`LOG_JACOBIAN` is the log of that product). The acquisition
   log l - log g is the same in every space: the Jacobian cancels.
 
 The threshold y*
@@ -144,20 +144,12 @@ class Step:
 
 
 @dataclass(frozen=True)
-class DensityGrid:
-    """log l and log g on an n x n grid over the internal box; arrays indexed [iy, ix].
+class StepMap:
+    """log l and log g of one step on a coarse grid over the box (MAP_GRID points per axis, [iy, ix])."""
 
-    Log densities are per unit (ln lr, decay), TPE's own space; add
-    `log_jacobian` for a density per unit box area.
-    """
-
-    xs: np.ndarray  # (n,) internal x
-    ys: np.ndarray  # (n,) internal y
-    lr: np.ndarray  # (n,) real units along x
-    decay: np.ndarray  # (n,) real units along y
-    log_l: np.ndarray  # (n, n)
-    log_g: np.ndarray  # (n, n)
-    log_jacobian: float = LOG_JACOBIAN
+    trial: int
+    log_l: np.ndarray
+    log_g: np.ndarray
 
     @property
     def acquisition(self) -> np.ndarray:
@@ -165,14 +157,20 @@ class DensityGrid:
 
 
 @dataclass(frozen=True)
-class Moment:
-    """One chosen step with its density grid and why it was chosen."""
+class Pick:
+    """Whether a step's pick exploits the better trials or explores away from them."""
 
-    role: str  # "first", "middle", "last"
-    step: Step
-    grid: DensityGrid
-    metrics: dict[str, float]
-    note: str
+    trial: int
+    kind: str  # "exploit" or "explore"
+    prior_share: float  # of l(x) at the pick, from l's prior rather than a better trial's kernel
+
+
+@dataclass(frozen=True)
+class SlowStep:
+    """A step the beat shows slowly, and why: "first", "between", "deep" (its trial first reaches the well)."""
+
+    trial: int
+    roles: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -188,6 +186,10 @@ class InsideTPE:
     gamma_rule: str
     y_star_rule: str
     log_jacobian: float
+    threshold: float  # the deep well's
     run: Run  # verified equal to samplers.run_study(...)
-    steps: tuple[Step, ...]  # every model-guided trial, without grids
-    moments: tuple[Moment, ...]  # the chosen ones, with grids
+    steps: tuple[Step, ...]  # every model-guided trial
+    maps: tuple[StepMap, ...]  # one per step
+    picks: tuple[Pick, ...]  # one per step
+    slow: tuple[SlowStep, ...]
+    first_deep: int | None  # number of the run's first trial in the deep well (any phase), None if none
