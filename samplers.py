@@ -396,8 +396,8 @@ def cached(
     return load(data)
 
 
-def featured_run(spec: StudySpec, name: str, cache_dir: Path | None = None) -> Run:
-    """The one run a scene shows, cached."""
+def featured_run(spec: StudySpec, name: str, cache_dir: Path | None = None, progress: bool = False) -> Run:
+    """The one run a scene shows, cached; with progress, says what it computes before it starts."""
     check_sampler(name)
     payload = dict(
         objective=spec.objective,
@@ -406,7 +406,18 @@ def featured_run(spec: StudySpec, name: str, cache_dir: Path | None = None) -> R
         seed=spec.seed,
         n_startup_trials=spec.n_startup_trials,
     )
-    return cached("run", payload, lambda: to_plain(run_study(spec, name)), lambda d: from_plain(Run, d), cache_dir)
+
+    def compute() -> dict:
+        if progress:
+            trials = trials_run(name, spec.budget)
+            print(
+                f"  featured run {spec.objective} seed {spec.seed}: {name}, {trials:,} trials",
+                file=sys.stderr,
+                flush=True,
+            )
+        return to_plain(run_study(spec, name))
+
+    return cached("run", payload, compute, lambda d: from_plain(Run, d), cache_dir)
 
 
 def _sweep_curves(task: tuple[StudySpec, str, tuple[int, ...]]) -> list[list[float]]:

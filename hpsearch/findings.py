@@ -468,7 +468,7 @@ def precompute(settings: Settings, progress: bool = False) -> None:
     """Warm every cache the beats read: featured runs, all sweeps, the one-axis case, TPE's internals."""
     from hpsearch.tpe import moments
 
-    settings.featured_runs()
+    settings.featured_runs(progress)
     budgets = [settings.budget, startup_budget(settings), *grid_case_budgets(settings)]
     for budget in dict.fromkeys(b for b in budgets if b is not None):
         settings.sweep(budget=budget, progress=progress)

@@ -182,13 +182,20 @@ def save_studies(config: Settings, output: Path) -> None:
     import samplers
 
     storage = f"sqlite:///{output}"
-    for name in config.samplers:
-        study_name = f"{name}-seed{config.featured_seed}"
-        samplers.run_optuna_study(config.spec, name, storage=storage, study_name=study_name)
-        study = optuna.load_study(study_name=study_name, storage=storage)
-        shown = config.featured_run(name)
-        if [t.params for t in study.trials] != [{"lr": t.lr, "decay": t.decay} for t in shown.trials]:
-            raise RenderError(f"the stored {name} study differs from the trials the video shows")
+    # A Ctrl-C while a study is written would make Optuna log a "trial failed" traceback before the
+    # interrupt reaches the driver, which then says in one line what was written.
+    verbosity = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    try:
+        for name in config.samplers:
+            study_name = f"{name}-seed{config.featured_seed}"
+            samplers.run_optuna_study(config.spec, name, storage=storage, study_name=study_name)
+            study = optuna.load_study(study_name=study_name, storage=storage)
+            shown = config.featured_run(name)
+            if [t.params for t in study.trials] != [{"lr": t.lr, "decay": t.decay} for t in shown.trials]:
+                raise RenderError(f"the stored {name} study differs from the trials the video shows")
+    finally:
+        optuna.logging.set_verbosity(verbosity)
 
 
 class Outputs:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ctypes
+import os
+import select
 import signal
+import threading
 
 _PR_SET_PDEATHSIG = 1
 
@@ -18,6 +21,26 @@ def die_with_parent(sig: signal.Signals = signal.SIGTERM) -> None:
         libc.prctl(_PR_SET_PDEATHSIG, int(sig))
     except (OSError, AttributeError):
         pass
+
+
+def end_group_with(pid: int) -> None:
+    """When process `pid` ends, even by SIGKILL, kill this process's whole group (it leads one).
+
+    For a process that is not `pid`'s child: a beat forked by multiprocessing's fork server,
+    whose parent (the server) lives on while any process it forked does. A pidfd becomes
+    readable when its process ends; a daemon thread waits for that.
+    """
+    try:
+        pidfd = os.pidfd_open(pid)
+    except ProcessLookupError:  # gone already
+        os.killpg(0, signal.SIGKILL)
+        return
+
+    def watch() -> None:
+        select.select([pidfd], [], [])
+        os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=watch, name=f"end-with-{pid}", daemon=True).start()
 
 
 def ignore_interrupts() -> None:

@@ -76,6 +76,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C or SIGTERM: stop, once. A second signal while stopping (a double Ctrl-C, or `timeout`
+    signalling the whole group) would land in the shutdown of a pool and print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
@@ -117,14 +121,18 @@ def _writable(option: str, folder: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # A worker or beat stopped mid-way cannot hand its semaphores back; multiprocessing's resource
+    # tracker (a process of its own, started later with this environment) frees them, and would warn.
+    os.environ["PYTHONWARNINGS"] = "ignore:resource_tracker:UserWarning"
     from hpsearch import settings
 
     # 1. Validate everything before any work.
-    overrides = list(args.overrides) + ([f"render.quality={args.quality}"] if args.quality else [])
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            config = settings.load(args.config, overrides)
+            config = settings.load(args.config, args.overrides)  # every value checked, --quality or not
+        if args.quality:
+            config = dataclasses.replace(config, quality=args.quality)
         for w in caught:
             print(f"render.sh: warning: {w.message}", file=sys.stderr)
         beats = list(BEATS)
@@ -149,8 +157,12 @@ def main(argv: list[str] | None = None) -> int:
 
     out_dir = Path(args.out).resolve()
     media_dir = Path(args.media_dir).resolve()
-    try:  # where the results go must take them, before any work is done
-        for option, folder in (("--out", out_dir), ("--media-dir", media_dir)):
+    try:  # where the results go must take them, before any work is done (or any folder is made)
+        folders = (("--out", out_dir), ("--media-dir", media_dir))
+        for option, folder in folders:
+            if folder.exists() and not folder.is_dir():
+                raise settings.SettingsError(f"{option} {folder}: cannot write there (not a folder)")
+        for option, folder in folders:
             _writable(option, folder)
         media_lock = Held(media_dir, wait=False)  # until this render ends
     except settings.SettingsError as err:
@@ -160,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"render.sh: error: {err}: wait for it, or give this render its own --media-dir", file=sys.stderr)
         return 2
     signal.signal(signal.SIGTERM, _interrupt)  # `timeout` and `kill`: stop like Ctrl-C, beats and all
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with Ctrl-C ignored
+        signal.signal(signal.SIGINT, _interrupt)
 
     resolved = config.as_toml()
     defaults = settings.defaults()
@@ -250,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     total = chapters[-1].end
     print(f"video: {movie}  ({total:.1f} s, {plural(len(beats), 'beat')})")
     print(f"subtitles: {movie.with_suffix('.srt')}")
+    print(f"chapters: {out_dir / f'{name}.chapters.txt'}")
     print(
         f"studies: {out_dir / f'{name}-studies.db'}  (optuna.load_study(study_name='tpe-seed{config.featured_seed}', "
         f"storage='sqlite:///...'))"

@@ -15,10 +15,10 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hpsearch.processes import die_with_parent
+from hpsearch.processes import end_group_with
 
 if TYPE_CHECKING:
-    from multiprocessing.sharedctypes import Synchronized
+    from ctypes import c_double, c_int
 
     from hpsearch.beats import Beat
 
@@ -112,17 +112,20 @@ class Renders:
         self._running: set[BaseProcess] = set()
         self._lock = threading.Lock()
         self._stopped = False
-        self.frames: dict[str, Synchronized[int]] = {}  # frames written so far, by log name (the scene)
+        self.frames: dict[str, c_int] = {}  # frames written so far, by log name (the scene)
 
     def run(self, args: list[str], log: Path, env: dict[str, str]) -> tuple[int, float]:
         """Exit status and peak resident memory (MB) of one `manim <args>` process."""
-        peak_kb = self._context.Value("d", 0.0)
-        frames = self._context.Value("i", 0)
+        # Written by the child alone, read here: no lock, so no semaphore for a stopped run to leak.
+        peak_kb = self._context.Value("d", 0.0, lock=False)
+        frames = self._context.Value("i", 0, lock=False)
         with self._lock:
             if self._stopped:
                 raise KeyboardInterrupt
             self.frames[log.stem] = frames
-            proc = self._context.Process(target=_manim_in_child, args=(args, str(log), env, peak_kb, frames))
+            proc = self._context.Process(
+                target=_manim_in_child, args=(args, str(log), env, peak_kb, frames, os.getpid())
+            )
             proc.start()
             self._running.add(proc)
         try:
@@ -145,17 +148,23 @@ class Renders:
 
 
 def _manim_in_child(
-    args: list[str], log: str, env: dict[str, str], peak_kb: Synchronized[float], frames: Synchronized[int]
+    args: list[str],
+    log: str,
+    env: dict[str, str],
+    peak_kb: c_double,
+    frames: c_int,
+    driver: int,
 ) -> None:
     """A beat process: its own process group, output to its log, then `manim <args>`; reports its peak RSS
     and counts the frames it writes as it goes (for the driver's progress display).
 
-    It ends, LaTeX and all, when told to (SIGTERM) and when the driver dies, even by SIGKILL
-    (the fork server it was forked from then exits, and the kernel tells this process).
+    It ends, LaTeX and all, when told to (SIGTERM) and when the driver dies, even by SIGKILL. Its
+    parent is the fork server, which outlives the driver while any process it forked runs, so the
+    beat watches the driver itself.
     """
     os.setsid()
     signal.signal(signal.SIGTERM, lambda *_: os.killpg(0, signal.SIGKILL))
-    die_with_parent()
+    end_group_with(driver)
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(fd, 1)
     os.dup2(fd, 2)

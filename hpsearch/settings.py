@@ -78,11 +78,11 @@ class Settings:
         _, width, height, fps = QUALITIES[self.quality]
         return width, height, fps
 
-    def featured_run(self, sampler: str) -> Run:
-        return samplers.featured_run(self.spec, sampler)
+    def featured_run(self, sampler: str, progress: bool = False) -> Run:
+        return samplers.featured_run(self.spec, sampler, progress=progress)
 
-    def featured_runs(self) -> dict[str, Run]:
-        return {s: self.featured_run(s) for s in self.samplers}
+    def featured_runs(self, progress: bool = False) -> dict[str, Run]:
+        return {s: self.featured_run(s, progress) for s in self.samplers}
 
     def sweep(self, budget: int | None = None, progress: bool = False) -> Sweep:
         """The configured samplers over seeds 0 .. n_seeds - 1, at the configured budget or another."""
