@@ -118,7 +118,7 @@ def question(settings: Settings) -> QuestionData:
     )
 
 
-# --- beat 6: the race -------------------------------------------------------------
+# --- beat 7: the race -------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ def race(settings: Settings) -> RaceData:
     )
 
 
-# --- beat 7: many seeds -----------------------------------------------------------
+# --- beat 8: many seeds -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -244,7 +244,7 @@ def many_seeds(settings: Settings) -> ManySeedsData:
     )
 
 
-# --- beat 8: when TPE does not win ---------------------------------------------------
+# --- beat 9: when TPE does not win ---------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -287,10 +287,8 @@ def inside_intro() -> str:
 def inside_split(trial: int, n: int, gamma: int, y_star: float) -> str:
     """A slow step's split, `trial` counted from 1."""
     if gamma == 1:
-        better = f"the best one, loss {format_loss(y_star)}, is the better group"
-    else:
-        better = f"the {gamma} best, loss {format_loss(y_star)} or lower, are the better group"
-    return f"Trial {trial}. Of the {plural(n, 'trial')} so far, {better}."
+        return f"Trial {trial}: of the {n} so far, the best ({format_loss(y_star)}) is the better group."
+    return f"Trial {trial}: of the {n} so far, the {gamma} best (to {format_loss(y_star)}) are the better group."
 
 
 def inside_map(gamma: int) -> str:
@@ -304,23 +302,23 @@ def inside_candidates(n_candidates: int) -> str:
 
 def pick_label(kind: str) -> str:
     """Beside a pick: what explore and exploit mean here."""
-    return "explore: l here is mostly its prior" if kind == "explore" else "exploit: near a better trial"
+    return "explore: l mostly prior here" if kind == "explore" else "exploit: near a better trial"
 
 
 def inside_pick(kind: str, prior_share: float, loss: float, deep: bool) -> str:
     """A slow step's pick: explore or exploit by the criterion of hpsearch.tpe.moments.pick_of, and its loss."""
     if kind == "explore":
-        why = f"It explores: {percent(prior_share)} of l there is the broad prior, not a better trial."
+        why = f"It explores: {percent(prior_share)} of l there is its prior."
     else:
-        why = f"It exploits: a better trial's kernel makes {percent(1 - prior_share)} of l there."
-    return why + f" Its loss: {format_loss(loss)}" + (", in the deep well." if deep else ".")
+        why = f"It exploits: {percent(1 - prior_share)} of l there comes from a better trial."
+    return why + f" Loss {format_loss(loss)}" + (": the deep well." if deep else ".")
 
 
 def inside_fast(first: int, last: int) -> str:
     """A stretch of steps shown fast, counted from 1."""
     if first == last:
-        return f"Trial {first}: the split is redone and the map follows."
-    return f"Trials {first} to {last}: after each one the split is redone and the map follows."
+        return f"Trial {first}: split again, new map."
+    return f"Trials {first} to {last}: after each, split again, new map."
 
 
 def inside_outcome(first_deep: int | None, n_startup_trials: int, n_trials: int) -> str:

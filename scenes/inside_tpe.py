@@ -58,7 +58,7 @@ class InsideTPE(FlatBeat):
     map_top = 2.45
     inset_side = 1.75
     column_left = 1.55  # the right-hand column
-    fast_seconds = 18.0  # all the fast steps together, at most
+    fast_seconds = 14.0  # all the fast steps together, at most
     fast_step_max = 0.6  # one fast step, at most
     slow_hold = 2.5  # a slow step's result stays at least this long
 
@@ -154,10 +154,11 @@ class InsideTPE(FlatBeat):
         for t, inset in zip(inset_titles, (self.l_inset, self.g_inset), strict=True):
             t.next_to(inset.back, UP, buff=0.1).align_to(inset.back, LEFT)
         values = np.array([t.value for t in data.run.trials])
-        self.strip = Strip(float(values.min()), float(values.max()), RIGHT_EDGE - left, n_ticks=4)
-        self.strip.place(left, self.l_inset.back.get_bottom()[1] - 0.85)
-        strip_title = label("loss", theme.SMALL_SIZE, theme.MUTED).next_to(self.strip.line, UP, buff=0.35)
-        strip_title.align_to(self.strip.line, LEFT)
+        strip_title = label("loss", theme.SMALL_SIZE, theme.MUTED)
+        strip_left = left + strip_title.width + 0.25  # the title left of the strip, clear of y* above it
+        self.strip = Strip(float(values.min()), float(values.max()), RIGHT_EDGE - strip_left, n_ticks=4)
+        self.strip.place(strip_left, self.l_inset.back.get_bottom()[1] - 0.85)
+        strip_title.next_to(self.strip.line, LEFT, buff=0.25)
         rule = MathTex(
             rf"\text{{next}} = \arg\max_{{{data.n_ei_candidates}\ \text{{draws}} \sim \ell}} \log\ell - \log g",
             font_size=theme.LABEL_SIZE,

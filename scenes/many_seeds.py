@@ -1,5 +1,5 @@
 # manim -pqh scenes/many_seeds.py ManySeeds
-"""Beat 7, many seeds: each sampler's median best-so-far with its interquartile band,
+"""Beat 8, many seeds: each sampler's median best-so-far with its interquartile band,
 and how often it reaches the deep well."""
 
 from __future__ import annotations

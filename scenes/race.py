@@ -1,5 +1,5 @@
 # manim -pqh scenes/race.py Race
-"""Beat 6, the race: the samplers' featured runs side by side, trial by trial, on one loss map."""
+"""Beat 7, the race: the samplers' featured runs side by side, trial by trial, on one loss map."""
 
 from __future__ import annotations
 

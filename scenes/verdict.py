@@ -1,5 +1,5 @@
 # manim -pqh scenes/verdict.py Verdict
-"""Beat 8, the verdict: two measured cases where TPE does not win, the takeaways, and the references."""
+"""Beat 9, the verdict: two measured cases where TPE does not win, the takeaways, and the references."""
 
 from __future__ import annotations
 

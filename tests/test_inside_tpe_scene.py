@@ -130,7 +130,7 @@ def test_the_beat_shows_and_says_what_was_recorded(data, scratch_media):
     for slow in data.slow:
         step = next(s for s in data.steps if s.trial == slow.trial)
         pick = next(p for p in data.picks if p.trial == slow.trial)
-        assert f"Trial {step.trial + 1}. Of the {step.n} trials so far" in said
+        assert f"Trial {step.trial + 1}: of the {step.n} so far, the " in said
         assert ("It explores" if pick.kind == "explore" else "It exploits") in said
     # The run's first trial in the deep well, at seed 0 the 31st, is the model's.
     assert data.first_deep == 30 and "Trial 31 was the model's: the first of this run in the deep well." in said

@@ -175,3 +175,24 @@ def test_the_race_counts_the_grid_with_plurals():
         "Its one trial was a random start-up trial (10 start-up trials asked for): TPE never used its model."
     )
     assert story.never_guided(10, 10).startswith("All 10 trials were random (10 start-up trials asked for)")
+
+
+def test_inside_tpe_sentences_fit_the_step():
+    assert story.inside_split(11, 10, 1, -0.9963) == (
+        "Trial 11: of the 10 so far, the best (\u22120.996) is the better group."
+    )
+    assert story.inside_split(31, 30, 3, -1.1241) == (
+        "Trial 31: of the 30 so far, the 3 best (to \u22121.124) are the better group."
+    )
+    assert story.inside_pick("explore", 0.52, 0.9993, False) == "It explores: 52% of l there is its prior. Loss +0.999."
+    assert story.inside_pick("exploit", 0.12, -2.208, True) == (
+        "It exploits: 88% of l there comes from a better trial. Loss \u22122.208: the deep well."
+    )
+    assert story.inside_fast(12, 12) == "Trial 12: split again, new map."
+    assert story.inside_fast(12, 20) == "Trials 12 to 20: after each, split again, new map."
+    assert story.inside_outcome(None, 10, 36) == "In 36 trials, this run never reaches the deep well."
+    assert story.inside_outcome(4, 10, 36) == (
+        "A random start-up trial, trial 5, reached the deep well before the model did."
+    )
+    assert story.inside_outcome(30, 10, 36) == "Trial 31 was the model's: the first of this run in the deep well."
+    assert story.pick_label("explore") != story.pick_label("exploit")
