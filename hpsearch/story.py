@@ -98,6 +98,15 @@ def startup(budget: int, n_startup_trials: int) -> str:
     )
 
 
+def startup_like_random(n_startup: int, same_as_random: bool) -> str:
+    """TPE's start-up trials (hollow on screen), and whether they are random search's with the same seed."""
+    trials = "start-up trial is" if n_startup == 1 else f"{n_startup} start-up trials are"
+    if same_as_random:
+        first = "first" if n_startup == 1 else f"first {n_startup}"
+        return f"Hollow: TPE's {trials} random search's {first}, point for point: same seed, no model yet."
+    return f"Hollow: TPE's {trials} drawn at random: it has no model yet."
+
+
 def tpe_reach(budget: int, n_startup_trials: int, reached: int, n_seeds: int) -> tuple[str, str]:
     """TPE over the seeds, (on screen, in the subtitles), with the right share word."""
     word = share_word(reached, n_seeds)

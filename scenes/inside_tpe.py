@@ -76,8 +76,9 @@ class InsideTPE(FlatBeat):
 
         shown = Shown()
         startup = data.run.trials[: data.steps[0].trial]
-        for t in startup:
-            shown.dots[t.number] = trial_marker(theme.MUTED).move_to(self.map.point(t.x, t.y))
+        for t in startup:  # hollow: drawn at random, before the model, as wherever TPE's trials are drawn
+            shown.dots[t.number] = trial_marker(theme.MUTED, hollow=True).move_to(self.map.point(t.x, t.y))
+        self.n_startup = len(startup)
         self.say(story.inside_intro())
         self.play(Fade(self.static), *[FadeIn(d, scale=0.5) for d in shown.dots.values()], run_time=1.5)
         self.wait_to_read()
@@ -193,8 +194,9 @@ class InsideTPE(FlatBeat):
         changes = []
         for number, dot in shown.dots.items():
             color = self.tpe_color if number in better else theme.MUTED
-            if dot.get_fill_color() != color:
-                changes.append(dot.animate.set_fill(color))
+            hollow = number < self.n_startup
+            if (dot.get_stroke_color() if hollow else dot.get_fill_color()) != color:
+                changes.append(dot.animate.set_stroke(color) if hollow else dot.animate.set_fill(color))
         return changes
 
     def split_strip(self, data: InsideData, step: Step) -> VGroup:
@@ -239,8 +241,13 @@ class InsideTPE(FlatBeat):
         crosses, chosen = self.candidates(step)
         readout = self.readout(step, data, pick.kind)
         self.remove(shown.images, shown.split, shown.readout)
+        better = set(step.below)
         for number, dot in shown.dots.items():
-            dot.set_fill(self.tpe_color if number in set(step.below) else theme.MUTED)
+            color = self.tpe_color if number in better else theme.MUTED
+            if number < self.n_startup:
+                dot.set_stroke(color)
+            else:
+                dot.set_fill(color)
         self.add(images, split, *shown.dots.values())
         new = trial_marker(self.highlight).move_to(chosen)
         self.play(

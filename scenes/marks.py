@@ -27,8 +27,11 @@ Point = Callable[[float, float], np.ndarray]
 """Scene point of internal box coordinates (x, y)."""
 
 
-def trial_marker(color, radius: float = 0.06, rim: float = 1.5) -> Circle:
-    """A filled marker with a dark rim, readable on light and dark colours alike."""
+def trial_marker(color, radius: float = 0.06, rim: float = 1.5, hollow: bool = False) -> Circle:
+    """A filled marker with a dark rim, readable on light and dark colours alike; hollow (a ring of the
+    colour around a dark centre) for a trial drawn at random before a model was used: TPE's start-up."""
+    if hollow:
+        return Circle(radius=radius, fill_color=theme.BACKGROUND, fill_opacity=1.0, stroke_color=color, stroke_width=3)
     return Circle(radius=radius, fill_color=color, fill_opacity=1.0, stroke_color=theme.BACKGROUND, stroke_width=rim)
 
 

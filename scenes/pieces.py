@@ -150,7 +150,7 @@ class SurfacePlot(VGroup):
         """Per point: does the surface hide it from the camera?"""
         return occluded(self.objective, self.layout, xs, ys, self.view.around(-self.origin))
 
-    def marker(self, x: float, y: float, color, radius: float = MARKER_RADIUS) -> VMobject:
+    def marker(self, x: float, y: float, color, radius: float = MARKER_RADIUS, hollow: bool = False) -> VMobject:
         """A trial marker on the surface at internal (x, y), facing the camera.
 
         Cairo draws it on top of the surface, so a marker the surface hides would
@@ -162,7 +162,8 @@ class SurfacePlot(VGroup):
                 f"phi={math.degrees(self.view.phi):g}, theta={math.degrees(self.view.theta):g}: "
                 "try a higher camera (smaller phi)"
             )
-        return face_camera(trial_marker(color, radius, MARKER_RIM).move_to(self.point(x, y)), self.view)
+        marker = trial_marker(color, radius, MARKER_RIM, hollow)
+        return face_camera(marker.move_to(self.point(x, y)), self.view)
 
     def minimum_marker(self, minimum: Minimum, color) -> VMobject:
         """A large marker on a well's floor (the true minimum)."""
@@ -347,13 +348,14 @@ def drop_trials(
     color,
     seconds_per_trial: float,
     tracker: ValueTracker,
+    hollow: bool = False,
 ) -> VGroup:
-    """Drop trials onto the surface one after another in ONE play().
+    """Drop trials onto the surface one after another in ONE play() (hollow: drawn at random by TPE).
 
     Each trial lands as the tracker passes the next whole number, so a readout
     following the tracker counts in step with the markers.
     """
-    markers = [plot.marker(t.x, t.y, color) for t in trials]
+    markers = [plot.marker(t.x, t.y, color, hollow=hollow) for t in trials]
     drops = [FadeIn(m, shift=-0.5 * OUT, rate_func=linear) for m in markers]
     total = seconds_per_trial * len(markers)
     scene.play(

@@ -100,7 +100,12 @@ class Race(FlatBeat):
         for name, m in zip(names, maps, strict=True):
             run = data.runs[name]
             color = palette.samplers[name]
-            dots = [trial_marker(color).move_to(m.point(trial.x, trial.y)) for trial in run.trials]
+            # TPE's start-up trials hollow, as wherever TPE's trials are drawn.
+            startup = data.n_startup_trials if name == "tpe" else 0
+            dots = [
+                trial_marker(color, hollow=trial.number < startup).move_to(m.point(trial.x, trial.y))
+                for trial in run.trials
+            ]
             rings = [ring(theme.TEXT).move_to(m.point(trial.x, trial.y)) for trial in run.trials]
             shown = VGroup().add_updater(
                 lambda g, run=run, dots=dots, rings=rings, m=m, color=color: self._show_dots(
@@ -149,8 +154,8 @@ class Race(FlatBeat):
         n = int(min(t, len(run.trials)))
         parts = dots[:n]
         if n < len(run.trials) and t - n > 0.02:  # the next trial pops in
-            trial = run.trials[n]
-            parts = parts + [trial_marker(color, 0.06 * min(1.0, (t - n) * 3)).move_to(m.point(trial.x, trial.y))]
+            grown = dots[n].copy().scale(min(1.0, (t - n) * 3))  # prebuilt, hollow or not
+            parts = parts + [grown]
         if n:
             best = min(range(n), key=lambda i: (run.trials[i].value, run.trials[i].number))
             parts = parts + [rings[best]]

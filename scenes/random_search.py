@@ -47,8 +47,12 @@ class RandomSearch(SurfaceBeat):
             )
         counts = (
             VGroup(
-                Text(f"{run.distinct_lr} learning rates tried", font_size=theme.LABEL_SIZE, color=color),
-                Text(f"grid: {grid_run.distinct_lr} learning rates", font_size=theme.LABEL_SIZE, color=grid_color),
+                Text(f"{plural(run.distinct_lr, 'learning rate')} tried", font_size=theme.LABEL_SIZE, color=color),
+                Text(
+                    f"grid: {plural(grid_run.distinct_lr, 'learning rate')}",
+                    font_size=theme.LABEL_SIZE,
+                    color=grid_color,
+                ),
             )
             .arrange(DOWN, aligned_edge=LEFT, buff=0.18)
             .move_to(PANEL_MIDDLE_LEFT, aligned_edge=UP + LEFT)
@@ -58,7 +62,10 @@ class RandomSearch(SurfaceBeat):
             f"Projected onto the lr axis: {plural(run.distinct_lr, 'different learning rate')}, "
             f"against the grid's {grid_run.distinct_lr}."
         )
-        self.play(Create(rug), Fade(counts), run_time=1.5)
+        # The same picture language as every search beat: the deep well's floor, a ring on the best trial.
+        star = plot.minimum_marker(settings.objective_function.global_minimum, self.palette.highlight)
+        best_ring = plot.ring(run.best_trial, color)
+        self.play(Create(rug), Fade(counts), Fade(star), Create(best_ring), run_time=1.5)
         self.wait_to_read(at_least=self.hold)
 
         # Cut to a flat view: what those extra learning rates buy when lr is all that matters.
@@ -109,14 +116,16 @@ class RandomSearch(SurfaceBeat):
 
         grid_dots, random_dots = dots(grid_run, grid_color), dots(run, color)
         legend = VGroup(
-            Text(f"grid: {grid_run.distinct_lr} learning rates", font_size=theme.LABEL_SIZE, color=grid_color),
+            Text(
+                f"grid: {plural(grid_run.distinct_lr, 'learning rate')}", font_size=theme.LABEL_SIZE, color=grid_color
+            ),
             Text(
                 f"best {format_loss(grid_run.best_trial.value)}",
                 font_size=theme.BODY_SIZE,
                 color=grid_color,
                 weight="BOLD",
             ),
-            Text(f"random: {run.distinct_lr} learning rates", font_size=theme.LABEL_SIZE, color=color),
+            Text(f"random: {plural(run.distinct_lr, 'learning rate')}", font_size=theme.LABEL_SIZE, color=color),
             Text(f"best {format_loss(run.best_trial.value)}", font_size=theme.BODY_SIZE, color=color, weight="BOLD"),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
         legend[2].shift(0.25 * DOWN)

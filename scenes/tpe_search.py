@@ -3,6 +3,7 @@
 
 from manim import DOWN, LEFT, UP, Create, Text, ValueTracker, VGroup
 
+from hpsearch import story
 from hpsearch.formatting import format_loss, plural, signed, trial_range
 from scenes import theme
 from scenes.base import SurfaceBeat
@@ -41,8 +42,12 @@ class TPESearch(SurfaceBeat):
         self.pin(phase_guided)
 
         # Startup: TPE knows nothing yet, so it samples like random search.
-        self.say(f"TPE starts with {plural(n_startup, 'random trial')}: it has no model yet.")
-        drop_trials(self, plot, run.trials[:n_startup], color, self.seconds_per_startup_trial, tracker)
+        random_run = settings.featured_run("random")
+        same = [(t.lr, t.decay) for t in run.trials[:n_startup]] == [
+            (t.lr, t.decay) for t in random_run.trials[:n_startup]
+        ]
+        self.say(story.startup_like_random(n_startup, same))
+        drop_trials(self, plot, run.trials[:n_startup], color, self.seconds_per_startup_trial, tracker, hollow=True)
         self.wait_to_read()
 
         # Guided: each next trial maximises l(x)/g(x) over candidates drawn from l(x).

@@ -273,3 +273,18 @@ def test_the_one_axis_sentences_are_true(budget, n_seeds):
     assert spend.startswith(f"The grid spends {runs_each} run{'' if runs_each == 1 else 's'} on ")
     assert ("one learning rate" in spend) == (n_lr == 1) and (f"its {n_lr} learning rates" in spend) == (n_lr > 1)
     assert spend.endswith("finds the valley.") == in_valley
+
+
+@pytest.mark.parametrize("budget, seed", [(b, s) for b in (1, 4, 10, 36) for s in (0, 7)])
+def test_tpe_start_up_is_random_search_point_for_point_only_when_it_is(budget, seed):
+    """The TPE beat says its hollow start-up trials are random search's first ones when, run here with
+    Optuna directly, they are (Optuna 5: both draw from the same seeded generator until the model starts)."""
+    config = configured("wells", budget, seed)
+    n = min(N_STARTUP, budget)
+    mine = [(lr, d) for lr, d, _ in my_run("wells", "tpe", budget, seed)[:n]]
+    assert mine == [(lr, d) for lr, d, _ in my_run("wells", "random", budget, seed)[:n]]
+    shown = [(t.lr, t.decay) for t in config.featured_run("tpe").trials[:n]]
+    same = shown == [(t.lr, t.decay) for t in config.featured_run("random").trials[:n]]
+    assert shown == mine and same
+    assert "point for point" in story.startup_like_random(n, same)
+    assert "point for point" not in story.startup_like_random(n, False)
