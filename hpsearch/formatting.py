@@ -66,9 +66,10 @@ def format_loss_tex(value: float) -> str:
 
 
 def format_lr(lr: float) -> str:
-    """3.2×10⁻⁵: plain text (Pango), so per-frame updates need no LaTeX run."""
+    """3.2 × 10⁻⁵, spaced as LaTeX sets 3.2 \\times 10^{-5} elsewhere: plain text (Pango), so per-frame
+    updates need no LaTeX run."""
     mantissa, exponent = scientific(lr, 2)
-    return f"{mantissa:.1f}×10{str(exponent).translate(SUPERSCRIPTS)}"
+    return f"{mantissa:.1f} × 10{str(exponent).translate(SUPERSCRIPTS)}"
 
 
 def format_decay(decay: float, places: int = 2) -> str:
@@ -76,7 +77,7 @@ def format_decay(decay: float, places: int = 2) -> str:
 
 
 def format_point(lr: float, decay: float) -> str:
-    """Where a trial is, in real units: 'lr 3.2×10⁻⁵   decay 0.85'."""
+    """Where a trial is, in real units: 'lr 3.2 × 10⁻⁵   decay 0.85'."""
     return f"lr {format_lr(lr)}   decay {format_decay(decay)}"
 
 

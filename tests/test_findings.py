@@ -162,12 +162,12 @@ def test_every_loss_is_written_one_way():
 @pytest.mark.parametrize(
     "lr, text",
     [
-        (3.16e-5, "3.2\u00d710\u207b\u2075"),
-        (9.96e-6, "1.0\u00d710\u207b\u2075"),
-        (1e-6, "1.0\u00d710\u207b\u2076"),
-        (1e-4, "1.0\u00d710\u207b\u2074"),
-        (2.04e-6, "2.0\u00d710\u207b\u2076"),
-        (7.26e-5, "7.3\u00d710\u207b\u2075"),
+        (3.16e-5, "3.2 \u00d7 10\u207b\u2075"),
+        (9.96e-6, "1.0 \u00d7 10\u207b\u2075"),
+        (1e-6, "1.0 \u00d7 10\u207b\u2076"),
+        (1e-4, "1.0 \u00d7 10\u207b\u2074"),
+        (2.04e-6, "2.0 \u00d7 10\u207b\u2076"),
+        (7.26e-5, "7.3 \u00d7 10\u207b\u2075"),
     ],
 )
 def test_format_lr(lr, text):
@@ -177,7 +177,7 @@ def test_format_lr(lr, text):
 def test_format_decay_and_point():
     assert formatting.format_decay(0.85) == "0.85" and formatting.format_decay(0.6) == "0.60"
     assert formatting.format_decay(0.8567, places=3) == "0.857"
-    assert formatting.format_point(3.16e-5, 0.85) == "lr 3.2\u00d710\u207b\u2075   decay 0.85"
+    assert formatting.format_point(3.16e-5, 0.85) == "lr 3.2 \u00d7 10\u207b\u2075   decay 0.85"
 
 
 def test_tick_text():

@@ -139,7 +139,7 @@ def test_readout_counts_trials_and_keeps_the_best_so_far():
         assert reads(readout.counter, f"trial {k} / 3", theme.BODY_SIZE)
         assert not reads(readout.counter, f"trial {k - 1} / 3", theme.BODY_SIZE)
         assert reads(readout.best_value, best, theme.BODY_SIZE, weight="BOLD")
-        assert reads(readout.best_where, "lr 1.0×10⁻⁵   decay 0.80", theme.SMALL_SIZE)
+        assert reads(readout.best_where, "lr 1.0 × 10⁻⁵   decay 0.80", theme.SMALL_SIZE)
     # Pinned at its top-left corner whatever it says.
     assert readout.counter.get_corner(UP + LEFT)[:2] == pytest.approx([1.0, 2.0])
 
