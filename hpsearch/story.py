@@ -69,6 +69,19 @@ def grid_and_well(
     return f"{head}; {well} lies between its lines."
 
 
+def grid_lottery(scan: dict[int, tuple[float, bool]]) -> str:
+    """What the k x k grids shown do on this landscape (budget -> (best loss, in the deep well))."""
+    hits = [b for b, (_, deep) in sorted(scan.items()) if deep]
+    misses = [b for b, (_, deep) in sorted(scan.items()) if not deep]
+    if not hits:
+        return "None of these grids lands in the deep well: their lines pass it by."
+    if not misses:
+        return "All of these grids land in the deep well here."
+    landed, missed = and_list([str(b) for b in hits]), and_list([str(b) for b in misses])
+    head = f"Only the grid of {landed} runs lands" if len(hits) == 1 else f"Grids of {landed} runs land"
+    return f"{head} in the deep well; {missed} miss it. Where the lines fall decides."
+
+
 def grid_spend(n_lr: int, n_decay: int, reaches_valley: bool) -> str:
     """How a grid spends its runs along the one axis that matters."""
     each = f"{plural(n_decay, 'run')} on each of its {plural(n_lr, 'learning rate')}"

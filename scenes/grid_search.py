@@ -1,11 +1,13 @@
 # manim -pqh scenes/grid_search.py GridSearch
 """Beat 3: the grid's N points land in the order Optuna's GridSampler visits them."""
 
+import math
+
 import numpy as np
 from manim import DOWN, LEFT, UL, Create, Text, ValueTracker, VGroup
 
 import samplers
-from hpsearch import story
+from hpsearch import findings, story
 from hpsearch.formatting import format_loss, format_point, plural
 from objective import BOX, LAYER_DECAY, LEARNING_RATE
 from scenes import theme
@@ -18,6 +20,8 @@ from scenes.text import named_value
 class GridSearch(SurfaceBeat):
     seconds_per_trial = 0.3
     hold = 3.0
+    lottery_sizes = 5  # k x k grids shown after the configured one (more would reach the colour bar)
+    lottery_step = 1.2  # seconds per grid
 
     def construct(self):
         settings, plot = self.settings, self.plot
@@ -35,7 +39,7 @@ class GridSearch(SurfaceBeat):
         self.wait(1.0)
 
         # The trials land
-        drop_trials(self, plot, run.trials, color, self.seconds_per_trial, tracker)
+        points = drop_trials(self, plot, run.trials, color, self.seconds_per_trial, tracker)
         self.wait_to_read()
 
         # The grid lines and the deep well's true minimum
@@ -73,3 +77,29 @@ class GridSearch(SurfaceBeat):
         )
         self.play(Create(lines), Fade(star), Create(ring), Fade(notes), run_time=2.0)
         self.wait_to_read(at_least=self.hold)
+        self.lottery(VGroup(points, lines, ring), notes)
+
+    def lottery(self, shown: VGroup, notes: VGroup) -> None:
+        """Grids of other sizes over the same surface, one after another, each one's best computed:
+        whether a grid lands in the deep well depends on where its lines happen to fall."""
+        settings, plot = self.settings, self.plot
+        scan = findings.grid_scan(settings)
+        squares = [b for b in scan if math.isqrt(b) ** 2 == b]
+        # The sizes nearest the configured budget, smallest first (budget 400 would scan 19).
+        sizes = sorted(sorted(squares, key=lambda b: (abs(b - settings.budget), b))[: self.lottery_sizes])
+        color, highlight = self.palette.samplers["grid"], self.palette.highlight
+        rows = VGroup()
+        for b in sizes:
+            k, (best, deep) = math.isqrt(b), scan[b]
+            text = f"{k} × {k}  {format_loss(best)}" + ("  in the well" if deep else "")
+            rows.add(Text(text, font_size=theme.SMALL_SIZE, color=highlight if deep else color))
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.1).move_to(notes, aligned_edge=UL)
+        self.pin(rows)
+        self.say(story.grid_lottery({b: scan[b] for b in sizes}))
+        self.play(Fade(shown, out=True), Fade(notes, out=True), run_time=0.6)
+        current = VGroup()
+        for b, row in zip(sizes, rows, strict=True):
+            grid = VGroup(*[plot.marker(x, y, color) for x, y in findings.grid_points(b)])
+            self.play(Fade(current, out=True), Fade(grid), Fade(row), run_time=self.lottery_step)
+            current = grid
+        self.wait_to_read(at_least=2.5)

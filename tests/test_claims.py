@@ -288,3 +288,22 @@ def test_tpe_start_up_is_random_search_point_for_point_only_when_it_is(budget, s
     assert shown == mine and same
     assert "point for point" in story.startup_like_random(n, same)
     assert "point for point" not in story.startup_like_random(n, False)
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCES))
+@pytest.mark.parametrize("budget", [4, 36, 100, 400])
+def test_the_grid_lottery_names_the_grids_that_land(name, budget):
+    """The grid beat's sizes and its sentence against grids laid out here with numpy."""
+    scan = findings.grid_scan(configured(name, budget))
+    sizes = [b for b in scan if math.isqrt(b) ** 2 == b]
+    assert all(scan[b][1] == my_grid_in_well(name, b) for b in sizes)
+    said = story.grid_lottery({b: scan[b] for b in sizes})
+    hits = [b for b in sizes if my_grid_in_well(name, b)]
+    if not hits:
+        assert said.startswith("None of these grids")
+    elif len(hits) == len(sizes):
+        assert said.startswith("All of these grids")
+    else:
+        landed, missed = said.split(" the deep well; ")
+        assert sorted(int(n) for n in re.findall(r"\d+", landed)) == hits
+        assert sorted(int(n) for n in re.findall(r"\d+", missed)) == [b for b in sizes if b not in hits]

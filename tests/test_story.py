@@ -196,3 +196,11 @@ def test_inside_tpe_sentences_fit_the_step():
     )
     assert story.inside_outcome(30, 10, 36) == "Trial 31 was the model's: the first of this run in the deep well."
     assert story.pick_label("explore") != story.pick_label("exploit")
+
+
+def test_the_grid_lottery_sentence():
+    assert story.grid_lottery({9: (0.5, False), 25: (-1.8, True), 36: (-0.95, False)}) == (
+        "Only the grid of 25 runs lands in the deep well; 9 and 36 miss it. Where the lines fall decides."
+    )
+    assert story.grid_lottery({25: (-1.8, True), 49: (-2.0, True)}) == "All of these grids land in the deep well here."
+    assert story.grid_lottery({16: (0.1, False)}).startswith("None of these grids lands in the deep well")
