@@ -17,7 +17,7 @@ CUE_GAP = 0.1  # seconds between two cues, so a player never shows both or merge
 CUE_CHARS = 84  # two lines of 42, the usual subtitle limit
 
 # Where a long text may break, best first: after a sentence, after ; or :, after a comma, at any space.
-BREAKS = (r"(?<=[.?!])\s+", r"(?<=[;:])\s+", r"(?<=,)\s+", r"\s+")
+BREAKS = (r"(?<=[.?!])(?<! al\.)\s+", r"(?<=[;:])\s+", r"(?<=,)\s+", r"\s+")  # "et al. 2011" stays whole
 
 
 def cues(text: str, limit: int = CUE_CHARS) -> list[str]:

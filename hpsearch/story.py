@@ -301,7 +301,8 @@ def never_guided(n_trials: int, n_startup_trials: int) -> str:
 def inside_intro() -> str:
     """What the map is, and the relation that makes it the one to maximise (stated as the paper proves it)."""
     return (
-        "TPE splits the trials so far into a better group and the rest, and fits a density to each: l and g. "
+        "TPE splits the trials into a better group and the rest, and fits a density to each. "
+        "l is the better group's density, g the rest's. "
         "Expected improvement grows with l over g (Bergstra et al. 2011): the map is log l minus log g."
     )
 
@@ -311,11 +312,6 @@ def inside_split(trial: int, n: int, gamma: int, y_star: float) -> str:
     if gamma == 1:
         return f"Trial {trial}: of the {n} so far, the best ({format_loss(y_star)}) is the better group."
     return f"Trial {trial}: of the {n} so far, the {gamma} best (to {format_loss(y_star)}) are the better group."
-
-
-def inside_map(gamma: int) -> str:
-    around = "the better trial" if gamma == 1 else f"the {gamma} better trials"
-    return f"l gathers around {around}; the map is brightest where l beats g most."
 
 
 def inside_candidates(n_candidates: int) -> str:

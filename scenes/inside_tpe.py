@@ -58,7 +58,7 @@ class InsideTPE(FlatBeat):
     map_top = 2.45
     inset_side = 1.75
     column_left = 1.55  # the right-hand column
-    fast_seconds = 14.0  # all the fast steps together, at most
+    fast_seconds = 10.0  # all the fast steps together, at most
     fast_step_max = 0.6  # one fast step, at most
     slow_hold = 2.5  # a slow step's result stays at least this long
 
@@ -89,8 +89,6 @@ class InsideTPE(FlatBeat):
         run_of_fast: list[Step] = []
         for step, step_map, pick in zip(data.steps, data.maps, data.picks, strict=True):
             if step.trial in slow:
-                if run_of_fast:
-                    self.say(story.inside_fast(run_of_fast[0].trial + 1, run_of_fast[-1].trial + 1))
                 self.show_slow(data, step, step_map, pick, slow[step.trial], shown)
                 run_of_fast = []
             else:
@@ -276,9 +274,7 @@ class InsideTPE(FlatBeat):
         self.wait_to_read()
         # 2. The model: l, g and the map of log l - log g
         images = self.maps_of(step_map)
-        explain = "first" in roles  # what the map and the candidates are, said once
-        if explain:
-            self.say(story.inside_map(step.gamma))
+        explain = "first" in roles  # what the candidates are, said once
         self.play(Fade(shown.images, out=True), Fade(images), run_time=1.0)
         self.wait_to_read()
         # 3. The candidates drawn from l, the highest ringed, the trial run

@@ -39,6 +39,11 @@ def test_breaks_prefer_sentences_then_clauses():
     clause = "a" * 60 + "; " + "b" * 40
     assert pacing.cues(clause) == ["a" * 60 + ";", "b" * 40]
     assert pacing.cues("x" * 100) == ["x" * 100]  # one unbreakable word stays one cue
+    cited = "Expected improvement grows with l over g (Bergstra et al. 2011): the map is log l minus log g."
+    assert pacing.cues(cited) == [
+        "Expected improvement grows with l over g (Bergstra et al. 2011):",
+        "the map is log l minus log g.",
+    ]
 
 
 @pytest.mark.parametrize("text", ["Hi.", "x" * 10, "x" * 25, LONG])
