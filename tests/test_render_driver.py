@@ -28,15 +28,18 @@ CHEAP_BEAT = "Question"  # a 2-D beat: the quickest full render
 DRIVER = [sys.executable, "-m", "hpsearch.render"]
 
 
-def run_video(tmp_path: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def driver(tmp_path: Path, *args: str) -> dict:
+    """The driver's command line and surroundings, everything it writes under tmp_path."""
     env = dict(os.environ, HPSEARCH_CACHE_DIR=str(tmp_path / "cache"))
     env.pop(settings.ENV_VAR, None)
+    command = [*DRIVER, "--out", str(tmp_path / "out"), "--media-dir", str(tmp_path / "media"), *args]
+    return dict(args=command, cwd=ROOT, env=env, text=True)
+
+
+def run_video(tmp_path: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*DRIVER, "--out", str(tmp_path / "out"), "--media-dir", str(tmp_path / "media"), *args],
-        cwd=ROOT,
-        env=env,
+        **driver(tmp_path, *args),
         capture_output=True,
-        text=True,
         timeout=timeout,
     )
 
@@ -342,15 +345,10 @@ def test_shared_tex_fills_gaps_and_never_overwrites(tmp_path):
 def start_video(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
     """The driver in the background. A shell starts background jobs with SIGINT ignored, and Python then
     keeps ignoring it: the driver gets Ctrl-C back, whatever started pytest."""
-    env = dict(os.environ, HPSEARCH_CACHE_DIR=str(tmp_path / "cache"))
-    env.pop(settings.ENV_VAR, None)
     return subprocess.Popen(
-        [*DRIVER, "--out", str(tmp_path / "out"), "--media-dir", str(tmp_path / "media"), *args],
-        cwd=ROOT,
-        env=env,
+        **driver(tmp_path, *args),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
