@@ -418,11 +418,17 @@ def test_a_second_render_on_the_same_media_folder_is_refused(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_sigterm_stops_the_driver_and_its_beats(tmp_path):
+def rendering_a_beat(tmp_path: Path) -> tuple[subprocess.Popen[str], set[int]]:
+    """The driver once a beat is rendering, and the processes below it."""
     proc = start_video(tmp_path, "--quality", "preview", "--scenes", CHEAP_BEAT)
     wait_for_beat(tmp_path)
     below = descendants(proc.pid)
     assert len(below) >= 2  # the fork server and the beat, at least
+    return proc, below
+
+
+def test_sigterm_stops_the_driver_and_its_beats(tmp_path):
+    proc, below = rendering_a_beat(tmp_path)
     proc.terminate()
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and err.splitlines()[-1] == "render.sh: interrupted; no video written", err
@@ -432,10 +438,7 @@ def test_sigterm_stops_the_driver_and_its_beats(tmp_path):
 
 
 def test_killing_the_driver_ends_its_beats(tmp_path):
-    proc = start_video(tmp_path, "--quality", "preview", "--scenes", CHEAP_BEAT)
-    wait_for_beat(tmp_path)
-    below = descendants(proc.pid)
-    assert len(below) >= 2  # the fork server and the beat, at least
+    proc, below = rendering_a_beat(tmp_path)
     proc.kill()
     proc.communicate(timeout=60)
     # The beat's parent is the fork server, which lives while anything it forked does: the beat
