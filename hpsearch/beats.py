@@ -20,10 +20,10 @@ class Beat:
 
 # Relative render cost of each beat, measured with bench.py: the costliest start first.
 COSTS = {
-    "Question": 4,
+    "Question": 6,
     "Landscape": 7,
     "GridSearch": 4,
-    "RandomSearch": 5,
+    "RandomSearch": 8,
     "TPESearch": 4,
     "InsideTPE": 9,
     "Race": 7,

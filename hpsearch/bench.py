@@ -191,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         a, b = floor_model(flag, args.runs, tmp)
+        a_of, b_of = {args.quality: a}, {args.quality: b}
         print(
             f"encode-only floor at {args.quality}: {a:.2f} s start-up + {b * 1000:.1f} ms per frame "
             f"(medians of {args.runs})",
@@ -229,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_video:
             qualities = [args.quality] + ([] if args.no_preview or args.quality == "preview" else ["preview"])
             for quality in qualities:
+                if quality not in a_of:
+                    a_of[quality], b_of[quality] = floor_model(settings.QUALITIES[quality][0], args.runs, tmp)
                 walls, peaks = [], []
                 for i in range(args.runs):
                     media = tmp / f"video-media-{quality}-{i}"
@@ -254,10 +257,13 @@ def main(argv: list[str] | None = None) -> int:
                 frames, seconds = movie_stats(movie)
                 wall = statistics.median(walls)
                 cores = os.cpu_count() or 1
+                # The floor for the whole video: encoding its frames alone, spread over every core.
+                floor = a_of[quality] + b_of[quality] * frames / cores
                 print(
                     f"whole video at {quality}, beats in parallel ({cores + 1} jobs on {cores} cores), cold: "
                     f"{seconds:.1f} s of video, {frames} frames, {wall:.1f} s wall, "
-                    f"{wall / seconds:.2f} s per s of video (median of {args.runs}); peak per process "
+                    f"{wall / frames:.4f} s per frame, {wall / seconds:.2f} s per s of video, "
+                    f"floor {floor:.1f} s, x floor {wall / floor:.2f} (median of {args.runs}); peak per process "
                     f"{', '.join(f'{mb:.0f} MB ({name})' for mb, name in peaks)}",
                     flush=True,
                 )

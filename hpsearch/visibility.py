@@ -44,29 +44,28 @@ class BoxLayout:
 
 @dataclass(frozen=True)
 class View:
-    """Where a Manim ThreeDCamera looks from: angles in radians (phi from +z, theta about z),
-    its distance, and the scene point the box is seen around."""
+    """Where a Manim ThreeDCamera looks from: angles in radians (phi from +z, theta about z)
+    and its distance from the scene's origin, where the box is centred."""
 
     phi: float
     theta: float
     distance: float = 20.0
-    center: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
     @classmethod
     def degrees(cls, phi: float, theta: float) -> View:
         return cls(math.radians(phi), math.radians(theta))
 
-    def around(self, center) -> View:
-        """The same camera seen from a box whose centre sits at -center (a box shifted on screen)."""
-        x, y, z = (float(c) for c in center)
-        return View(self.phi, self.theta, self.distance, (x, y, z))
+    @property
+    def screen_right(self) -> np.ndarray:
+        """The scene direction that points right on screen (Manim's ThreeDCamera, no gamma)."""
+        return np.array([-math.sin(self.theta), math.cos(self.theta), 0.0])
 
     @property
     def position(self) -> np.ndarray:
         """Manim's ThreeDCamera position."""
         phi, theta = self.phi, self.theta
         direction = np.array([np.sin(phi) * np.cos(theta), np.sin(phi) * np.sin(theta), np.cos(phi)])
-        return np.asarray(self.center, float) + self.distance * direction
+        return self.distance * direction
 
 
 def occluded(height: Callable, layout: BoxLayout, xs, ys, view: View) -> np.ndarray:

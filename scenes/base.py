@@ -5,8 +5,7 @@ the beat gets `self.settings` (the validated configuration: the class
 `fixed_settings` class attribute if a subclass or a test set one, else hpsearch.settings.load(),
 which reads $HPSEARCH_CONFIG as set by the render driver, or the defaults)
 and `self.palette`. A SurfaceBeat also gets `self.plot`, the loss surface on
-its axes seen from the configured camera, frozen into one picture unless the
-beat moves the camera.
+its axes seen from the configured camera, drawn by scenes.surface.SurfaceCamera.
 """
 
 from __future__ import annotations
@@ -19,7 +18,8 @@ from hpsearch import chapters, pacing
 from hpsearch import settings as settings_module
 from hpsearch.settings import Settings
 from scenes import theme
-from scenes.pieces import SurfacePlot, stage_surface, surface_resolution
+from scenes.pieces import SCREEN_SHIFT, SurfacePlot, stage_surface
+from scenes.surface import SurfaceCamera
 from scenes.text import beat_title
 
 CHAPTER_SCENES = {c.scene for c in chapters.CHAPTERS}
@@ -78,8 +78,13 @@ class SurfaceBeat(ThreeDScene, Paced):
     settings: Settings
     palette: theme.Palette
     plot: SurfacePlot
-    surface_resolution = 48  # faces per side; see scenes/landscape.py for how it was chosen
-    frozen = True  # the camera never moves, so the surface is drawn once (pieces.freeze_surface)
+    surface_resolution = 48  # faces per side (`./render.sh bench --surface` compares resolutions)
+    screen_shift = SCREEN_SHIFT  # where the plot sits on screen (frame units from the centre)
+    zoom = 0.9  # the plot's size on screen (manim's camera zoom)
+    loss_axis = False  # a vertical loss axis: legible from a low camera, squashed flat from the search view
+
+    def __init__(self, **kwargs):
+        super().__init__(camera_class=SurfaceCamera, **kwargs)
 
     def setup(self) -> None:
         super().setup()
@@ -89,12 +94,11 @@ class SurfaceBeat(ThreeDScene, Paced):
             self.settings.objective_function,
             self.palette,
             self.settings.view,
-            self.staging_resolution(),
-            frozen=self.frozen,
+            self.surface_resolution,
+            self.loss_axis,
+            self.screen_shift,
+            self.zoom,
         )
-
-    def staging_resolution(self) -> int:
-        return surface_resolution(self.surface_resolution)
 
     def pin(self, *mobjects: Mobject) -> None:
         """Register text as fixed in the frame without showing it yet (a Fade brings it in)."""

@@ -1,7 +1,7 @@
 # manim -pqh scenes/landscape.py Landscape
 """Beat 2: the loss surface on axes in real units, its wells found by scipy and labelled."""
 
-from manim import DOWN, LEFT, RIGHT, UP, Text, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UP, Text, VGroup
 
 from hpsearch import story
 from hpsearch.formatting import format_decay, format_loss, format_lr, format_point
@@ -9,28 +9,17 @@ from hpsearch.visibility import View
 from scenes import theme
 from scenes.base import SurfaceBeat
 from scenes.fade import Fade
-from scenes.pieces import PANEL_TOP_LEFT, PREVIEW_HEIGHT, face_camera, freeze_surface, surface_resolution
+from scenes.pieces import PANEL_TOP_LEFT, face_camera
 
 WELL_NAMES = "ABCDEFG"
 
 
 class Landscape(SurfaceBeat):
-    # The camera swings in from here to the configured view, then stays.
-    start_phi = 62.0
-    start_theta_offset = -40.0
-    move_seconds = 2.0
-    # `./render.sh bench --surface`: against a 96x96 reference (blurred 4 px), 48x48 differs
-    # visibly in 0.01 % of pixels, 32x32 in 0.9 %, 24x24 in 3.3 %. A static camera draws the
-    # surface once per play(), so the still beats use 48; the moving camera redraws it every
-    # frame, so the swing uses 32 (about half the cost per frame) and swaps to 48 at the end.
-    moving_resolution = 32
-    surface_resolution = 48
-    preview_moving_resolution = 24  # at 480p15 the swing is 30 frames of motion blur anyway
-    frozen = False  # the camera swings first; the surface is frozen once it stops
+    # The camera comes down from about where the question left it to the configured view, then stays.
+    start_phi = 56.0
+    start_theta_offset = 0.0
+    move_seconds = 4.0
     hold = 6.0
-
-    def staging_resolution(self) -> int:
-        return self.moving_resolution if config.pixel_height > PREVIEW_HEIGHT else self.preview_moving_resolution
 
     def construct(self):
         settings, plot, view = self.settings, self.plot, self.settings.view
@@ -45,8 +34,6 @@ class Landscape(SurfaceBeat):
             "Each point of this surface is one training run: its validation loss at one learning rate and one decay."
         )
         self.move_camera(phi=view.phi, theta=view.theta, run_time=self.move_seconds)
-        plot.set_resolution(surface_resolution(self.surface_resolution))
-        freeze_surface(self, plot)
         self.wait_to_read()
 
         # The wells, found numerically
@@ -57,7 +44,7 @@ class Landscape(SurfaceBeat):
             # The deepest well in the highlight colour, the others muted: brightness tells them apart.
             color = self.palette.highlight if well is minima[0] else theme.MUTED
             markers.add(plot.marker(well.x, well.y, color, radius=0.09))
-            letter = Text(name, font_size=theme.LABEL_SIZE, color=color, weight="BOLD")
+            letter = Text(name, font_size=theme.BODY_SIZE, color=color, weight="BOLD")
             letter.add_background_rectangle(color=theme.BACKGROUND, opacity=0.75, buff=0.06)
             letters.add(face_camera(letter, view).move_to(plot.point(well.x, well.y) + 0.3 * screen_up))
             rows.add(

@@ -15,25 +15,20 @@ from manim import (
     DEGREES,
     DOWN,
     LEFT,
-    ORIGIN,
     OUT,
-    RESAMPLING_ALGORITHMS,
     RIGHT,
     UP,
     FadeIn,
-    ImageMobject,
     LaggedStart,
     Line,
     MathTex,
     Mobject,
     Rectangle,
-    Surface,
     Text,
     ThreeDScene,
     ValueTracker,
     VGroup,
     VMobject,
-    config,
     linear,
     logger,
 )
@@ -43,7 +38,9 @@ from hpsearch.visibility import BoxLayout, View, occluded
 from objective import BOX, Minimum, Objective
 from samplers import Run, Trial
 from scenes import theme
-from scenes.marks import axis_title, box_ticks, nice_ticks, ring, trial_marker
+from scenes.marks import axis_title, box_ticks, decay_ticks, nice_ticks, ring, trial_marker
+from scenes.surface import MeshSurface, SurfaceCamera
+from scenes.text import RUNNING
 
 M = TypeVar("M", bound=Mobject)
 
@@ -54,12 +51,12 @@ MARKER_RIM = 2.0
 RING_RADIUS = 0.17
 MINIMUM_RADIUS = 0.11
 RING_WIDTH = 4.0
+FLOOR_MARGIN = 0.12  # the block's floor sits this share of the loss range below the deepest point
 # The side panel of the 3-D beats: text starts here (frame units), right of the plot.
 PANEL_TOP_LEFT = np.array([1.7, 2.6, 0.0])
 PANEL_MIDDLE_LEFT = np.array([1.7, 0.6, 0.0])
-PREVIEW_HEIGHT, PREVIEW_RESOLUTION = 480, 32
 # Where the 3-D plot sits on screen: left of centre, leaving the right third to the panel.
-SCREEN_SHIFT = (-2.3, 0.6)
+SCREEN_SHIFT = (-2.5, -0.2)
 
 
 def face_camera(mobject: M, view: View) -> M:
@@ -77,55 +74,54 @@ class SurfacePlot(VGroup):
     as fixed-orientation mobjects that always face the camera.
     """
 
-    def __init__(self, objective: Objective, palette: theme.Palette, view: View, resolution: int = 48, **kwargs):
+    def __init__(
+        self,
+        objective: Objective,
+        palette: theme.Palette,
+        view: View,
+        resolution: int = 48,
+        loss_axis: bool = False,
+        walls: bool = True,
+        z_length: float = Z_LENGTH,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.objective, self.palette, self.view = objective, palette, view
-        self.layout = BoxLayout(XY_LENGTH, Z_LENGTH, *objective.value_range)
-        self.origin = np.zeros(3)  # where the box centre sits in the scene
-        self.surface = self._surface(resolution)
-        self.frame, self.labels = self._axes()
+        self.layout = BoxLayout(XY_LENGTH, z_length, *objective.value_range)
+        self.surface = self._surface(resolution, walls)
+        self.frame, self.labels = self._axes(loss_axis)
         self.add(self.frame, self.surface)
 
-    def _surface(self, resolution: int) -> Surface:
+    def _surface(self, resolution: int, walls: bool) -> MeshSurface:
         low, high = self.layout.z_low, self.layout.z_high
-        surface = Surface(
+        return MeshSurface(
             lambda u, v: self.point(u, v),
-            u_range=BOX,
-            v_range=BOX,
-            resolution=(resolution, resolution),
-            fill_opacity=1.0,
-            stroke_width=0.3,
-            stroke_color=theme.BACKGROUND,
-            stroke_opacity=0.35,
-            checkerboard_colors=False,
+            BOX,
+            resolution,
+            lambda z: self.palette.loss_color(self.loss_at_height(z), low, high),
+            floor=self.layout.to_scene(0, 0, self.floor_loss)[2] if walls else None,
+            wall_color=theme.WALL,
         )
-        # Colour each face by the loss at its centre, on the theme's scale.
-        for face in surface:
-            centre_loss = self.loss_at_height(face.get_center()[2] - self.origin[2])
-            face.set_fill(self.palette.loss_color(centre_loss, low, high), opacity=1.0)
-        return surface
 
-    def set_resolution(self, resolution: int) -> SurfacePlot:
-        """Swap in a surface of another resolution, in place."""
-        new = self._surface(resolution)
-        self.remove(self.surface)
-        self.surface = new
-        self.add(new)
-        return self
+    @property
+    def floor_loss(self) -> float:
+        """The loss at the block's floor: a little below the deepest point, so every edge has a wall."""
+        low, high = self.layout.z_low, self.layout.z_high
+        return low - FLOOR_MARGIN * (high - low)
 
     def point(self, x, y, lift: float = 0.0) -> np.ndarray:
         """Scene point of the surface above internal (x, y), optionally lifted."""
-        return self.layout.to_scene(x, y, self.objective(x, y)) + np.array([0, 0, lift]) + self.origin
+        return self.layout.to_scene(x, y, self.objective(x, y)) + np.array([0, 0, lift])
 
     def loss_at_height(self, z: float) -> float:
         low, high = self.layout.z_low, self.layout.z_high
         return low + (z / self.layout.z_length + 0.5) * (high - low)
 
-    def _axes(self) -> tuple[VGroup, VGroup]:
+    def _axes(self, loss_axis: bool) -> tuple[VGroup, VGroup]:
         # The axes run along the two edges nearest the default camera (y = -5 for lr,
         # x = -5 for decay), so the opaque surface never covers them: Cairo draws
         # lines on top and would show hidden ones. Loss is read off a colour bar.
-        low = self.layout.z_low
+        low = self.floor_loss
         c = self.layout.to_scene
         edges = VGroup(Line(c(-5, -5, low), c(5, -5, low)), Line(c(-5, -5, low), c(-5, 5, low)))
         edges.set_stroke(theme.MUTED, 2)
@@ -134,21 +130,43 @@ class SurfacePlot(VGroup):
         ticks, labels = box_ticks(
             lambda x, y: c(x, y, low), 0.12, lambda mob, p, d: mob.move_to(p + offsets[tuple(d)]), stroke_width=2
         )
-        labels.add(axis_title("learning rate", theme.LABEL_SIZE).move_to(c(3.0, -8.0, low)))
-        labels.add(axis_title("LR decay", theme.LABEL_SIZE).move_to(c(-7.4, 1.5, low)))
-        return VGroup(*edges, *ticks), labels
+        lr_title = axis_title("learning rate", theme.LABEL_SIZE).move_to(c(3.2, -9.0, low))
+        labels.add(lr_title)
+        decay_title = axis_title("LR decay", theme.LABEL_SIZE).move_to(c(-8.0, 2.5, low))
+        labels.add(decay_title)
+        # box_ticks puts the decay ticks and labels last; seen along the decay axis they would pile up.
+        n_decay = len(decay_ticks())
+        self.decay_axis = VGroup(edges[1], *ticks[-n_decay:], *labels[-n_decay - 2 : -2], decay_title)
+        self.lr_labels = VGroup(*labels[: -n_decay - 2], lr_title)
+        frame = VGroup(*edges, *ticks)
+        if loss_axis:
+            axis, axis_labels = self._loss_axis()
+            frame.add(*axis)
+            labels.add(*axis_labels)
+        return frame, labels
 
-    def shift_on_screen(self, dx: float, dy: float, rotation: np.ndarray) -> SurfacePlot:
-        """Move the plot (and its labels) by (dx, dy) on screen, for a camera `rotation`."""
-        world = dx * rotation[0] + dy * rotation[1]
-        self.shift(world)
-        self.labels.shift(world)
-        self.origin = self.origin + world
-        return self
+    def _loss_axis(self) -> tuple[VGroup, VGroup]:
+        """A vertical loss axis on the block's corner that is leftmost on screen, ticked in loss units."""
+        c = self.layout.to_scene
+        corner = min(((-5.0, 5.0), (5.0, -5.0)), key=lambda xy: float(np.dot(xy, self.view.screen_right[:2])))
+        out = -self.view.screen_right  # ticks and labels stand off to the left on screen
+        low, high = self.layout.z_low, self.layout.z_high
+        axis = VGroup(Line(c(*corner, self.floor_loss), c(*corner, high)).set_stroke(theme.MUTED, 2))
+        labels = VGroup()
+        for value in nice_ticks(low, high, 3):
+            at = c(*corner, value)
+            axis.add(Line(at, at + 0.1 * out).set_stroke(theme.MUTED, 2))
+            labels.add(
+                MathTex(tick_text(value, tex=True), font_size=theme.SMALL_SIZE, color=theme.TEXT).move_to(
+                    at + 0.4 * out
+                )
+            )
+        labels.add(axis_title("loss", theme.LABEL_SIZE).move_to(c(*corner, high) + 0.35 * OUT))
+        return axis, labels
 
     def hidden(self, xs, ys) -> np.ndarray:
         """Per point: does the surface hide it from the camera?"""
-        return occluded(self.objective, self.layout, xs, ys, self.view.around(-self.origin))
+        return occluded(self.objective, self.layout, xs, ys, self.view)
 
     def marker(self, x: float, y: float, color, radius: float = MARKER_RADIUS, hollow: bool = False) -> VMobject:
         """A trial marker on the surface at internal (x, y), facing the camera.
@@ -200,39 +218,26 @@ class LossColorBar(VGroup):
         palette: theme.Palette,
         height: float = 2.2,
         width: float = 0.22,
-        steps: int = 48,
+        steps: int = 24,
         **kwargs,
     ):
         super().__init__(**kwargs)
         low, high = objective.value_range
-        cells = VGroup(
-            *[
-                Rectangle(
-                    width=width,
-                    height=height / steps,
-                    stroke_width=0,
-                    fill_color=palette.loss_color(low + (i + 0.5) / steps * (high - low), low, high),
-                    fill_opacity=1,
-                )
-                for i in range(steps)
-            ]
-        ).arrange(UP, buff=0)
+        # One rectangle with a gradient through `steps` colours of the scale (one Cairo fill per frame).
+        colours = [palette.loss_color(low + i / (steps - 1) * (high - low), low, high) for i in range(steps)]
+        # manim takes a list of colours as a gradient; its type hints name one colour only
+        bar = Rectangle(width=width, height=height, stroke_width=0).set_fill(colours, opacity=1)  # type: ignore[arg-type]
+        bar.set_sheen_direction(UP)
         ticks = VGroup()
         for value in nice_ticks(low, high, 3):
-            y = cells.get_bottom()[1] + (value - low) / (high - low) * height
+            y = bar.get_bottom()[1] + (value - low) / (high - low) * height
             ticks.add(
                 MathTex(tick_text(value, tex=True), font_size=theme.SMALL_SIZE, color=theme.TEXT).move_to(
-                    np.array([cells.get_right()[0] + 0.12, y, 0.0]), aligned_edge=LEFT
+                    np.array([bar.get_right()[0] + 0.12, y, 0.0]), aligned_edge=LEFT
                 )
             )
-        title = axis_title("loss", theme.LABEL_SIZE).next_to(cells, UP, buff=0.2)
-        self.add(cells, ticks, title)
-
-
-def surface_resolution(requested: int) -> int:
-    """The requested surface resolution, capped at previews: at 480p a 32x32 surface
-    looks the same as 48x48 and builds in half the time."""
-    return min(requested, PREVIEW_RESOLUTION) if config.pixel_height <= PREVIEW_HEIGHT else requested
+        title = axis_title("loss", theme.LABEL_SIZE).next_to(bar, UP, buff=0.2)
+        self.add(bar, ticks, title)
 
 
 def stage_surface(
@@ -241,45 +246,20 @@ def stage_surface(
     palette: theme.Palette,
     view: View,
     resolution: int = 48,
-    frozen: bool = True,
+    loss_axis: bool = False,
+    screen_shift: tuple[float, float] = SCREEN_SHIFT,
+    zoom: float = 1.0,
 ) -> SurfacePlot:
-    """Put the surface plot in a ThreeDScene seen from `view`, shifted on screen, with its colour bar.
-
-    The search beats never move the camera afterwards, so by default the
-    surface is frozen into one picture (see freeze_surface); pass frozen=False
-    to move the camera.
-    """
-    scene.set_camera_orientation(phi=view.phi, theta=view.theta)
-    plot = SurfacePlot(objective, palette, view, resolution)
-    # Shift along the camera's own screen axes so the plot leaves room for a side panel
-    # (moving the camera instead would move fixed-in-frame text too).
-    plot.shift_on_screen(*SCREEN_SHIFT, scene.camera.get_rotation_matrix())
+    """Put the surface plot in a ThreeDScene seen from `view`, shifted on screen, with its colour bar."""
+    scene.set_camera_orientation(phi=view.phi, theta=view.theta, zoom=zoom)
+    plot = SurfacePlot(objective, palette, view, resolution, loss_axis)
+    # Off the frame's centre on screen, leaving room for a side panel, but still turning about its own centre.
+    assert isinstance(scene.camera, SurfaceCamera)  # SurfaceBeat renders with it
+    scene.camera.screen_offset = np.array([*screen_shift, 0.0])
     scene.add(plot)
-    if frozen:
-        freeze_surface(scene, plot)
     scene.add_fixed_orientation_mobjects(*plot.labels)
     scene.add_fixed_in_frame_mobjects(LossColorBar(objective, palette, height=1.5).to_corner(DOWN + RIGHT, buff=0.45))
     return plot
-
-
-def freeze_surface(scene: ThreeDScene, plot: SurfacePlot) -> ImageMobject:
-    """Swap the surface and its axis lines for one picture of them from the scene's camera.
-
-    The camera does not move after this, so the picture is exact; every later
-    play() then hashes and redraws one image instead of a few thousand surface
-    faces. Labels stay live mobjects on top.
-    """
-    camera = scene.camera
-    camera.reset()
-    camera.capture_mobjects([plot])
-    picture = ImageMobject(camera.pixel_array.copy())
-    camera.reset()
-    picture.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])  # pixel for pixel
-    picture.stretch_to_fit_width(config.frame_width).stretch_to_fit_height(config.frame_height).move_to(ORIGIN)
-    scene.remove(plot)
-    scene.add_fixed_in_frame_mobjects(picture)
-    scene.bring_to_back(picture)
-    return picture
 
 
 class RunReadout(VGroup):
@@ -293,6 +273,7 @@ class RunReadout(VGroup):
 
     def __init__(self, run: Run, tracker: ValueTracker, color, camera=None, **kwargs):
         super().__init__(**kwargs)
+        self.name = RUNNING  # it counts as trials land
         self.run, self.tracker, self.color, self.camera = run, tracker, color, camera
         self.counter = Text(f"trial 0 / {len(run.trials)}", font_size=theme.BODY_SIZE, color=theme.TEXT)
         self.best_label = Text("best so far", font_size=theme.LABEL_SIZE, color=theme.MUTED)

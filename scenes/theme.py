@@ -19,6 +19,7 @@ from hpsearch.formatting import SAMPLER_NAMES
 BACKGROUND = ManimColor("#111318")
 TEXT = ManimColor("#ECEFF4")
 MUTED = ManimColor("#9AA5B1")
+WALL = ManimColor("#3A4250")  # the sides of the 3-D surface's block: neutral, off the loss scale
 PANEL_FILL = ManimColor("#1A1E26")  # behind flat plots: a shade lighter than the background
 DENSITY_LOW_RGB = np.array([0x16, 0x19, 0x20]) / 255  # density heat maps' low end (Inside TPE)
 

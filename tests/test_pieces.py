@@ -15,7 +15,7 @@ from samplers import Run, Trial
 from scenes import theme
 from scenes.marks import lr_ticks, refit, ring, trial_marker
 from scenes.panels import BoxPlot, LossAxes, box_point, step_points
-from scenes.pieces import SurfacePlot
+from scenes.pieces import FLOOR_MARGIN, SurfacePlot
 from scenes.text import label, paragraph
 
 pytestmark = pytest.mark.usefixtures("in_scratch_media")
@@ -78,7 +78,8 @@ def test_loss_map_marks_the_true_minimum_where_it_is():
 def test_surface_plot_ticks_lie_along_its_front_edges():
     objective = DEFAULTS.objective_function
     plot = SurfacePlot(objective, PALETTE, DEFAULTS.view, resolution=4)
-    floor = -plot.layout.z_length / 2  # the box is centred on the scene origin
+    # The box is centred on the scene origin; its floor lies FLOOR_MARGIN of the loss range below the lowest loss.
+    floor = -plot.layout.z_length / 2 - FLOOR_MARGIN * plot.layout.z_length
     lines = [m for m in plot.frame if isinstance(m, Line)]
     # 2 edges, then 3 + 16 lr ticks on y = -5, then 5 decay ticks on x = -5; scene units: 4.5 per 10 box units.
     assert len(lines) == 2 + 19 + 5

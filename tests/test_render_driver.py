@@ -24,7 +24,7 @@ from hpsearch import beats, output, renders, settings
 from hpsearch.plain import to_plain
 
 ROOT = Path(__file__).resolve().parents[1]
-CHEAP_BEAT = "Question"  # a 2-D beat: the quickest full render
+CHEAP_BEAT = "ManySeeds"  # a 2-D beat: the quickest full render
 DRIVER = [sys.executable, "-m", "hpsearch.render"]
 
 

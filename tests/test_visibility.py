@@ -48,17 +48,16 @@ def test_a_flat_surface_hides_nothing_from_any_angle():
             assert not visibility.occluded(flat, LAYOUT, xs.ravel(), ys.ravel(), view).any()
 
 
-def test_view_in_degrees_and_around_a_centre():
+def test_view_in_degrees():
     view = View.degrees(30, -110)
     assert (view.phi, view.theta) == pytest.approx((math.pi / 6, -110 * math.pi / 180), rel=1e-12)
-    assert view.distance == 20.0 and tuple(view.center) == (0.0, 0.0, 0.0)
+    assert view.distance == 20.0
     # Straight down from above: the eye is on the z axis, `distance` up.
     np.testing.assert_allclose(View.degrees(0, 75).position, [0.0, 0.0, 20.0], atol=1e-12)
     # Level, theta = 90 degrees: out along +y.
     np.testing.assert_allclose(View.degrees(90, 90).position, [0.0, 20.0, 0.0], atol=1e-12)
-    shifted = view.around((1.0, -2.0, 0.5))
-    assert (shifted.phi, shifted.theta, shifted.distance) == (view.phi, view.theta, view.distance)
-    np.testing.assert_allclose(shifted.position, view.position + np.array([1.0, -2.0, 0.5]), atol=1e-12)
+    # Screen right, for theta = -90 (looking from -y): +x.
+    np.testing.assert_allclose(View.degrees(40, -90).screen_right, [1.0, 0.0, 0.0], atol=1e-12)
 
 
 def test_camera_position_matches_manims_rotation():
@@ -77,20 +76,12 @@ def test_camera_position_matches_manims_rotation():
 
 @pytest.mark.parametrize("sampler", CONFIG.samplers)
 def test_featured_trials_are_visible_from_the_configured_camera(sampler):
-    from manim import ThreeDCamera
+    from scenes.pieces import XY_LENGTH, Z_LENGTH
 
-    from scenes.pieces import SCREEN_SHIFT, XY_LENGTH, Z_LENGTH
-
-    # The box sits where stage_surface shifts it, so the eye is that much off its centre.
-    camera = ThreeDCamera()
-    camera.set_phi(np.radians(CONFIG.camera_phi))
-    camera.set_theta(np.radians(CONFIG.camera_theta))
-    camera.reset_rotation_matrix()
-    rotation = camera.get_rotation_matrix()
-    box_centre = SCREEN_SHIFT[0] * rotation[0] + SCREEN_SHIFT[1] * rotation[1]
+    # The box sits at the scene's origin; the camera shifts its picture on screen after projection.
     run = CONFIG.featured_run(sampler)
     function = CONFIG.objective_function
     layout = BoxLayout(XY_LENGTH, Z_LENGTH, *function.value_range)
-    hidden = visibility.occluded(function, layout, run.xs, run.ys, CONFIG.view.around(-box_centre))
+    hidden = visibility.occluded(function, layout, run.xs, run.ys, CONFIG.view)
     hidden_trials = [(t.number, round(t.x, 2), round(t.y, 2)) for t, h in zip(run.trials, hidden, strict=True) if h]
     assert not hidden.any(), hidden_trials
