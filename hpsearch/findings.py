@@ -163,6 +163,14 @@ class RaceData:
     runs: dict[str, samplers.Run]
     summaries: dict[str, RunSummary]
     grid_shape: tuple[int, int]  # (n_lr, n_decay) of the grid the budget buys
+    random_ahead_until: int | None  # see ahead_until; None also when random search or TPE is not racing
+
+
+def ahead_until(leader: samplers.Run, other: samplers.Run) -> int | None:
+    """The 1-based trial from which `other`'s best so far is never again behind `leader`'s: None when
+    `leader` is never strictly ahead, one past the last trial when it is still ahead at the end."""
+    ahead = np.flatnonzero(leader.best_so_far < other.best_so_far)
+    return int(ahead[-1]) + 2 if ahead.size else None
 
 
 def race(settings: Settings) -> RaceData:
@@ -181,6 +189,7 @@ def race(settings: Settings) -> RaceData:
         runs,
         {name: summarise_run(run, threshold) for name, run in runs.items()},
         samplers.grid_shape(settings.budget),
+        ahead_until(runs["random"], runs["tpe"]) if {"random", "tpe"} <= runs.keys() else None,
     )
 
 
@@ -198,20 +207,35 @@ class SeedSummary:
     same_final_every_seed: bool  # e.g. a grid: the order changes with the seed, the points do not
     mean_first_reach: float  # nan when no seed reached
     curve_quartiles: np.ndarray  # (3, n_trials)
+    reached_interval: tuple[float, float]  # 95 % Wilson interval of the share n_reached / n_seeds
+
+
+Z95 = 1.959963984540054  # the standard normal's 97.5 % quantile
+
+
+def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson's score interval for a binomial share k / n (Wilson 1927): unlike the normal
+    approximation it stays inside [0, 1] and is not empty at k = 0 or k = n, both common here."""
+    share = k / n
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def summarise_stats(stats: samplers.SamplerStats) -> SeedSummary:
     final = stats.final
+    n_reached = int(np.count_nonzero(final < stats.threshold))
     return SeedSummary(
         stats.sampler,
         len(stats.seeds),
         stats.curves.shape[1],
-        int(np.count_nonzero(final < stats.threshold)),
+        n_reached,
         float(np.median(final)),
         stats.quartiles,
         bool(np.all(final == final[0])),
         stats.mean_first_reach,
         stats.curve_quartiles,
+        wilson(n_reached, len(stats.seeds)),
     )
 
 
@@ -449,6 +473,15 @@ class OneAxisCase:
     random: samplers.Run
     n_seeds: int
     random_beats_grid: float  # share of seeds
+    decay_share: float  # the most decay moves the loss at any one lr, as a share of the loss's range
+
+
+def decay_share(objective: objectives.Objective, samples: int = 401) -> float:
+    """The largest spread of the loss over decay at one learning rate, over the loss's whole range."""
+    axis = np.linspace(*objectives.BOX, samples)
+    loss = objective(axis[:, None], axis[None, :])  # rows: lr, columns: decay
+    low, high = objective.value_range
+    return float((loss.max(axis=1) - loss.min(axis=1)).max() / (high - low))
 
 
 def one_axis_case(settings: Settings, progress: bool = False) -> OneAxisCase:
@@ -457,7 +490,12 @@ def one_axis_case(settings: Settings, progress: bool = False) -> OneAxisCase:
     runs = {s: samplers.featured_run(spec, s) for s in ("grid", "random")}
     sweep = samplers.sweep(spec.replace(seed=0), ("grid", "random"), settings.n_seeds, progress=progress)
     return OneAxisCase(
-        ONE_AXIS_OBJECTIVE, runs["grid"], runs["random"], settings.n_seeds, sweep.share_beating("random", "grid")
+        ONE_AXIS_OBJECTIVE,
+        runs["grid"],
+        runs["random"],
+        settings.n_seeds,
+        sweep.share_beating("random", "grid"),
+        decay_share(objectives.OBJECTIVES[ONE_AXIS_OBJECTIVE]),
     )
 
 

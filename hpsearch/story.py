@@ -82,6 +82,14 @@ def grid_lottery(scan: dict[int, tuple[float, bool]]) -> str:
     return f"{head} in the deep well; {missed} miss it. Where the lines fall decides."
 
 
+def one_axis(decay_share: float) -> str:
+    """What the one-axis landscape is, with how much decay matters, measured."""
+    return (
+        f"On this landscape the decay moves the loss by at most {percent(decay_share, 1)} of its range: "
+        "seen along the decay axis, the surface is a thin band over the learning rate."
+    )
+
+
 def grid_spend(n_lr: int, n_decay: int, reaches_valley: bool) -> str:
     """How a grid spends its runs along the one axis that matters."""
     each = f"{plural(n_decay, 'run')} on each of its {plural(n_lr, 'learning rate')}"
@@ -171,7 +179,7 @@ def race_grid(data: RaceData) -> str:
 
 
 def race_outcome(data: RaceData, names: Sequence[str]) -> tuple[str, str]:
-    """The race's end: each sampler's best, then who reached the deep well, and that it is one seed."""
+    """The race's end: each sampler's best, then who reached the deep well."""
     s = data.summaries
     best = ", ".join(f"{in_text(n)} {format_loss(s[n].best_value)}" for n in names)
     first = f"Best loss after {plural(data.budget, 'run')}: {best}."
@@ -186,7 +194,32 @@ def race_outcome(data: RaceData, names: Sequence[str]) -> tuple[str, str]:
     else:
         everyone = "Both" if len(names) == 2 else "All"
         second = f"{everyone if reached else 'None'} reached the deep well {below}."
-    return first, second + f" But this is one seed ({data.seed})."
+    return first, second
+
+
+def race_one_seed(data: RaceData) -> str:
+    """Random search against TPE on this one seed as it happened (when both race), then that it is one seed."""
+    s = data.summaries
+    caveat = f"One seed ({data.seed}) is one draw."
+    if not {"random", "tpe"} <= s.keys():
+        return caveat
+    r, t = s["random"].first_reach, s["tpe"].first_reach
+    if r and t:
+        reach = f"random search reaches the deep well at trial {r}, TPE at trial {t}."
+    elif r:
+        reach = f"random search reaches the deep well at trial {r}; TPE never does."
+    elif t:
+        reach = f"TPE reaches the deep well at trial {t}; random search never does."
+    else:
+        reach = "neither random search nor TPE reaches the deep well."
+    until = data.random_ahead_until
+    if until is None:
+        lead = "Random search is never ahead of TPE."
+    elif until > data.budget:
+        lead = "Random search stays ahead of TPE to the end."
+    else:
+        lead = f"Random search is ahead of TPE until trial {until}."
+    return f"On this seed, {reach} {lead} {caveat}"
 
 
 def curves_legend(n_seeds: int) -> str:
@@ -217,6 +250,16 @@ def many_seeds_reached(data: ManySeedsData) -> str:
     if not rest:
         return head + "."
     return head + "; " + "; ".join(f"{in_text(r.sampler)} in {r.n_reached}" for r in rest) + "."
+
+
+def many_seeds_intervals(data: ManySeedsData) -> str:
+    """What the interval lines on the bars say, for the sampler that reached most often."""
+    first = next(s for s in data.ranked() if not s.same_final_every_seed)
+    low, high = first.reached_interval
+    return (
+        f"Each count is a sample of {data.n_seeds} seeds: for {in_text(first.sampler)} the true share is "
+        f"likely between {percent(low)} and {percent(high)} (95% Wilson interval)."
+    )
 
 
 def many_seeds_medians(data: ManySeedsData, names: Sequence[str]) -> str:

@@ -28,7 +28,7 @@ from scenes.base import FlatBeat
 from scenes.fade import Fade
 from scenes.marks import cross, minimum_marker, ring, trial_marker
 from scenes.panels import BoxPlot, Strip
-from scenes.text import label, paragraph
+from scenes.text import RUNNING, label, paragraph
 
 RIGHT_EDGE = config.frame_width / 2 - 0.35
 
@@ -238,6 +238,7 @@ class InsideTPE(FlatBeat):
         split = self.split_strip(data, step)
         crosses, chosen = self.candidates(step)
         readout = self.readout(step, data, pick.kind)
+        readout.name = split.name = RUNNING  # about a second each: read as they run
         self.remove(shown.images, shown.split, shown.readout)
         better = set(step.below)
         for number, dot in shown.dots.items():

@@ -5,10 +5,10 @@ and how often it reaches the deep well."""
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, GrowFromEdge, Rectangle, Text, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UP, Create, GrowFromEdge, Line, Mobject, Rectangle, Text, VGroup, config
 
 from hpsearch import findings, story
-from hpsearch.formatting import SAMPLER_NAMES, plural
+from hpsearch.formatting import SAMPLER_NAMES, format_loss, plural
 from scenes import panels, theme
 from scenes.base import FlatBeat
 from scenes.fade import Fade
@@ -17,11 +17,12 @@ from scenes.text import fit_width, label
 
 
 class Bars(VGroup):
-    """The bar chart of ManySeeds: its title, then `rows` of (name, bar, count, track)."""
+    """The bar chart of ManySeeds: its title, `rows` of (name, bar, count, track, median, interval),
+    and the note saying what the interval is."""
 
-    def __init__(self, title: Text, rows: VGroup) -> None:
-        super().__init__(title, rows)
-        self.title, self.rows = title, rows
+    def __init__(self, title: Text, rows: VGroup, note: Text) -> None:
+        super().__init__(title, rows, note)
+        self.title, self.rows, self.note = title, rows, note
 
 
 class ManySeeds(FlatBeat):
@@ -30,7 +31,9 @@ class ManySeeds(FlatBeat):
     min_plot_width = 4.0
     plot_height = 4.8
     bar_length = 1.4
-    band_opacity = 0.22
+    draw_seconds = 6.0  # the median curves drawn slowly enough to follow
+    row_step = 1.05  # between the bars' rows, room for the median under each
+    band_opacity = 0.12  # faint fills with outlines: overlapping bands stay apart
 
     def construct(self):
         data = findings.many_seeds(self.settings)
@@ -67,14 +70,14 @@ class ManySeeds(FlatBeat):
         for name in names:
             q1, median, q3 = data.summaries[name].curve_quartiles
             color = self.palette.samplers[name]
-            bands.add(panels.step_band(axes, q1, q3, color, self.band_opacity))
+            bands.add(panels.step_band(axes, q1, q3, color, self.band_opacity, outline=1.5))
             curves.add(panels.step_curve(axes, median, color, stroke_width=5))
 
         self.say(f"Now {plural(data.n_seeds, 'seed')} per sampler, {plural(data.budget, 'run')} each.")
         self.play(Fade(heading), Fade(axes), Fade(threshold), Fade(threshold_label), run_time=1.5)
         self.wait_to_read()
         self.say(story.curves_legend(data.n_seeds))
-        self.play(Fade(bands), Create(curves), *[Fade(row[0]) for row in bars.rows], run_time=4.0)
+        self.play(Fade(bands), Create(curves), *[Fade(row[0]) for row in bars.rows], run_time=self.draw_seconds)
         self.wait_to_read(at_least=1.0)
         self.say(story.many_seeds_grid(data))
         self.wait_to_read()
@@ -87,11 +90,17 @@ class ManySeeds(FlatBeat):
             run_time=2.0,
         )
         self.wait_to_read(at_least=2.5)
+        if any(len(row[5]) for row in bars.rows):
+            self.say(story.many_seeds_intervals(data))
+            self.play(*[Create(row[5]) for row in bars.rows if len(row[5])], Fade(bars.note), run_time=1.5)
+            self.wait_to_read(at_least=2.5)
         self.say(story.many_seeds_medians(data, names))
-        self.wait_to_read()
+        self.play(*[Fade(row[4]) for row in bars.rows], run_time=1.0)
+        self.wait_to_read(at_least=2.5)
 
     def _bars(self, data: findings.ManySeedsData) -> Bars:
-        """Seeds that reached the deep well, one bar per sampler, most first."""
+        """Seeds that reached the deep well, one bar per sampler, most first, each with its 95 % interval
+        (Wilson; none for a sampler whose runs do not change with the seed) and its median final best."""
         rows = VGroup()
         for s in data.ranked():
             color = self.palette.samplers[s.sampler]
@@ -100,13 +109,30 @@ class ManySeeds(FlatBeat):
             bar = Rectangle(width=length, height=0.36, fill_color=color, fill_opacity=1.0, stroke_width=0)
             count = label(f"{s.n_reached} of {data.n_seeds}", theme.LABEL_SIZE)
             track = Rectangle(width=self.bar_length, height=0.36, stroke_color=theme.MUTED, stroke_width=1.5)
-            rows.add(VGroup(name, bar, count, track))
+            what = "best" if data.n_seeds == 1 else "median best"
+            median = label(f"{what} {format_loss(s.median_final)}", theme.SMALL_SIZE, theme.MUTED)
+            rows.add(VGroup(name, bar, count, track, median, VGroup()))
         name_width = max(row[0].width for row in rows)
-        for i, row in enumerate(rows):
-            row[0].move_to(np.array([0, -0.75 * i, 0], float), aligned_edge=LEFT)
+        for i, (row, s) in enumerate(zip(rows, data.ranked(), strict=True)):
+            row[0].move_to(np.array([0, -self.row_step * i, 0], float), aligned_edge=LEFT)
             row[1].move_to(np.array([name_width + 0.3, row[0].get_y(), 0], float), aligned_edge=LEFT)
             row[3].move_to(row[1], aligned_edge=LEFT)  # the full-length outline: 100 % of seeds
             row[2].next_to(row[3], RIGHT, buff=0.2)
+            row[4].next_to(row[3], DOWN, buff=0.12, aligned_edge=LEFT)
+            if not s.same_final_every_seed and data.n_seeds > 1:
+                row[5].add(self._whisker(row[3], *s.reached_interval))
         title = label("seeds in the deep well", theme.LABEL_SIZE, self.palette.highlight)
         title.next_to(rows, UP, buff=0.4).align_to(rows, LEFT)
-        return Bars(title, rows)
+        note = label("line: 95% interval (Wilson)", theme.SMALL_SIZE, theme.MUTED)
+        note.next_to(rows, DOWN, buff=0.3).align_to(rows, LEFT)
+        return Bars(title, rows, note)
+
+    def _whisker(self, track: Mobject, low: float, high: float) -> VGroup:
+        """An interval over the bar's track: a line from `low` to `high` (shares) with end caps."""
+        y = track.get_y()
+        x0 = track.get_left()[0] + low * track.width
+        x1 = track.get_left()[0] + high * track.width
+        return VGroup(
+            Line(np.array([x0, y, 0]), np.array([x1, y, 0])),
+            *[Line(np.array([x, y - 0.12, 0]), np.array([x, y + 0.12, 0])) for x in (x0, x1)],
+        ).set_stroke(theme.TEXT, 3)

@@ -263,10 +263,19 @@ def dashed(curve: VMobject, dash_length: float = 0.15) -> DashedVMobject:
     return DashedVMobject(curve, num_dashes=n, dashed_ratio=0.55)
 
 
-def step_band(axes: LossAxes, low, high, color, opacity: float = 0.25) -> Polygon:
-    """The region between two staircases (e.g. the quartiles over seeds)."""
+def step_band(axes: LossAxes, low, high, color, opacity: float = 0.25, outline: float = 0.0) -> Polygon:
+    """The region between two staircases (e.g. the quartiles over seeds), with a thin outline of
+    width `outline` in its colour, so that overlapping bands stay told apart."""
     lower, upper = step_points(axes, low), step_points(axes, high)
-    return Polygon(*lower, *upper[::-1], stroke_width=0, fill_color=color, fill_opacity=opacity)
+    return Polygon(
+        *lower,
+        *upper[::-1],
+        stroke_width=outline,
+        stroke_color=color,
+        stroke_opacity=0.8,
+        fill_color=color,
+        fill_opacity=opacity,
+    )
 
 
 class Strip(VGroup):

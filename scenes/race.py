@@ -12,7 +12,7 @@ from scenes import panels, theme
 from scenes.base import FlatBeat
 from scenes.fade import Fade
 from scenes.marks import refit, ring, trial_marker
-from scenes.text import fit_width, label, math_label, table
+from scenes.text import RUNNING, fit_width, label, math_label, table
 
 
 class Race(FlatBeat):
@@ -26,6 +26,7 @@ class Race(FlatBeat):
     plot_height = 2.0
     max_plot_height = 3.2
     hold = 6.0
+    heading_seconds = 2.5  # the heading alone, long enough to read its numbers
 
     def construct(self):
         data = findings.race(self.settings)
@@ -75,7 +76,7 @@ class Race(FlatBeat):
         # The full race needs the whole frame: its heading comes first, alone, then gives way.
         heading = self.title(f"one seed ({data.seed}), {plural(data.budget, 'run')} for each sampler")
         self.play(Fade(heading), run_time=1.0)
-        self.wait(1.5)
+        self.wait(self.heading_seconds)
         self.say(
             f"Each sampler gets {plural(data.budget, 'run')} on the same loss map. "
             "Darker is lower; the cross marks the minimum."
@@ -122,7 +123,7 @@ class Race(FlatBeat):
             label(f"trial {k} of {data.budget}", theme.HEADING_SIZE).move_to(counter_anchor)
             for k in range(data.budget + 1)
         ]
-        counter = VGroup().add_updater(
+        counter = VGroup(name=RUNNING).add_updater(
             lambda g: setattr(g, "submobjects", [counts[min(int(t.get_value()), data.budget)]])
         )
         live.append(counter)
@@ -142,6 +143,7 @@ class Race(FlatBeat):
         fit_width(table, right_area[1] - right_area[0], theme.LABEL_SIZE)
         self.say(first)
         self.say(second)
+        self.say(story.race_one_seed(data))
         self.play(Fade(counter, out=True), Fade(table.move_to(counter_anchor)), run_time=1.0)
         self.wait_to_read(at_least=self.hold)
 

@@ -3,21 +3,31 @@
 hyperparameter matters most (Bergstra & Bengio 2012)."""
 
 import numpy as np
-from manim import DEGREES, DOWN, LEFT, UP, Axes, Create, Line, MathTex, Polygon, Rectangle, Text, ValueTracker, VGroup
+from manim import DEGREES, DOWN, LEFT, UP, Create, Line, Rectangle, Text, ValueTracker, VGroup, config
 
 from hpsearch import findings, story
-from hpsearch.formatting import format_loss, plural, tick_text
+from hpsearch.formatting import format_loss, plural
 from objective import LEARNING_RATE, OBJECTIVES
 from scenes import theme
 from scenes.base import SurfaceBeat
 from scenes.fade import Fade
-from scenes.marks import axis_title, beside, lr_labels, trial_marker
-from scenes.pieces import PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT, RunReadout, drop_trials
+from scenes.marks import beside, lr_labels, trial_marker
+from scenes.pieces import MARKER_RADIUS, PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT, RunReadout, SurfacePlot, drop_trials
+from scenes.text import paragraph
 
 
 class RandomSearch(SurfaceBeat):
     seconds_per_trial = 0.25
     hold = 3.0
+    # The one-axis case: the camera turns to look along the decay axis (lr left to right).
+    side_phi = 90.0
+    side_theta = -90.0
+    morph_seconds = 4.0
+    side_zoom = 1.2
+    stack_top = 0.45  # frame units from the lr axis down to the first row of dots
+    stack_row = 0.9  # from the grid's row to random search's
+    stack_gap = 0.1  # between dots stacked at one lr
+    legend_drop = 0.6
 
     def construct(self):
         settings, plot = self.settings, self.plot
@@ -39,12 +49,10 @@ class RandomSearch(SurfaceBeat):
         low = plot.layout.z_low
         rug = VGroup()
         for t in run.trials:
-            rug.add(Line(c(t.x, -5.25, low), c(t.x, -5.75, low), stroke_color=color, stroke_width=3).shift(plot.origin))
+            rug.add(Line(c(t.x, -5.25, low), c(t.x, -5.75, low), stroke_color=color, stroke_width=3))
         for lr in sorted(set(t.lr for t in grid_run.trials)):
             x = float(LEARNING_RATE.to_internal(lr))
-            rug.add(
-                Line(c(x, -5.85, low), c(x, -6.45, low), stroke_color=grid_color, stroke_width=5).shift(plot.origin)
-            )
+            rug.add(Line(c(x, -5.85, low), c(x, -6.45, low), stroke_color=grid_color, stroke_width=5))
         counts = (
             VGroup(
                 Text(f"{plural(run.distinct_lr, 'learning rate')} tried", font_size=theme.LABEL_SIZE, color=color),
@@ -68,89 +76,96 @@ class RandomSearch(SurfaceBeat):
         self.play(Create(rug), Fade(counts), Fade(star), Create(best_ring), run_time=1.5)
         self.wait_to_read(at_least=self.hold)
 
-        # Cut to a flat view: what those extra learning rates buy when lr is all that matters.
+        # The one-axis case on its own surface: a curtain falls, the new landscape is staged behind it.
         curtain = Rectangle(width=16, height=9, fill_color=theme.BACKGROUND, fill_opacity=1, stroke_width=0)
         self.pin(curtain)
         self.play(Fade(curtain), run_time=0.6)
         self.clear()
-        self.set_camera_orientation(phi=0, theta=-90 * DEGREES)
-        self.one_axis_argument()
+        self.one_axis_argument(curtain)
 
-    def one_axis_argument(self):
+    def one_axis_argument(self, curtain: Rectangle):
         settings = self.settings
         case = findings.one_axis_case(settings)
         valley = OBJECTIVES[case.objective]
         grid_run, run = case.grid, case.random
         color, grid_color = self.palette.samplers["random"], self.palette.samplers["grid"]
 
-        title = self.title("only the learning rate matters (Bergstra & Bengio 2012)")
-        low, high = valley.value_range
-        axes = Axes(x_range=[-5, 5, 10], y_range=[low, high, high - low], x_length=7.6, y_length=3.5, tips=False)
-        axes.move_to(np.array([-2.3, -0.1, 0], float))
-        # Frame lines on the plot's edges (Axes would cross at loss 0 and lr 10^-5).
-        frame = VGroup(Line(axes.c2p(-5, low), axes.c2p(5, low)), Line(axes.c2p(-5, low), axes.c2p(-5, high)))
-        frame.set_stroke(theme.MUTED, 2)
-        ticks = lr_labels(lambda x: axes.c2p(x, low), beside(0.2))
-        x_title = axis_title("learning rate", theme.LABEL_SIZE).next_to(ticks, DOWN, buff=0.15)
-        y_title = axis_title("loss", theme.LABEL_SIZE).next_to(frame[1], UP, buff=0.15)
-        y_ticks = VGroup(
-            *[
-                MathTex(tick_text(v, tex=True), font_size=theme.LABEL_SIZE, color=theme.TEXT).next_to(
-                    axes.c2p(-5, v), LEFT, buff=0.15
-                )
-                for v in (round(low), round(high))
-            ]
+        # No walls: seen from the side, the whole surface then projects onto the band of losses at each lr.
+        plot = SurfacePlot(
+            valley, self.palette, settings.view, self.surface_resolution, loss_axis=True, walls=False, z_length=2.0
         )
-        # The loss over all decays at each lr: a thin band, because decay barely matters.
-        xs = np.linspace(-5, 5, 201)
-        decays = np.linspace(-5, 5, 41)
-        losses = valley(xs[:, None], decays[None, :])
-        upper = [axes.c2p(x, v) for x, v in zip(xs, losses.max(axis=1), strict=True)]
-        lower = [axes.c2p(x, v) for x, v in zip(xs[::-1], losses.min(axis=1)[::-1], strict=True)]
-        band = Polygon(
-            *upper, *lower, stroke_width=1, stroke_color=theme.MUTED, fill_color=theme.MUTED, fill_opacity=0.35
-        )
+        self.add(plot)
+        self.add_fixed_orientation_mobjects(*plot.labels)
+        title = self.title("when one hyperparameter matters (Bergstra & Bengio 2012)")
+        self.add_fixed_in_frame_mobjects(title, curtain)
+        self.play(Fade(curtain, out=True), run_time=0.6)
+        self.remove(curtain)
 
         def dots(r, c):
-            return VGroup(*[trial_marker(c, 0.07).move_to(axes.c2p(t.x, t.value)) for t in r.trials])
+            # Flat dots that keep facing the camera while it turns
+            group = VGroup(*[trial_marker(c, MARKER_RADIUS).move_to(plot.point(t.x, t.y)) for t in r.trials])
+            self.camera.add_fixed_orientation_mobjects(*group)
+            return group
 
         grid_dots, random_dots = dots(grid_run, grid_color), dots(run, color)
-        legend = VGroup(
+        self.say(story.one_axis(case.decay_share))
+        self.wait_to_read(at_least=self.hold)
+        n_decay = len(grid_run.trials) // grid_run.distinct_lr
+        self.say(story.grid_spend(grid_run.distinct_lr, n_decay, grid_run.best_trial.value < valley.deep_threshold))
+        self.play(Fade(grid_dots, lag_ratio=0.05), run_time=1.5)
+        self.wait_to_read()
+        self.say(f"Random search tries {plural(run.distinct_lr, 'learning rate')} with the same budget.")
+        self.play(Fade(random_dots, lag_ratio=0.05), run_time=1.5)
+        self.wait_to_read()
+
+        # Turn the camera until it looks along the decay axis: the surface becomes its lr profile.
+        self.say("Seen along the decay axis, each run lands on its learning rate.")
+        self.move_camera(
+            phi=self.side_phi * DEGREES,
+            theta=self.side_theta * DEGREES,
+            zoom=self.side_zoom,
+            run_time=self.morph_seconds,
+            added_anims=[Fade(plot.decay_axis, out=True), Fade(plot.lr_labels, out=True)],
+        )
+        self.wait_to_read(at_least=self.hold)
+
+        # Under the axis, every run as a dot in its lr's column: the grid's stacks, random search's singles.
+        def screen(x: float) -> np.ndarray:
+            return self.camera.project_point(plot.layout.to_scene(x, -5, plot.floor_loss))
+
+        rows = VGroup()
+        for k, (r, c) in enumerate(((grid_run, grid_color), (run, color))):
+            base = screen(0)[1] - self.stack_top - k * self.stack_row
+            per_lr: dict[float, int] = {}
+            row = VGroup()
+            for t in r.trials:
+                height = per_lr.get(t.x, 0)
+                per_lr[t.x] = height + 1
+                row.add(trial_marker(c, 0.045).move_to(np.array([screen(t.x)[0], base + height * self.stack_gap, 0.0])))
+            rows.add(row)
+        ticks = lr_labels(lambda x: screen(x) + (rows.get_bottom()[1] - screen(x)[1]) * UP, beside(0.15))
+        names = VGroup(
             Text(
                 f"grid: {plural(grid_run.distinct_lr, 'learning rate')}", font_size=theme.LABEL_SIZE, color=grid_color
             ),
-            Text(
-                f"best {format_loss(grid_run.best_trial.value)}",
-                font_size=theme.BODY_SIZE,
-                color=grid_color,
-                weight="BOLD",
-            ),
+            Text(f"best {format_loss(grid_run.best_trial.value)}", font_size=theme.BODY_SIZE, color=grid_color),
             Text(f"random: {plural(run.distinct_lr, 'learning rate')}", font_size=theme.LABEL_SIZE, color=color),
-            Text(f"best {format_loss(run.best_trial.value)}", font_size=theme.BODY_SIZE, color=color, weight="BOLD"),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
-        legend[2].shift(0.25 * DOWN)
-        legend[3].shift(0.25 * DOWN)
-        share = case.random_beats_grid
-        said = story.seeds_won(settings.n_seeds, share, "random search", "the grid")
-        verdict = Text(said, font_size=theme.LABEL_SIZE, color=theme.TEXT)
-        legend.move_to(np.array([1.95, 1.4, 0], float), aligned_edge=UP + LEFT)
-        verdict.to_edge(DOWN, buff=0.3)
-        self.add(title)
-        self.say("Here the loss depends almost only on the learning rate: the band spans every decay.")
-        self.play(Fade(frame), Fade(ticks), Fade(x_title), Fade(y_title), Fade(y_ticks), Fade(band), run_time=1.0)
-        self.wait_to_read()
+            Text(f"best {format_loss(run.best_trial.value)}", font_size=theme.BODY_SIZE, color=color),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        names[2:].shift(0.25 * DOWN)
+        names.move_to(PANEL_TOP_LEFT + self.legend_drop * DOWN, aligned_edge=UP + LEFT)
+        self.pin(rows, ticks, names)
         self.say(
-            story.grid_spend(
-                grid_run.distinct_lr,
-                len(grid_run.trials) // grid_run.distinct_lr,
-                grid_run.best_trial.value < valley.deep_threshold,
-            )
+            f"Counted per learning rate: the grid stacks {plural(n_decay, 'run')} on each of "
+            f"{grid_run.distinct_lr}; random search spreads one run each over {run.distinct_lr}."
         )
-        self.play(Fade(grid_dots, lag_ratio=0.05), Fade(legend[:2]), run_time=2.0)
-        self.wait_to_read(at_least=1.0)
-        self.say(f"Random search tries {plural(run.distinct_lr, 'learning rate')} with the same budget.")
-        self.play(Fade(random_dots, lag_ratio=0.05), Fade(legend[2:]), run_time=2.0)
-        self.wait_to_read()
+        self.play(Fade(rows[0], lag_ratio=0.02), Fade(ticks), Fade(names[:2]), run_time=1.5)
+        self.play(Fade(rows[1], lag_ratio=0.02), Fade(names[2:]), run_time=1.5)
+        self.wait_to_read(at_least=self.hold)
+        said = story.seeds_won(settings.n_seeds, case.random_beats_grid, "random search", "the grid")
+        verdict = paragraph(said, config.frame_width / 2 - PANEL_TOP_LEFT[0] - 0.4, theme.LABEL_SIZE)
+        verdict.next_to(names, DOWN, buff=0.5, aligned_edge=LEFT)
+        self.pin(verdict)
         self.say(said)
         self.play(Fade(verdict), run_time=0.5)
         self.wait_to_read(at_least=self.hold)

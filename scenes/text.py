@@ -12,6 +12,10 @@ from manim import DOWN, LEFT, RIGHT, UP, MathTex, Text, VGroup, VMobject
 
 from scenes import theme
 
+# A readout that changes as trials land (a counter, the best so far, a step's numbers): its numbers
+# are read as they run, not held; the legibility harness does not ask them to stay 2.5 s.
+RUNNING = "running"
+
 
 def label(text: str, size: int = theme.SMALL_SIZE, color=theme.TEXT, **kwargs) -> Text:
     return Text(text, font_size=max(size, theme.SMALL_SIZE), color=color, **kwargs)

@@ -306,6 +306,7 @@ class BeatRender:
     error: str | None = None
     seconds: float = 0.0
     densest: list[tuple[str, str]] = field(default_factory=list)  # (kind, string) on screen at the wordiest moment
+    number_spans: list[tuple[str, float]] = field(default_factory=list)  # (text, seconds on screen, at least)
 
 
 # --- words on screen ----------------------------------------------------------------------
@@ -344,18 +345,58 @@ def texts_on_screen(scene) -> list[tuple[str, str]]:
     return found
 
 
+def numbers_on_screen(scene) -> set[tuple[int, str]]:
+    """(id, string) of every visible text holding a digit, but running readouts (named RUNNING) and the references."""
+    from scenes.text import RUNNING
+
+    kinds = text_types()
+    found: set[tuple[int, str]] = set()
+
+    def visit(mob):
+        if mob.name in (REFERENCES, RUNNING):
+            return
+        if isinstance(mob, kinds):
+            string = text_string(mob)
+            if any(ch.isdigit() for ch in string) and any(_visible(m) for m in mob.family_members_with_points()):
+                found.add((id(mob), string))
+            return
+        for sub in mob.submobjects:
+            visit(sub)
+
+    for mob in [*scene.mobjects, *scene.foreground_mobjects]:
+        visit(mob)
+    return found
+
+
 def counting_words(scene_class: type) -> type:
-    """The beat, noting after every play() (wait() is one too) the texts on screen when they held the most words."""
+    """The beat, noting after every play() (wait() is one too) the texts on screen when they held the most words,
+    and for how long each number was on screen: at least from the end of the play() that showed it to the start
+    of the play() that took it away."""
 
     class Counting(scene_class):  # type: ignore[misc, valid-type]
         densest: tuple[int, list[tuple[str, str]]] = (0, [])
 
+        def setup(self):
+            super().setup()
+            self.number_since: dict[tuple[int, str], float] = {}
+            self.number_spans: list[tuple[str, float]] = []
+
         def play(self, *args, **kwargs):
+            started = self.time
             super().play(*args, **kwargs)
             shown = texts_on_screen(self)
             count = sum(words(kind, string) for kind, string in shown)
             if count > self.densest[0]:
                 self.densest = (count, shown)
+            numbers = numbers_on_screen(self)
+            for key in [k for k in self.number_since if k not in numbers]:
+                self.number_spans.append((key[1], started - self.number_since.pop(key)))
+            for key in numbers:
+                self.number_since.setdefault(key, self.time)
+
+        def tear_down(self):
+            super().tear_down()
+            self.number_spans.extend((key[1], self.time - since) for key, since in self.number_since.items())
 
     Counting.__name__ = Counting.__qualname__ = scene_class.__name__
     return Counting
@@ -385,6 +426,7 @@ def render_beat(scene_name: str) -> BeatRender:
             (float(scene.camera.frame_width), float(scene.camera.frame_height)),
             seconds=time.perf_counter() - start,
             densest=scene.densest[1],
+            number_spans=scene.number_spans,
         )
     except KeyboardInterrupt:
         raise

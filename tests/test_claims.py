@@ -159,7 +159,27 @@ def test_race_sentences_are_true(name, budget, seed):
         assert not any(in_text(s).lower() in head for s in missed)
     else:
         assert head == ("all" if reached else "none")
-    assert f"one seed ({seed})" in second
+    told = story.race_one_seed(data)
+    assert told.endswith(f"One seed ({seed}) is one draw.")
+    # Random search against TPE, trial by trial, from the studies run here (1-based trial numbers)
+    rnd = np.minimum.accumulate([loss for _, _, loss in my_run(name, "random", budget, seed)])
+    tpe = np.minimum.accumulate([loss for _, _, loss in my_run(name, "tpe", budget, seed)])
+    r_hit, t_hit = (np.flatnonzero(c < threshold) for c in (rnd, tpe))
+    if r_hit.size:
+        assert f"random search reaches the deep well at trial {r_hit[0] + 1}" in told
+    if t_hit.size:
+        assert f"TPE reaches the deep well at trial {t_hit[0] + 1}" in told or f"TPE at trial {t_hit[0] + 1}" in told
+    assert ("TPE never does" in told) == (r_hit.size > 0 and t_hit.size == 0)
+    assert ("random search never does" in told) == (t_hit.size > 0 and r_hit.size == 0)
+    assert ("neither" in told) == (r_hit.size == 0 and t_hit.size == 0)
+    ahead = np.flatnonzero(rnd < tpe)
+    if not ahead.size:
+        assert "Random search is never ahead of TPE." in told
+    elif ahead[-1] == budget - 1:
+        assert "Random search stays ahead of TPE to the end." in told
+    else:
+        assert f"Random search is ahead of TPE until trial {ahead[-1] + 2}." in told
+        assert (tpe[ahead[-1] + 1 :] <= rnd[ahead[-1] + 1 :]).all()
 
     grid = my_run(name, "grid", budget, seed)
     n_lr, n_decay = len({lr for lr, _, _ in grid}), len({d for _, d, _ in grid})

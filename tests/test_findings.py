@@ -22,7 +22,7 @@ from sympy.parsing.sympy_parser import implicit_multiplication_application, pars
 
 import objective
 import samplers
-from hpsearch import findings, formatting, settings
+from hpsearch import findings, formatting, settings, story
 from hpsearch.tpe import moments
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -455,3 +455,23 @@ def test_precompute_warms_every_cache_the_beats_read(cache, monkeypatch):
     findings.verdict(cfg)
     findings.one_axis_case(cfg)
     moments.inside_tpe(cfg.spec)
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 100), (1, 100), (25, 100), (85, 100), (100, 100), (0, 1), (1, 1), (7, 30)])
+def test_the_interval_on_a_share_is_wilsons(k, n):
+    from scipy.stats import binomtest
+
+    expected = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    assert findings.wilson(k, n) == pytest.approx((expected.low, expected.high), abs=1e-12)
+
+
+def test_the_interval_sentence_names_the_first_seed_dependent_sampler():
+    config = dataclasses.replace(settings.defaults(), n_seeds=100)
+    data = findings.many_seeds(config)
+    said = story.many_seeds_intervals(data)
+    first = next(s for s in data.ranked() if not s.same_final_every_seed)
+    from scipy.stats import binomtest
+
+    ci = binomtest(first.n_reached, 100).proportion_ci(method="wilson")
+    assert f"between {ci.low:.0%} and {ci.high:.0%}" in said
+    assert said.startswith("Each count is a sample of 100 seeds")

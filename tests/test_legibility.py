@@ -299,3 +299,18 @@ def test_at_most_thirty_words_on_screen(beat, renders):
 )
 def test_words_are_counted_as_a_viewer_reads_them(kind, string, count):
     assert words(kind, string) == count
+
+
+KEY_NUMBER_SECONDS = 2.5
+
+
+@pytest.mark.parametrize("beat", SCENES)
+def test_every_number_stays_on_screen_long_enough_to_read(beat, renders):
+    """A best value, a share, a count: on screen at least 2.5 s (running readouts aside, they are read as they run)."""
+    render = renders.get(beat)
+    assert render.error is None, render.error
+    assert render.number_spans, f"{beat}: no number was seen on screen at all"
+    short = [(string, seconds) for string, seconds in render.number_spans if seconds < KEY_NUMBER_SECONDS - 1e-6]
+    assert not short, f"{beat}: on screen under {KEY_NUMBER_SECONDS} s: " + "; ".join(
+        f"{string!r} {seconds:.2f} s" for string, seconds in short
+    )
