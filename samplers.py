@@ -43,6 +43,8 @@ MAX_BUDGET = 400
 """Past this a 1080p render of one point per trial stops being reasonable."""
 MAX_SEED = 2**32 - 1
 DEFAULT_N_STARTUP_TRIALS = 10
+MAX_DIMS = 8
+"""Hyperparameters a study may search: lr and decay, then up to six that the loss ignores."""
 
 CACHE_DIR = Path(os.environ.get("HPSEARCH_CACHE_DIR", Path(__file__).resolve().parent / ".cache" / "trials"))
 
@@ -75,6 +77,7 @@ class StudySpec:
     budget: int
     seed: int = 0
     n_startup_trials: int = DEFAULT_N_STARTUP_TRIALS
+    dims: int = 2  # hyperparameters searched: lr, decay and dims - 2 that do not change the loss
 
     def __post_init__(self):
         if not isinstance(self.objective, str) or self.objective not in objectives.OBJECTIVES:
@@ -82,6 +85,7 @@ class StudySpec:
         object.__setattr__(self, "budget", _whole("budget", self.budget, 1, MAX_BUDGET))
         object.__setattr__(self, "seed", _whole("seed", self.seed, 0, MAX_SEED))
         object.__setattr__(self, "n_startup_trials", _whole("n_startup_trials", self.n_startup_trials, 0, MAX_BUDGET))
+        object.__setattr__(self, "dims", _whole("dims", self.dims, 2, MAX_DIMS))
 
     @property
     def objective_function(self) -> objectives.Objective:
@@ -122,10 +126,39 @@ def grid_values(budget: int) -> dict[str, list[float]]:
     return {"lr": lr.tolist(), "decay": np.linspace(LAYER_DECAY.low, LAYER_DECAY.high, n_decay).tolist()}
 
 
+def ignored_names(dims: int) -> list[str]:
+    """The hyperparameters past lr and decay, which the loss does not read: h3 .. h{dims}."""
+    return [f"h{i}" for i in range(3, dims + 1)]
+
+
+def values_per_axis(budget: int, dims: int) -> int:
+    """The largest k with k ** dims <= budget: a full grid's values on each of its axes."""
+    k = 1
+    while (k + 1) ** dims <= budget:
+        k += 1
+    return k
+
+
+def full_grid(budget: int, dims: int) -> dict[str, list[float]]:
+    """The grid of a study in `dims` hyperparameters: the same k values on every axis (ends included).
+
+    In two it is grid_values' (which spends a non-square budget on more learning rates).
+    """
+    if dims == 2:
+        return grid_values(budget)
+    k = values_per_axis(budget, dims)
+    lr = np.logspace(math.log10(LEARNING_RATE.low), math.log10(LEARNING_RATE.high), k)
+    lr[0] = LEARNING_RATE.low
+    if k > 1:
+        lr[-1] = LEARNING_RATE.high
+    axes = {"lr": lr.tolist(), "decay": np.linspace(LAYER_DECAY.low, LAYER_DECAY.high, k).tolist()}
+    return axes | {name: np.linspace(0.0, 1.0, k).tolist() for name in ignored_names(dims)}
+
+
 def make_sampler(spec: StudySpec, name: str) -> optuna.samplers.BaseSampler:
     check_sampler(name)
     if name == "grid":
-        return optuna.samplers.GridSampler(grid_values(spec.budget), seed=spec.seed)
+        return optuna.samplers.GridSampler(full_grid(spec.budget, spec.dims), seed=spec.seed)
     if name == "random":
         return optuna.samplers.RandomSampler(seed=spec.seed)
     if name == "tpe":
@@ -141,7 +174,10 @@ def sampler_settings(spec: StudySpec, name: str) -> dict:
     """The settings a run used, read back from the sampler Optuna builds."""
     sampler = make_sampler(spec.replace(seed=0), name)
     settings: dict = {"sampler": type(sampler).__name__, "optuna": optuna.__version__}
-    if name == "grid":
+    if name == "grid" and spec.dims > 2:
+        k = values_per_axis(spec.budget, spec.dims)
+        settings.update(values_per_axis=k, n_trials=k**spec.dims)
+    elif name == "grid":
         n_lr, n_decay = grid_shape(spec.budget)
         settings.update(n_lr=n_lr, n_decay=n_decay, n_trials=n_lr * n_decay)
     elif name == "tpe":
@@ -152,8 +188,10 @@ def sampler_settings(spec: StudySpec, name: str) -> dict:
     return settings
 
 
-def trials_run(name: str, budget: int) -> int:
+def trials_run(name: str, budget: int, dims: int = 2) -> int:
     """How many trials a sampler spends of a budget (a grid may leave some unspent)."""
+    if name == "grid" and dims > 2:
+        return values_per_axis(budget, dims) ** dims
     if name == "grid":
         n_lr, n_decay = grid_shape(budget)
         return n_lr * n_decay
@@ -217,12 +255,15 @@ class Run:
         ]
 
 
-def study_objective(function: objectives.Objective) -> Callable[[optuna.Trial], float]:
-    """The function Optuna optimises: real-unit suggestions -> loss."""
+def study_objective(function: objectives.Objective, dims: int = 2) -> Callable[[optuna.Trial], float]:
+    """The function Optuna optimises: real-unit suggestions -> loss; hyperparameters past the
+    second are suggested in [0, 1] and not read."""
 
     def evaluate(trial: optuna.Trial) -> float:
         lr = trial.suggest_float(LEARNING_RATE.name, LEARNING_RATE.low, LEARNING_RATE.high, log=LEARNING_RATE.log)
         decay = trial.suggest_float(LAYER_DECAY.name, LAYER_DECAY.low, LAYER_DECAY.high, log=LAYER_DECAY.log)
+        for name in ignored_names(dims):
+            trial.suggest_float(name, 0.0, 1.0)
         return float(function.at_hyperparameters(lr, decay))
 
     return evaluate
@@ -240,7 +281,9 @@ def run_optuna_study(
     study = optuna.create_study(
         direction="minimize", sampler=sampler or make_sampler(spec, name), storage=storage, study_name=study_name
     )
-    study.optimize(study_objective(spec.objective_function), n_trials=trials_run(name, spec.budget))
+    study.optimize(
+        study_objective(spec.objective_function, spec.dims), n_trials=trials_run(name, spec.budget, spec.dims)
+    )
     return study
 
 
@@ -405,11 +448,12 @@ def featured_run(spec: StudySpec, name: str, cache_dir: Path | None = None, prog
         budget=spec.budget,
         seed=spec.seed,
         n_startup_trials=spec.n_startup_trials,
+        dims=spec.dims,
     )
 
     def compute() -> dict:
         if progress:
-            trials = trials_run(name, spec.budget)
+            trials = trials_run(name, spec.budget, spec.dims)
             print(
                 f"  featured run {spec.objective} seed {spec.seed}: {name}, {trials:,} trials",
                 file=sys.stderr,
@@ -439,7 +483,7 @@ def sweep(
     if len(set(names)) != len(names):
         raise SpecError("samplers", names, "distinct names")
     seeds = tuple(range(spec.seed, spec.seed + n_seeds))
-    label = f"{spec.objective} budget {spec.budget}"
+    label = f"{spec.objective} budget {spec.budget}" + (f" in {spec.dims} dimensions" if spec.dims > 2 else "")
 
     def compute() -> dict[str, list[list[float]]]:
         # One task per (sampler, chunk of seeds), spread over the cores.
@@ -447,7 +491,7 @@ def sweep(
         tasks = [(spec, s, seeds[i : i + chunk]) for s in names for i in range(0, len(seeds), chunk)]
         n_workers = workers or min(len(tasks), os.cpu_count() or 1)
         if progress:  # what is about to be computed, before it starts (one line, in logs too)
-            n_trials = sum(trials_run(s, spec.budget) for s in names) * n_seeds
+            n_trials = sum(trials_run(s, spec.budget, spec.dims) for s in names) * n_seeds
             print(
                 f"  sweep {label}: {len(names)} samplers x {n_seeds} seeds = {n_trials:,} trials"
                 f" on {n_workers} core{'s' if n_workers > 1 else ''}",
@@ -478,12 +522,13 @@ def sweep(
         seeds=seeds,
         samplers=names,
         n_startup_trials=spec.n_startup_trials,
+        dims=spec.dims,
     )
 
     def load(data: dict[str, list[list[float]]]) -> dict[str, np.ndarray]:
         curves = {s: np.array(data[s], dtype=float) for s in names}
         for s, c in curves.items():
-            if c.shape != (n_seeds, trials_run(s, spec.budget)):
+            if c.shape != (n_seeds, trials_run(s, spec.budget, spec.dims)):
                 raise ValueError(f"{s}: curves of shape {c.shape}")
         return curves
 

@@ -28,6 +28,7 @@ COSTS = {
     "InsideTPE": 9,
     "Race": 7,
     "ManySeeds": 3,
+    "Dimensions": 3,
     "Verdict": 6,
 }
 BEATS = tuple(Beat(c.module, c.scene, c.title, COSTS[c.scene]) for c in CHAPTERS)

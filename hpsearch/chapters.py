@@ -21,6 +21,7 @@ CHAPTERS = (
     Chapter("inside_tpe", "InsideTPE", "Inside TPE"),
     Chapter("race", "Race", "The race"),
     Chapter("many_seeds", "ManySeeds", "Many seeds"),
+    Chapter("dimensions", "Dimensions", "More hyperparameters"),
     Chapter("verdict", "Verdict", "When TPE does not win"),
 )
 
