@@ -208,6 +208,7 @@ class SeedSummary:
     mean_first_reach: float  # nan when no seed reached
     curve_quartiles: np.ndarray  # (3, n_trials)
     reached_interval: tuple[float, float]  # 95 % Wilson interval of the share n_reached / n_seeds
+    finals: np.ndarray  # (n_seeds,) each seed's final best
 
 
 Z95 = 1.959963984540054  # the standard normal's 97.5 % quantile
@@ -236,6 +237,7 @@ def summarise_stats(stats: samplers.SamplerStats) -> SeedSummary:
         stats.mean_first_reach,
         stats.curve_quartiles,
         wilson(n_reached, len(stats.seeds)),
+        final,
     )
 
 
@@ -427,6 +429,89 @@ REFERENCES = (
 """(authors and year, title and venue) of the works the verdict cites."""
 
 
+SWEEP_BUDGET = 100  # the budget axis of the verdict's chart runs 1 .. this
+GRID_SIDES = range(2, 11)  # square grids k x k for k = 2 .. 10: 4 .. 100 runs
+
+
+@dataclass(frozen=True)
+class BudgetCurves:
+    """The share of seeds in the deep well after b runs, for every budget b = 1 .. SWEEP_BUDGET.
+
+    Random search, QMC and TPE do not know their budget: a study stopped after b trials ran the
+    same b trials as the first b of a longer one (tests/test_findings.py checks it against
+    Optuna), so one sweep at SWEEP_BUDGET gives every smaller budget. A grid is laid out for its
+    budget, and its points do not change with the seed: it is run once per square budget.
+    """
+
+    n_seeds: int
+    n_startup_trials: int
+    shares: dict[str, np.ndarray]  # sampler -> (SWEEP_BUDGET,) share after b = 1 .. SWEEP_BUDGET runs
+    intervals: dict[str, np.ndarray]  # sampler -> (2, SWEEP_BUDGET) 95 % Wilson interval
+    grid: dict[int, bool]  # square budget -> one of the grid's points is in the deep well
+
+
+def budget_curves(settings: Settings, progress: bool = False) -> BudgetCurves:
+    threshold = settings.objective_function.deep_threshold
+    names = [s for s in settings.samplers if s != "grid"]
+    spec = settings.spec.replace(seed=0, budget=SWEEP_BUDGET)
+    sweep = samplers.sweep(spec, names, settings.n_seeds, progress=progress)
+    shares, intervals = {}, {}
+    for name in names:
+        counts = np.count_nonzero(sweep.stats[name].curves < threshold, axis=0)
+        shares[name] = counts / settings.n_seeds
+        intervals[name] = np.array([wilson(int(k), settings.n_seeds) for k in counts]).T
+    grid = {}
+    if "grid" in settings.samplers:
+        for side in GRID_SIDES:
+            run = samplers.featured_run(spec.replace(budget=side * side), "grid", progress=progress)
+            grid[side * side] = bool(run.best_trial.value < threshold)
+    return BudgetCurves(settings.n_seeds, settings.n_startup_trials, shares, intervals, grid)
+
+
+# --- more hyperparameters ------------------------------------------------------------
+
+DIMS = (2, 3, 4, 6, 8)  # hyperparameters searched: lr, decay and d - 2 the loss ignores
+DIMS_BUDGET = 64
+
+
+@dataclass(frozen=True)
+class DimensionCase:
+    """Each sampler at DIMS_BUDGET runs, searching d hyperparameters of which the loss reads two."""
+
+    budget: int
+    dims: tuple[int, ...]
+    n_seeds: int
+    shares: dict[str, np.ndarray]  # sampler -> (len(dims),) share of seeds whose final best is in the deep well
+    intervals: dict[str, np.ndarray]  # sampler -> (2, len(dims)) 95 % Wilson interval
+    per_axis: tuple[int, ...]  # the full grid's values on each axis, per d
+    grid_points: tuple[tuple[tuple[float, float], ...], ...]  # per d, the grid's distinct (x, y) in lr x decay
+
+
+def dimension_case(settings: Settings, progress: bool = False) -> DimensionCase:
+    threshold = settings.objective_function.deep_threshold
+    shares: dict[str, list[float]] = {s: [] for s in settings.samplers}
+    bounds: dict[str, list[tuple[float, float]]] = {s: [] for s in settings.samplers}
+    points = []
+    for d in DIMS:
+        spec = settings.spec.replace(seed=0, budget=DIMS_BUDGET, dims=d)
+        sweep = samplers.sweep(spec, settings.samplers, settings.n_seeds, progress=progress)
+        for name in settings.samplers:
+            k = int(np.count_nonzero(sweep.stats[name].final < threshold))
+            shares[name].append(k / settings.n_seeds)
+            bounds[name].append(wilson(k, settings.n_seeds))
+        grid = samplers.featured_run(spec.replace(seed=settings.featured_seed), "grid", progress=progress)
+        points.append(tuple(sorted({(t.x, t.y) for t in grid.trials})))
+    return DimensionCase(
+        DIMS_BUDGET,
+        DIMS,
+        settings.n_seeds,
+        {s: np.array(v) for s, v in shares.items()},
+        {s: np.array(v).T for s, v in bounds.items()},
+        tuple(samplers.values_per_axis(DIMS_BUDGET, d) for d in DIMS),
+        tuple(points),
+    )
+
+
 @dataclass(frozen=True)
 class VerdictData:
     objective: str
@@ -511,6 +596,8 @@ def precompute(settings: Settings, progress: bool = False) -> None:
     for budget in dict.fromkeys(b for b in budgets if b is not None):
         settings.sweep(budget=budget, progress=progress)
     one_axis_case(settings, progress=progress)
+    budget_curves(settings, progress=progress)
+    dimension_case(settings, progress=progress)
     moments.inside_tpe(settings.spec)
 
 

@@ -20,17 +20,6 @@ NEAR_LINE = 0.25
 """A well's floor this close to a grid line (box units; the box is 10 wide) sits on that line."""
 
 
-def share_word(count: int, total: int) -> str:
-    """How many of `total`, in a word: 'all', 'most, not all', 'half', 'fewer than half', 'none'."""
-    if count == total:
-        return "all"
-    if count == 0:
-        return "none"
-    if 2 * count > total:
-        return "most, not all"
-    return "half" if 2 * count == total else "fewer than half"
-
-
 def question_lines(budget: int, n_seeds: int, tpe_reached: int, grid_reached: int) -> tuple[str, str]:
     """The opening question, asked only as far as the statistics bear it out.
 
@@ -126,21 +115,6 @@ def startup_like_random(n_startup: int, same_as_random: bool) -> str:
         first = "first" if n_startup == 1 else f"first {n_startup}"
         return f"Hollow: TPE's {trials} random search's {first}, point for point: same seed, no model yet."
     return f"Hollow: TPE's {trials} drawn at random: it has no model yet."
-
-
-def tpe_reach(budget: int, n_startup_trials: int, reached: int, n_seeds: int) -> tuple[str, str]:
-    """TPE over the seeds, (on screen, in the subtitles), with the right share word."""
-    word = share_word(reached, n_seeds)
-    if n_startup_trials == 0:
-        learns = "TPE learns from its first run"
-    elif n_startup_trials >= budget:
-        learns = f"TPE never gets past its random start-up {'run' if budget == 1 else 'runs'} here"
-    else:
-        learns = f"TPE learns after its {plural(n_startup_trials, 'random start-up run')}"
-    seeds = f"{reached} of {plural(n_seeds, 'seed')}"
-    shown = f"{learns}: deep well in {seeds}. {capitalised(word)}."
-    said = f"{learns}, and reaches the deep well in {seeds}: {word}."
-    return shown, said
 
 
 def deep_well_share(share: float) -> str:
@@ -267,6 +241,51 @@ def many_seeds_medians(data: ManySeedsData, names: Sequence[str]) -> str:
     return f"{what}: " + ", ".join(f"{in_text(n)} {format_loss(data.summaries[n].median_final)}" for n in names) + "."
 
 
+def dimensions_setup(budget: int, dims: Sequence[int]) -> str:
+    """What the more-hyperparameters beat changes, and what it keeps."""
+    return (
+        f"Now search {and_list([str(d) for d in dims])} hyperparameters with {plural(budget, 'run')} each. "
+        "The loss still reads only the learning rate and the decay; the others change nothing."
+    )
+
+
+def dimensions_grid(budget: int, dims: Sequence[int], per_axis: Sequence[int], grid_shares: Sequence[float]) -> str:
+    """Why a full grid collapses as dimensions are added, and whether it ever lands in the well."""
+    counts = and_list([str(k) for k in per_axis])
+    text = f"A full grid of at most {budget} runs gets {counts} values per axis"
+    corners = [d for d, k in zip(dims, per_axis, strict=True) if k <= 2]
+    if corners:
+        # Ends are included, so 2 values per axis are an axis's two ends, and 1 value is its low end.
+        text += f"; from {corners[0]} hyperparameters on, every point sits on a corner of the box"
+    hits = [d for d, share in zip(dims, grid_shares, strict=True) if share > 0]
+    if not hits:
+        return text + ", and none lands in the deep well."
+    return text + f"; it lands in the deep well with {and_list([str(d) for d in hits])} hyperparameters."
+
+
+def dimensions_outcome(dims: Sequence[int], random: Sequence[float], tpe: Sequence[float]) -> str:
+    """Random search against TPE as dimensions are added, said as the shares fall out."""
+    span = f"from {dims[0]} to {dims[-1]} hyperparameters"
+    text = (
+        f"Seeds in the deep well {span}: random search {and_list([percent(v) for v in random])}; "
+        f"TPE {and_list([percent(v) for v in tpe])}."
+    )
+    leads = [t - r for r, t in zip(random, tpe, strict=True)]
+    if all(lead > 0 for lead in leads):
+        first, last = round(100 * leads[0]), round(100 * leads[-1])
+        return text + f" TPE stays ahead throughout: by {first} points with {dims[0]}, by {last} with {dims[-1]}."
+    behind = [str(d) for d, lead in zip(dims, leads, strict=True) if lead <= 0]
+    return text + f" TPE is not ahead with {and_list(behind)} hyperparameters."
+
+
+def budget_chart(n_seeds: int, top: int) -> str:
+    """What the verdict's chart shows."""
+    return (
+        f"Each line: the share of {plural(n_seeds, 'seed')} that reach the deep well within a budget, "
+        f"for every budget from 1 to {top} runs; shading, its 95% interval."
+    )
+
+
 def verdict_startup(data: VerdictData) -> str:
     """TPE inside its start-up trials, against random search."""
     case = data.startup
@@ -306,30 +325,32 @@ def verdict_grid(data: VerdictData) -> tuple[str, str]:
     return first, second
 
 
-def takeaways(data: VerdictData) -> list[str]:
-    """The closing points, on screen."""
-    n_lr, _ = data.main_grid_shape
-    first = (
-        f"A grid of {plural(data.budget, 'run')} tries only {plural(n_lr, 'learning rate')}: "
-        "hitting a narrow well is luck"
-    )
-    hit, miss = data.grid.hit, data.grid.miss
-    if hit and miss:
-        first += (
-            f" ({hit.budget} runs, {hit.grid_shape[0]} × {hit.grid_shape[1]}: hit; "
-            f"{miss.budget} runs, {miss.grid_shape[0]} × {miss.grid_shape[1]}: miss)."
-        )
-    elif hit:
-        first += f" (here every grid up to {max(data.grid.scan)} runs hits)."
-    else:
-        first += f" (here no grid up to {max(data.grid.scan)} runs hits)."
-    tpe = data.main["tpe"]
-    return [
-        first,
-        "Random search tries a new learning rate in every run, but learns nothing from them.",
-        tpe_reach(data.budget, data.n_startup_trials, tpe.n_reached, tpe.n_seeds)[0],
-        "Judge a sampler over many seeds: one run is one draw.",
-    ]
+TAKEAWAY = "Judge a sampler over many seeds: one run is one draw."
+
+
+def finals_picture(n_seeds: int, budget: int) -> str:
+    """What the closing picture's dots are."""
+    return f"Each dot: one seed's best loss after {plural(budget, 'run')}; {plural(n_seeds, 'seed')} per sampler."
+
+
+def takeaway_lines(data: VerdictData) -> dict[str, str]:
+    """One short line per sampler under its final bests over the seeds (the closing picture): seeds in the
+    deep well, and why."""
+    lines = {}
+    for name, s in data.main.items():
+        seeds = f"{s.n_reached} of {s.n_seeds}"
+        if name == "grid":
+            n_lr, n_decay = data.main_grid_shape
+            lines[name] = f"{seeds}: the same {n_lr} × {n_decay} points every seed"
+        elif name == "tpe" and 0 < data.n_startup_trials < data.budget:
+            lines[name] = f"{seeds}: learns as it goes"
+        elif name == "tpe" and data.n_startup_trials >= data.budget:
+            lines[name] = f"{seeds}: never leaves its start-up"
+        elif name == "tpe":
+            lines[name] = f"{seeds}: learns from its first run"
+        else:
+            lines[name] = f"{seeds}: never learns"
+    return lines
 
 
 def never_guided(n_trials: int, n_startup_trials: int) -> str:

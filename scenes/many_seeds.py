@@ -84,6 +84,7 @@ class ManySeeds(FlatBeat):
         self.say(story.many_seeds_reached(data))
         self.play(
             *[GrowFromEdge(row[1], LEFT) for row in bars.rows],
+            Fade(heading[1], out=True),  # the subtitle has been read; the bars need the words
             Fade(bars.title),
             *[Fade(row[2]) for row in bars.rows],
             *[Fade(row[3]) for row in bars.rows],
@@ -109,7 +110,7 @@ class ManySeeds(FlatBeat):
             bar = Rectangle(width=length, height=0.36, fill_color=color, fill_opacity=1.0, stroke_width=0)
             count = label(f"{s.n_reached} of {data.n_seeds}", theme.LABEL_SIZE)
             track = Rectangle(width=self.bar_length, height=0.36, stroke_color=theme.MUTED, stroke_width=1.5)
-            what = "best" if data.n_seeds == 1 else "median best"
+            what = "best" if data.n_seeds == 1 else "median"
             median = label(f"{what} {format_loss(s.median_final)}", theme.SMALL_SIZE, theme.MUTED)
             rows.add(VGroup(name, bar, count, track, median, VGroup()))
         name_width = max(row[0].width for row in rows)
@@ -123,7 +124,7 @@ class ManySeeds(FlatBeat):
                 row[5].add(self._whisker(row[3], *s.reached_interval))
         title = label("seeds in the deep well", theme.LABEL_SIZE, self.palette.highlight)
         title.next_to(rows, UP, buff=0.4).align_to(rows, LEFT)
-        note = label("line: 95% interval (Wilson)", theme.SMALL_SIZE, theme.MUTED)
+        note = label("line: 95% interval", theme.SMALL_SIZE, theme.MUTED)  # Wilson's, as the subtitle says
         note.next_to(rows, DOWN, buff=0.3).align_to(rows, LEFT)
         return Bars(title, rows, note)
 

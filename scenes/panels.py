@@ -33,7 +33,7 @@ from manim.constants import RESAMPLING_ALGORITHMS
 from PIL import Image
 
 from hpsearch import story
-from hpsearch.formatting import tick_text, tick_texts
+from hpsearch.formatting import percent, tick_text, tick_texts
 from objective import BOX, Objective
 from scenes import theme
 from scenes.marks import axis_title, beside, box_ticks, minimum_marker, nice_ticks
@@ -261,6 +261,38 @@ def dashed(curve: VMobject, dash_length: float = 0.15) -> DashedVMobject:
     """The curve drawn dashed (about dash_length per dash and gap)."""
     n = max(int(curve.get_arc_length() / (2 * dash_length)), 2) if curve.has_points() else 2
     return DashedVMobject(curve, num_dashes=n, dashed_ratio=0.55)
+
+
+class ShareAxes(VGroup):
+    """Axes for a share of seeds (0 to 100 %) against the budget (0 to `top` runs)."""
+
+    def __init__(self, top: int, size: tuple[float, float], font_size: int = theme.SMALL_SIZE):
+        super().__init__()
+        self.top = top
+        width, height = size
+        style: dict[str, Any] = dict(stroke_color=theme.MUTED, stroke_width=2)
+        self.x_axis = Line(np.zeros(3), width * RIGHT, **style)
+        self.y_axis = Line(np.zeros(3), height * UP, **style)
+        self.add(self.x_axis, self.y_axis)
+        self.tick_labels = VGroup()
+        for b in nice_ticks(0, top, 5):
+            p = self.point(b, 0)
+            self.add(Line(p, p + 0.08 * DOWN, **style))
+            self.tick_labels.add(math_label(str(int(b)), theme.LABEL_SIZE).next_to(p, DOWN, buff=0.12))
+        for share in (0.0, 0.5, 1.0):
+            p = self.point(0, share)
+            self.add(Line(p, p + 0.08 * LEFT, **style))
+            self.tick_labels.add(label(percent(share), font_size).next_to(p, LEFT, buff=0.12))
+        self.x_title = axis_title("runs per seed (budget)", font_size).next_to(self.tick_labels, DOWN, buff=0.1)
+        self.x_title.align_to(self.x_axis, RIGHT)
+        self.y_title = axis_title("seeds in the deep well", font_size).next_to(self.y_axis, UP, buff=0.45)
+        self.y_title.align_to(self.tick_labels, LEFT)
+        self.add(self.tick_labels, self.x_title, self.y_title)
+
+    def point(self, budget: float, share: float) -> np.ndarray:
+        """Scene point of (budget, share); follows the axes when the group moves or scales."""
+        origin = self.x_axis.get_start()
+        return origin + np.array([budget / self.top * self.x_axis.get_length(), share * self.y_axis.get_length(), 0])
 
 
 def step_band(axes: LossAxes, low, high, color, opacity: float = 0.25, outline: float = 0.0) -> Polygon:

@@ -1,57 +1,84 @@
 # manim -pqh scenes/verdict.py Verdict
-"""Beat 9, the verdict: two measured cases where TPE does not win, the takeaways, and the references."""
+"""The last beat: where TPE does not win, as a chart over budgets (its start-up; the grids that land in
+the well and those that miss), every seed's final best per sampler against the deep well, and the references."""
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Group, VGroup, config
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UL, UP, Create, DashedLine, Dot, Group, Polygon, VGroup, VMobject, config
 
-from hpsearch import findings, pacing, story
-from hpsearch.formatting import format_loss, plural
+from hpsearch import findings, story
+from hpsearch.formatting import SAMPLER_NAMES, plural
 from scenes import panels, theme
 from scenes.base import FlatBeat
 from scenes.fade import Fade
-from scenes.marks import refit, trial_marker
-from scenes.text import label, paragraph
+from scenes.marks import axis_title, trial_marker
+from scenes.text import label, math_label, paragraph
+
+
+class BudgetChart(VGroup):
+    """The verdict's chart: axes, TPE's start-up zone, interval bands, share lines, grid markers, legend."""
+
+    def __init__(self, axes, startup, bands, lines, grid, legend) -> None:
+        super().__init__(axes, startup, bands, lines, grid, legend)
+        self.axes, self.startup, self.bands, self.lines, self.grid, self.legend = (
+            axes,
+            startup,
+            bands,
+            lines,
+            grid,
+            legend,
+        )
+
+
+class Finals(VGroup):
+    """The closing picture: a loss axis, the deep-well threshold, and rows of (name, dots, line)."""
+
+    def __init__(self, axis, threshold, rows) -> None:
+        super().__init__(axis, threshold, rows)
+        self.axis, self.threshold, self.rows = axis, threshold, rows
 
 
 class Verdict(FlatBeat):
     margin = 0.45
-    map_side = 2.0
-    small_plot = (3.4, 1.9)
+    chart_size = (8.2, 4.4)
+    strip_width = 8.0
+    row_step = 1.45
+    hold = 3.0
 
     def construct(self):
         data = findings.verdict(self.settings)
         half = config.frame_width / 2 - self.margin
 
-        # --- 1. two measured counter-cases, side by side
-        heading = self.title()
-        column_width = half - 0.4
-        left = self._startup_case(data, column_width)
-        right = self._grid_case(data, column_width)
-        left.next_to(heading, DOWN, buff=0.4).align_to(heading, LEFT)
-        right.next_to(heading, DOWN, buff=0.4).align_to([0.3, 0, 0], LEFT)
-
-        # One case at a time: each is read alone, then leaves before the next comes in.
-        grid_first, grid_second = story.verdict_grid(data)
+        # --- 1. over budgets: where TPE is random search, where the grid lands and misses
+        curves = findings.budget_curves(self.settings)
+        heading = self.title(f"{plural(curves.n_seeds, 'seed')} at every budget")
+        chart = self._budget_chart(curves)
+        chart.next_to(heading, DOWN, buff=0.5).align_to(heading, LEFT).shift(0.6 * RIGHT)
+        self.say(story.budget_chart(curves.n_seeds, findings.SWEEP_BUDGET))
+        self.play(Fade(heading), Fade(chart.axes), Fade(chart.legend), run_time=1.0)
+        self.wait_to_read()
         self.say(story.verdict_startup(data))
-        self.play(Fade(heading), Fade(left), run_time=1.0)
+        self.play(Fade(chart.startup), run_time=0.8)
+        self.play(*[Fade(band) for band in chart.bands], *[Create(line) for line in chart.lines], run_time=4.0)
         self.wait_to_read(at_least=2.5)
-        self.play(Fade(left, out=True), run_time=0.6)
+        grid_first, grid_second = story.verdict_grid(data)
         self.say(grid_first)
         self.say(grid_second)
-        self.play(Fade(right), run_time=1.0)
-        self.wait_to_read(at_least=2.5)
-        self.play(Fade(Group(heading, right), out=True), run_time=0.8)
+        self.play(Fade(chart.grid, lag_ratio=0.2), run_time=2.0)
+        self.wait_to_read(at_least=3.0)
+        self.play(Fade(Group(heading, chart), out=True), run_time=0.8)
 
-        # --- 2. takeaways, one at a time: each is read on screen, so it needs no subtitle
-        title = label("Takeaways", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
-        self.play(Fade(title), run_time=0.6)
-        for text in story.takeaways(data):
-            item = self._takeaway(text, 2 * half).next_to(title, DOWN, buff=0.6).align_to(title, LEFT)
-            self.play(Fade(item), run_time=0.6)
-            self.wait(pacing.reading_seconds(text) + 1.0)
-            self.play(Fade(item, out=True), run_time=0.4)
-        self.play(Fade(title, out=True), run_time=0.4)
+        # --- 2. takeaways as a picture: every seed's final best, per sampler, against the deep well
+        picture = self._finals(data)
+        self.say(story.finals_picture(data.n_seeds, data.budget))
+        self.play(Fade(picture.axis), Fade(picture.threshold), *[Fade(row[0]) for row in picture.rows], run_time=1.0)
+        for row in picture.rows:
+            self.play(Fade(row[1], lag_ratio=0.01), Fade(row[2]), run_time=1.2)
+        self.wait_to_read(at_least=2.5)
+        self.say(story.TAKEAWAY)
+        self.wait_to_read(at_least=self.hold)
+        self.play(Fade(picture, out=True), run_time=0.6)
 
         # --- 3. references
         refs = self._references(2 * half)
@@ -62,91 +89,97 @@ class Verdict(FlatBeat):
         self.play(Fade(card), run_time=1.0)
         self.wait_to_read(at_least=4.0)
 
-    # --- (a) budget within TPE's start-up trials
+    # --- the chart over budgets
 
-    def _startup_case(self, data: findings.VerdictData, width: float) -> VGroup:
-        case = data.startup
-        title = label("Budget within TPE's start-up", theme.BODY_SIZE, self.palette.samplers["tpe"])
-        if case is None:
-            body = paragraph(
-                f"TPE is set to {data.n_startup_trials} start-up trials: it models from its first trial on.",
-                width,
-                theme.LABEL_SIZE,
+    def _budget_chart(self, curves: findings.BudgetCurves) -> BudgetChart:
+        top = findings.SWEEP_BUDGET
+        axes = panels.ShareAxes(top, self.chart_size)
+        startup = VGroup()
+        if 0 < curves.n_startup_trials < top:
+            zone = Polygon(
+                axes.point(0, 0),
+                axes.point(curves.n_startup_trials, 0),
+                axes.point(curves.n_startup_trials, 1),
+                axes.point(0, 1),
+                stroke_width=0,
+                fill_color=theme.MUTED,
+                fill_opacity=0.15,
             )
-            return VGroup(title, body).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        body = paragraph(
-            f"{plural(case.budget, 'run')}: same best as random search in {case.n_same_final} of "
-            f"{plural(case.n_seeds, 'seed')}",
-            width,
-            theme.LABEL_SIZE,
-            self.palette.highlight,
-        )
+            # Its name runs up inside the zone, clear of the curves and the grid's markers.
+            note = label("TPE's start-up", theme.SMALL_SIZE, theme.TEXT).rotate(np.pi / 2).move_to(zone)
+            startup.add(zone, note)
+        budgets = np.arange(1, top + 1, dtype=float)
+        bands, lines = VGroup(), VGroup()
+        # Random search (and QMC) solid and thick, TPE dashed and thinner on top: where they coincide both show.
+        for name in sorted(curves.shares, key=lambda n: n == "tpe"):
+            color = self.palette.samplers[name]
+            low, high = curves.intervals[name]
+            upper = [axes.point(b, v) for b, v in zip(budgets, high, strict=True)]
+            lower = [axes.point(b, v) for b, v in zip(budgets[::-1], low[::-1], strict=True)]
+            bands.add(Polygon(*upper, *lower, stroke_width=0, fill_color=color, fill_opacity=0.15))
+            line = VMobject(stroke_color=color, stroke_width=3 if name == "tpe" else 7)
+            line.set_points_as_corners([axes.point(b, v) for b, v in zip(budgets, curves.shares[name], strict=True)])
+            lines.add(panels.dashed(line) if name == "tpe" else line)
+        grid = VGroup()
+        for budget, hit in curves.grid.items():
+            marker = trial_marker(self.palette.samplers["grid"], 0.08).move_to(axes.point(budget, float(hit)))
+            grid.add(marker)
+            if hit:  # the budgets whose grid lands in the well, named
+                grid.add(
+                    math_label(str(budget), theme.SMALL_SIZE, self.palette.samplers["grid"]).next_to(marker, UP, 0.08)
+                )
+        names = [*sorted(curves.shares, key=lambda n: n == "tpe"), *(["grid"] if curves.grid else [])]
         legend = VGroup(
-            label("random", theme.SMALL_SIZE, self.palette.samplers["random"]),
-            label("TPE (dashed)", theme.SMALL_SIZE, self.palette.samplers["tpe"]),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        title.move_to(ORIGIN, aligned_edge=LEFT)
-        body.next_to(title, DOWN, buff=0.3).align_to(title, LEFT)
-        random_color, tpe_color = self.palette.samplers["random"], self.palette.samplers["tpe"]
+            *[
+                label(
+                    SAMPLER_NAMES[n] + (" (dashed)" if n == "tpe" else ""), theme.LABEL_SIZE, self.palette.samplers[n]
+                )
+                for n in names
+            ]
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        legend.next_to(axes, RIGHT, buff=0.5).align_to(axes, UP)
+        return BudgetChart(axes, startup, bands, lines, grid, legend)
 
-        def layout(plot_width: float):
-            axes = panels.LossAxes(
-                case.budget, data.value_range, plot_width, self.small_plot[1], y_title="median best loss so far"
+    # --- references
+
+    def _finals(self, data: findings.VerdictData) -> Finals:
+        """Rows of dots, one per seed at its final best loss, a row per sampler, the threshold across them."""
+        low, high = data.value_range
+        axis = panels.Strip(low, high, self.strip_width, n_ticks=4)
+        lines = story.takeaway_lines(data)
+        rows = VGroup()
+        top = 1.9
+        names = {name: label(SAMPLER_NAMES[name], theme.BODY_SIZE, self.palette.samplers[name]) for name in data.main}
+        left = -config.frame_width / 2 + self.margin + max(n.width for n in names.values()) + 0.4
+        for i, (name, summary) in enumerate(data.main.items()):
+            y = top - i * self.row_step
+            color = self.palette.samplers[name]
+            name_label = names[name].move_to(np.array([-config.frame_width / 2 + self.margin, y, 0]), aligned_edge=LEFT)
+            dots = VGroup()
+            for seed, value in enumerate(summary.finals):
+                # Spread over the row's height by the golden ratio: even, and the same every render.
+                lift = ((seed * 0.6180339887) % 1.0 - 0.5) * 0.45
+                at = np.array([left + (value - low) / (high - low) * self.strip_width, y + lift, 0])
+                dots.add(Dot(at, radius=0.035, color=color, fill_opacity=0.7))
+            line = label(lines[name], theme.LABEL_SIZE, theme.TEXT).next_to(
+                np.array([left, y - 0.42, 0]), DOWN, buff=0.0, aligned_edge=LEFT
             )
-            # Random search thick and solid, TPE thin and dashed on top: where they coincide you see both.
-            random_curve = panels.step_curve(axes, case.random.curve_quartiles[1], random_color, stroke_width=8)
-            tpe_curve = panels.dashed(panels.step_curve(axes, case.tpe.curve_quartiles[1], tpe_color, stroke_width=4))
-            plot = VGroup(axes, random_curve, tpe_curve)
-            plot.next_to(body, DOWN, buff=0.35).align_to(title, LEFT).shift(0.55 * RIGHT)
-            legend.next_to(axes.x_axis.get_end(), RIGHT, buff=0.3).align_to(axes.y_axis, UP)
-            # The legend sits right of the plot: narrow the plot if it would leave the column.
-            overflow = legend.get_right()[0] - (title.get_left()[0] + width)
-            return plot, (plot_width - overflow if overflow > 0 else None)
-
-        plot = refit(layout, self.small_plot[0], tries=2)
-        return VGroup(title, body, plot, legend)
-
-    # --- (b) a grid that contains the deep well
-
-    def _grid_case(self, data: findings.VerdictData, width: float) -> Group:
-        case = data.grid
-        found = case.hit is not None
-        title = label(
-            "A grid that lands in the well" if found else "No grid lands in the well",
-            theme.BODY_SIZE,
-            self.palette.samplers["grid"],
+            line.add_background_rectangle(color=theme.BACKGROUND, opacity=1.0, buff=0.06)  # over the threshold
+            rows.add(VGroup(name_label, dots, line))
+        axis.place(left, top - len(rows) * self.row_step + 0.2)
+        x = left + (data.threshold - low) / (high - low) * self.strip_width
+        threshold = VGroup(
+            DashedLine(np.array([x, axis.line.get_y(), 0]), np.array([x, top + 0.45, 0]), dash_length=0.1).set_stroke(
+                self.palette.highlight, 2
+            ),
+            label("deep well", theme.SMALL_SIZE, self.palette.highlight).next_to(np.array([x, top + 0.45, 0]), UP, 0.1),
         )
-        maps = Group()
-        for at in sorted(filter(None, (case.hit, case.miss)), key=lambda at: at.budget):
-            m = panels.BoxPlot.loss_map(
-                self.settings.objective_function, self.palette, side=self.map_side, axis_titles=False
-            )
-            dots = VGroup(
-                *[
-                    trial_marker(self.palette.samplers["grid"], 0.05).move_to(m.point(x, y))
-                    for x, y in findings.grid_points(at.budget)
-                ]
-            )
-            head = label(f"{at.budget} runs: {at.grid_shape[0]} × {at.grid_shape[1]}", theme.LABEL_SIZE)
-            head.next_to(m.frame, UP, buff=0.15)
-            result = label(
-                f"best {format_loss(at.grid.median_final)}",
-                theme.LABEL_SIZE,
-                self.palette.highlight if at is case.hit else theme.TEXT,
-            )
-            result.next_to(m.labels, DOWN, buff=0.12).set_x(m.frame.get_x())
-            maps.add(Group(head, m, dots, result))
-        maps.arrange(RIGHT, buff=0.45, aligned_edge=UP)
-        title.move_to(ORIGIN, aligned_edge=LEFT)
-        maps.next_to(title, DOWN, buff=0.3).align_to(title, LEFT).shift(0.45 * RIGHT)
-        return Group(title, maps)
-
-    # --- takeaways and references
-
-    def _takeaway(self, text: str, width: float) -> VGroup:
-        bullet = label("•", theme.HEADING_SIZE, self.palette.highlight)
-        body = paragraph(text, width - 0.6, theme.HEADING_SIZE)
-        return VGroup(bullet, body.next_to(bullet, RIGHT, buff=0.3, aligned_edge=UP))
+        axis.add(
+            axis_title("final best loss", theme.SMALL_SIZE)
+            .next_to(axis.line, DOWN, buff=0.45)
+            .align_to(axis.line, RIGHT)
+        )
+        return Finals(axis, threshold, rows)
 
     @staticmethod
     def _references(width: float) -> VGroup:

@@ -325,17 +325,17 @@ def words(kind: str, string: str) -> int:
     return sum(1 for token in in_text.split() if any(ch.isalpha() for ch in token)) + bool(re.search("[a-zA-Z]", rest))
 
 
-def texts_on_screen(scene) -> list[tuple[str, str]]:
-    """(kind, string) of every text drawn now, but the references card."""
+def visible_texts(scene, skip: tuple[str, ...] = (REFERENCES,)) -> list:
+    """Every text mobject drawn now, outside groups named in `skip`."""
     kinds = text_types()
-    found: list[tuple[str, str]] = []
+    found: list = []
 
     def visit(mob):
-        if mob.name == REFERENCES:
+        if mob.name in skip:
             return
         if isinstance(mob, kinds):
             if any(_visible(m) for m in mob.family_members_with_points()):
-                found.append((type(mob).__name__, text_string(mob)))
+                found.append(mob)
             return
         for sub in mob.submobjects:
             visit(sub)
@@ -343,29 +343,19 @@ def texts_on_screen(scene) -> list[tuple[str, str]]:
     for mob in [*scene.mobjects, *scene.foreground_mobjects]:
         visit(mob)
     return found
+
+
+def texts_on_screen(scene) -> list[tuple[str, str]]:
+    """(kind, string) of every text drawn now, but the references card."""
+    return [(type(mob).__name__, text_string(mob)) for mob in visible_texts(scene)]
 
 
 def numbers_on_screen(scene) -> set[tuple[int, str]]:
     """(id, string) of every visible text holding a digit, but running readouts (named RUNNING) and the references."""
     from scenes.text import RUNNING
 
-    kinds = text_types()
-    found: set[tuple[int, str]] = set()
-
-    def visit(mob):
-        if mob.name in (REFERENCES, RUNNING):
-            return
-        if isinstance(mob, kinds):
-            string = text_string(mob)
-            if any(ch.isdigit() for ch in string) and any(_visible(m) for m in mob.family_members_with_points()):
-                found.add((id(mob), string))
-            return
-        for sub in mob.submobjects:
-            visit(sub)
-
-    for mob in [*scene.mobjects, *scene.foreground_mobjects]:
-        visit(mob)
-    return found
+    shown = ((id(mob), text_string(mob)) for mob in visible_texts(scene, (REFERENCES, RUNNING)))
+    return {(ident, string) for ident, string in shown if any(ch.isdigit() for ch in string)}
 
 
 def counting_words(scene_class: type) -> type:

@@ -14,23 +14,6 @@ import objective
 from hpsearch import story
 
 
-@pytest.mark.parametrize(
-    "count, total, word",
-    [
-        (100, 100, "all"),
-        (1, 1, "all"),
-        (0, 100, "none"),
-        (85, 100, "most, not all"),
-        (51, 100, "most, not all"),
-        (50, 100, "half"),
-        (2, 100, "fewer than half"),
-        (5, 100, "fewer than half"),
-    ],
-)
-def test_share_word(count, total, word):
-    assert story.share_word(count, total) == word
-
-
 def test_the_question_is_asked_only_as_the_statistics_bear_it_out():
     assert story.question_lines(36, 100, 85, 0) == (
         "Same 36 runs: why does TPE find the deep well while the grid walks past it?",
@@ -85,21 +68,6 @@ def test_tpe_sentences_fit_its_start_up_and_its_share():
     assert story.startup(10, 10) == "All 10 runs of TPE are random start-up trials: it never uses its model."
     assert story.startup(1, 1) == "TPE's one run is a random start-up trial: it never uses its model."
     assert story.startup(36, 0) == "TPE models from its first run: it has no random start-up trials here."
-    shown, said = story.tpe_reach(36, 10, 85, 100)
-    assert shown == "TPE learns after its 10 random start-up runs: deep well in 85 of 100 seeds. Most, not all."
-    assert said.endswith("reaches the deep well in 85 of 100 seeds: most, not all.")
-    assert story.tpe_reach(36, 10, 100, 100)[0].endswith("in 100 of 100 seeds. All.")
-    assert story.tpe_reach(36, 10, 2, 100)[0].endswith("in 2 of 100 seeds. Fewer than half.")
-    assert (
-        story.tpe_reach(2, 1, 0, 1)[0] == "TPE learns after its 1 random start-up run: deep well in 0 of 1 seed. None."
-    )
-    assert story.tpe_reach(10, 10, 5, 100)[0] == (
-        "TPE never gets past its random start-up runs here: deep well in 5 of 100 seeds. Fewer than half."
-    )
-    assert story.tpe_reach(1, 10, 0, 1)[1] == (
-        "TPE never gets past its random start-up run here, and reaches the deep well in 0 of 1 seed: none."
-    )
-    assert story.tpe_reach(36, 0, 5, 10)[0].startswith("TPE learns from its first run: ")
     assert story.wells(1) == "One well." and story.wells(3) == "3 wells."
 
 
@@ -204,3 +172,39 @@ def test_the_grid_lottery_sentence():
     )
     assert story.grid_lottery({25: (-1.8, True), 49: (-2.0, True)}) == "All of these grids land in the deep well here."
     assert story.grid_lottery({16: (0.1, False)}).startswith("None of these grids lands in the deep well")
+
+
+def test_the_dimensions_sentences_follow_the_shares():
+    dims = (2, 3, 4)
+    ahead = story.dimensions_outcome(dims, [0.4, 0.5, 0.45], [0.9, 0.7, 0.6])
+    assert ahead.endswith("TPE stays ahead throughout: by 50 points with 2, by 15 with 4.")
+    behind = story.dimensions_outcome(dims, [0.4, 0.5, 0.6], [0.9, 0.5, 0.55])
+    assert behind.endswith("TPE is not ahead with 3 and 4 hyperparameters.")
+    assert "from 2 to 4 hyperparameters: random search 40%, 50% and 60%; TPE 90%, 50% and 55%." in behind
+    grid = story.dimensions_grid(64, dims, (8, 4, 2), (0.0, 1.0, 0.0))
+    assert grid == (
+        "A full grid of at most 64 runs gets 8, 4 and 2 values per axis; from 4 hyperparameters on, "
+        "every point sits on a corner of the box; it lands in the deep well with 3 hyperparameters."
+    )
+    assert story.dimensions_grid(64, (2, 3), (8, 4), (0.0, 0.0)).endswith("per axis, and none lands in the deep well.")
+
+
+def test_the_takeaway_lines_follow_tpes_start_up():
+    from types import SimpleNamespace
+
+    def data(budget, n_startup):
+        main = {
+            name: SimpleNamespace(n_reached=k, n_seeds=100)
+            for name, k in (("grid", 0), ("random", 25), ("tpe", 85), ("qmc", 30))
+        }
+        return SimpleNamespace(main=main, main_grid_shape=(6, 6), budget=budget, n_startup_trials=n_startup)
+
+    lines = story.takeaway_lines(data(36, 10))
+    assert lines == {
+        "grid": "0 of 100: the same 6 × 6 points every seed",
+        "random": "25 of 100: never learns",
+        "tpe": "85 of 100: learns as it goes",
+        "qmc": "30 of 100: never learns",
+    }
+    assert story.takeaway_lines(data(10, 10))["tpe"].endswith("never leaves its start-up")
+    assert story.takeaway_lines(data(36, 0))["tpe"].endswith("learns from its first run")
