@@ -28,12 +28,13 @@ from manim import (
     Rectangle,
     VGroup,
     VMobject,
+    config,
 )
 from manim.constants import RESAMPLING_ALGORITHMS
 from PIL import Image
 
 from hpsearch import story
-from hpsearch.formatting import percent, tick_text, tick_texts
+from hpsearch.formatting import format_loss, percent, tick_text, tick_texts
 from objective import BOX, Objective
 from scenes import theme
 from scenes.marks import axis_title, beside, box_ticks, minimum_marker, nice_ticks
@@ -209,12 +210,15 @@ class LossAxes(VGroup):
         )
         name = VGroup(
             label("deep well", theme.SMALL_SIZE, color),
+            label(f"< {format_loss(threshold)}", theme.SMALL_SIZE, color),
             label(story.deep_well_share(share), theme.SMALL_SIZE, theme.MUTED),
         )
         name.arrange(DOWN, aligned_edge=LEFT, buff=0.06).next_to(line, RIGHT, buff=0.15)
         name.shift((line.get_y() - name[0].get_y()) * UP)  # the name level with the line, its meaning below
         if name.get_bottom()[1] < self.x_axis.get_y():  # down among the trial ticks: clear the last one
             name.shift(max(0.0, self.tick_labels.get_right()[0] + 0.1 - name.get_left()[0]) * RIGHT)
+        floor = -config.frame_height / 2 + 0.2  # a low threshold: the block rises to stay in the frame
+        name.shift(max(0.0, floor - name.get_bottom()[1]) * UP)
         return line, name
 
 

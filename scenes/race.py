@@ -90,7 +90,7 @@ class Race(FlatBeat):
             Fade(threshold_label),
             run_time=2.0,
         )
-        self.wait_to_read()
+        # No hold on empty panels: the trials start while that sentence is still being read.
 
         # Trials appear in every panel at once, driven by one tracker: trials shown = t.
         # The updaters swap prebuilt parts in and out: always_redraw would rebuild and
@@ -113,7 +113,10 @@ class Race(FlatBeat):
                     g, run, dots, rings, m, color, t.get_value()
                 )
             )
-            curve = panels.step_curve(axes, run.best_so_far, color, upto=0).add_updater(
+            # Random search's curve wide, the others narrower on top: TPE's start-up trials are random
+            # search's own, so for those trials TPE's line runs inside random search's and both show.
+            width = 9 if name == "random" else 4
+            curve = panels.step_curve(axes, run.best_so_far, color, upto=0, stroke_width=width).add_updater(
                 lambda c, run=run: panels.set_steps(c, axes, run.best_so_far, upto=min(t.get_value(), len(run.trials)))
             )
             live += [shown, curve]
