@@ -18,6 +18,7 @@ from hpsearch import chapters, pacing, processes
 from hpsearch import settings as settings_module
 from hpsearch.settings import Settings
 from scenes import theme
+from scenes.images import ImageCamera
 from scenes.pieces import SCREEN_SHIFT, SurfacePlot, stage_surface
 from scenes.surface import SurfaceCamera
 from scenes.text import beat_title
@@ -69,6 +70,9 @@ class FlatBeat(Paced):
     fixed_settings: ClassVar[Settings | None] = None  # a subclass may fix them; else load() in setup()
     settings: Settings
     palette: theme.Palette
+
+    def __init__(self, **kwargs):
+        super().__init__(camera_class=ImageCamera, **kwargs)
 
     def setup(self) -> None:
         _arrive(self)
