@@ -116,14 +116,19 @@ def grid_shape(budget: int) -> tuple[int, int]:
     return budget // n_decay, n_decay
 
 
+def lr_values(n: int) -> list[float]:
+    """n learning rates log-spaced over the range, its ends exact (no rounding drift)."""
+    lr = np.logspace(math.log10(LEARNING_RATE.low), math.log10(LEARNING_RATE.high), n)
+    lr[0] = LEARNING_RATE.low
+    if n > 1:
+        lr[-1] = LEARNING_RATE.high
+    return lr.tolist()
+
+
 def grid_values(budget: int) -> dict[str, list[float]]:
     """The grid in real units: lr log-spaced, decay evenly spaced, endpoints included."""
     n_lr, n_decay = grid_shape(budget)
-    lr = np.logspace(math.log10(LEARNING_RATE.low), math.log10(LEARNING_RATE.high), n_lr)
-    lr[0] = LEARNING_RATE.low  # exact endpoints, no rounding drift
-    if n_lr > 1:
-        lr[-1] = LEARNING_RATE.high
-    return {"lr": lr.tolist(), "decay": np.linspace(LAYER_DECAY.low, LAYER_DECAY.high, n_decay).tolist()}
+    return {"lr": lr_values(n_lr), "decay": np.linspace(LAYER_DECAY.low, LAYER_DECAY.high, n_decay).tolist()}
 
 
 def ignored_names(dims: int) -> list[str]:
@@ -147,11 +152,7 @@ def full_grid(budget: int, dims: int) -> dict[str, list[float]]:
     if dims == 2:
         return grid_values(budget)
     k = values_per_axis(budget, dims)
-    lr = np.logspace(math.log10(LEARNING_RATE.low), math.log10(LEARNING_RATE.high), k)
-    lr[0] = LEARNING_RATE.low
-    if k > 1:
-        lr[-1] = LEARNING_RATE.high
-    axes = {"lr": lr.tolist(), "decay": np.linspace(LAYER_DECAY.low, LAYER_DECAY.high, k).tolist()}
+    axes = {"lr": lr_values(k), "decay": np.linspace(LAYER_DECAY.low, LAYER_DECAY.high, k).tolist()}
     return axes | {name: np.linspace(0.0, 1.0, k).tolist() for name in ignored_names(dims)}
 
 
