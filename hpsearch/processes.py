@@ -1,4 +1,4 @@
-"""Child processes that end with the program that started them, and memory they give back (Linux)."""
+"""Child processes that end with the program that started them (Linux)."""
 
 from __future__ import annotations
 
@@ -9,23 +9,6 @@ import signal
 import threading
 
 _PR_SET_PDEATHSIG = 1
-_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
-MMAP_THRESHOLD = 1 << 20
-
-
-def give_large_buffers_back() -> None:
-    """Make glibc map every allocation of MMAP_THRESHOLD bytes or more on its own, and unmap it when freed.
-
-    A 1080p frame drawn with images makes several 8-17 MB temporaries (manim's image
-    compositing). By default glibc raises its mmap threshold after such a buffer is freed,
-    so the next ones come from the heap, which fragments and is not given back: InsideTPE
-    peaked at 830-1,218 MB over runs, and at 669 MB with the threshold fixed at 1 MB.
-    A no-op where mallopt is missing.
-    """
-    try:
-        ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
-    except (OSError, AttributeError):
-        pass
 
 
 def die_with_parent(sig: signal.Signals = signal.SIGTERM) -> None:

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from manim import Camera, Mobject, Scene, ThreeDScene, VGroup
 
-from hpsearch import chapters, pacing, processes
+from hpsearch import chapters, pacing
 from hpsearch import settings as settings_module
 from hpsearch.settings import Settings
 from scenes import theme
@@ -24,9 +24,6 @@ from scenes.surface import SurfaceCamera
 from scenes.text import beat_title
 
 CHAPTER_SCENES = {c.scene for c in chapters.CHAPTERS}
-
-# Every render of a beat, by the driver or by hand, keeps its peak memory down (see there).
-processes.give_large_buffers_back()
 
 
 def _arrive(scene: FlatBeat | SurfaceBeat) -> None:
