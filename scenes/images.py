@@ -14,8 +14,10 @@ from manim import Camera
 from manim.mobject.types.image_mobject import AbstractImageMobject
 from PIL import Image
 
+from scenes.paths import ReusedPaths
 
-class ImageCamera(Camera):
+
+class ImageCamera(ReusedPaths, Camera):
     def display_image_mobject(self, image_mobject: AbstractImageMobject, pixel_array: np.ndarray) -> None:
         # Corners in manim's order: upper left, upper right, lower left, lower right (pixels, y down)
         ul, ur, dl, dr = self.points_to_subpixel_coords(image_mobject, image_mobject.points)

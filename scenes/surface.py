@@ -21,6 +21,8 @@ import numpy as np
 from manim import Mobject, ThreeDCamera, VMobject
 from manim.utils.color import ManimColor
 
+from scenes.paths import ReusedPaths
+
 
 class MeshSurface(VMobject):
     """A height field z = f(u, v) over a square, faces coloured by `color_of(z)`.
@@ -101,7 +103,7 @@ def lit(rgb: np.ndarray, centres: np.ndarray, normals: np.ndarray, light: np.nda
     return np.clip(rgb * factor[:, None], 0.0, 1.0)
 
 
-class SurfaceCamera(ThreeDCamera):
+class SurfaceCamera(ReusedPaths, ThreeDCamera):
     """Manim's 3-D Cairo camera, drawing MeshSurface in one vectorised pass, and placing the
     3-D scene `screen_offset` (frame units) off the frame's centre: the scene turns about its
     own centre however the camera moves, while text fixed in the frame stays put."""
