@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from manim import Camera, Mobject, Scene, ThreeDScene, VGroup
+from manim import Animation, Camera, Mobject, Scene, ThreeDScene, VGroup
 
 from hpsearch import chapters, pacing
 from hpsearch import settings as settings_module
@@ -107,3 +107,21 @@ class SurfaceBeat(ThreeDScene, Paced):
     def pin(self, *mobjects: Mobject) -> None:
         """Register text as fixed in the frame without showing it yet (a Fade brings it in)."""
         self.camera.add_fixed_in_frame_mobjects(*mobjects)
+
+    def get_moving_mobjects(self, *animations: Animation) -> list[Mobject]:
+        """While the camera moves, manim redraws every mobject at every frame. What is fixed in the
+        frame and not itself animated (the title, an inset, the colour bar) does not move: it is
+        drawn once, into the play's still background, under what moves. (A panel's text and the
+        plot do not overlap on screen, so drawing the text first changes nothing.)"""
+        moving = super().get_moving_mobjects(*animations)
+        if moving is not self.mobjects:  # the camera is still: manim's own choice
+            return moving
+        animated = {part for animation in animations for part in animation.mobject.get_family()}
+
+        def still(mobject: Mobject) -> bool:
+            family = mobject.get_family()
+            return mobject in self.camera.fixed_in_frame_mobjects and not any(
+                part in animated or part.updaters for part in family
+            )
+
+        return [m for m in moving if not still(m)]

@@ -12,7 +12,15 @@ from scenes import theme
 from scenes.base import SurfaceBeat
 from scenes.fade import Fade
 from scenes.marks import beside, lr_labels, trial_marker
-from scenes.pieces import MARKER_RADIUS, PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT, RunReadout, SurfacePlot, drop_trials
+from scenes.pieces import (
+    MARKER_RADIUS,
+    PANEL_MIDDLE_LEFT,
+    PANEL_TOP_LEFT,
+    RunReadout,
+    SurfacePlot,
+    drop_trials,
+    keep_labels_upright,
+)
 from scenes.text import paragraph
 
 
@@ -95,7 +103,7 @@ class RandomSearch(SurfaceBeat):
             valley, self.palette, settings.view, self.surface_resolution, loss_axis=True, walls=False, z_length=2.0
         )
         self.add(plot)
-        self.add_fixed_orientation_mobjects(*plot.labels)
+        keep_labels_upright(self, plot)
         title = self.title("when one hyperparameter matters (Bergstra & Bengio 2012)")
         self.add_fixed_in_frame_mobjects(title, curtain)
         self.play(Fade(curtain, out=True), run_time=0.6)
