@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from hpsearch.beats import BEATS, BEATS_BY_NAME
-from hpsearch.renders import ROOT, manim_args
+from hpsearch.renders import ROOT, Cost, manim_args
 
 FLOOR_SCENE = textwrap.dedent("""
     from manim import Scene, Text
@@ -37,8 +37,8 @@ FLOOR_SCENE = textwrap.dedent("""
 """)
 
 
-def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Run a command; return (wall seconds, peak RSS in MB of that process tree's largest member)."""
+def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> Cost:
+    """Run a command; return its wall seconds, peak RSS in MB and processor seconds (all threads)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -46,7 +46,7 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[flo
     assert proc.stderr is not None  # piped
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"bench: {' '.join(cmd)} failed:\n{proc.stderr.read().decode()[-2000:]}")
-    return wall, usage.ru_maxrss / 1024
+    return Cost(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 def movie_stats(path: Path) -> tuple[int, float]:
@@ -57,10 +57,9 @@ def movie_stats(path: Path) -> tuple[int, float]:
         return c.streams.video[0].frames, float(c.duration / 1e6)
 
 
-def render_scene(module_path: Path, scene: str, flag: str, media: Path) -> tuple[float, float, Path]:
-    wall, rss = run_measured([sys.executable, "-m", "manim", *manim_args(flag, media, module_path, scene)])
-    movie = next(media.glob(f"videos/{module_path.stem}/*/{scene}.mp4"))
-    return wall, rss, movie
+def render_scene(module_path: Path, scene: str, flag: str, media: Path) -> tuple[Cost, Path]:
+    cost = run_measured([sys.executable, "-m", "manim", *manim_args(flag, media, module_path, scene)])
+    return cost, next(media.glob(f"videos/{module_path.stem}/*/{scene}.mp4"))
 
 
 def floor_model(flag: str, runs: int, tmp: Path) -> tuple[float, float]:
@@ -71,8 +70,8 @@ def floor_model(flag: str, runs: int, tmp: Path) -> tuple[float, float]:
         src.write_text(FLOOR_SCENE.format(seconds=seconds))
         walls, frames = [], 0
         for i in range(runs):
-            wall, _, movie = render_scene(src, "Floor", flag, tmp / f"floor-media-{seconds}-{i}")
-            walls.append(wall)
+            cost, movie = render_scene(src, "Floor", flag, tmp / f"floor-media-{seconds}-{i}")
+            walls.append(cost.seconds)
             frames = movie_stats(movie)[0]
         points.append((frames, statistics.median(walls)))
     (f1, w1), (f2, w2) = points
@@ -125,8 +124,8 @@ def surface_table(resolutions: tuple[int, ...] = (24, 32, 40, 48), reference: in
             image = Image.open(next(media.glob("images/**/*.png"))).convert("RGB").filter(ImageFilter.GaussianBlur(4))
             frames[resolution] = np.asarray(image, float)
             if resolution != reference:
-                wall, _, movie = render_scene(src, "Probe", "h", tmp / f"movie-{resolution}")
-                costs[resolution] = (wall, movie_stats(movie)[0])
+                cost, movie = render_scene(src, "Probe", "h", tmp / f"movie-{resolution}")
+                costs[resolution] = (cost.seconds, movie_stats(movie)[0])
         print(
             f"{'surface':>8} {'mean |diff| vs ' + str(reference) + ', blurred':>27} {'pixels > 16/255':>16} "
             f"{'render s':>9} {'frames':>6}"
@@ -199,43 +198,47 @@ def main(argv: list[str] | None = None) -> int:
         )
         header = (
             f"{'beat':<13} {'frames':>6} {'video s':>7} {'wall s':>7} {'s/frame':>8} "
-            f"{'s per s':>7} {'peak MB':>7} {'floor s':>7} {'x floor':>7}"
+            f"{'s per s':>7} {'cpu s':>7} {'peak MB':>7} {'floor s':>7} {'x floor':>7}"
         )
         print(header)
         rows = []
         for beat in beats:
-            walls, rsses = [], []
+            costs = []
             for i in range(args.runs):
-                wall, rss, movie = render_scene(
+                cost, movie = render_scene(
                     ROOT / "scenes" / f"{beat.module}.py", beat.scene, flag, tmp / f"media-{beat.scene}-{i}"
                 )
-                walls.append(wall)
-                rsses.append(rss)
+                costs.append(cost)
             frames, seconds = movie_stats(movie)
-            wall = statistics.median(walls)
+            wall = statistics.median(c.seconds for c in costs)
+            cpu = statistics.median(c.cpu_seconds for c in costs)
             floor = a + b * frames
-            rows.append((frames, seconds, wall, floor))
+            rows.append((frames, seconds, wall, cpu, floor))
             print(
                 f"{beat.scene:<13} {frames:>6} {seconds:>7.1f} {wall:>7.1f} {wall / frames:>8.3f} "
-                f"{wall / seconds:>7.2f} {max(rsses):>7.0f} {floor:>7.1f} {wall / floor:>7.2f}",
+                f"{wall / seconds:>7.2f} {cpu:>7.1f} {max(c.peak_mb for c in costs):>7.0f} {floor:>7.1f} "
+                f"{wall / floor:>7.2f}",
                 flush=True,
             )
-        frames, seconds, wall, floor = (sum(col) for col in zip(*rows, strict=True))
+        frames, seconds, wall, cpu, floor = (sum(col) for col in zip(*rows, strict=True))
         print(
             f"{'sum (serial)':<13} {frames:>6} {seconds:>7.1f} {wall:>7.1f} {wall / frames:>8.3f} "
-            f"{wall / seconds:>7.2f} {'':>7} {floor:>7.1f} {wall / floor:>7.2f}"
+            f"{wall / seconds:>7.2f} {cpu:>7.1f} {'':>7} {floor:>7.1f} {wall / floor:>7.2f}"
         )
-        print(f"(wall: median of {args.runs} cold renders per beat; peak MB: the largest of them)")
+        print(
+            f"(wall and cpu: medians of {args.runs} cold renders per beat, cpu counting every thread; "
+            "peak MB: the largest of them)"
+        )
 
         if not args.no_video:
             qualities = [args.quality] + ([] if args.no_preview or args.quality == "preview" else ["preview"])
             for quality in qualities:
                 if quality not in a_of:
                     a_of[quality], b_of[quality] = floor_model(settings.QUALITIES[quality][0], args.runs, tmp)
-                walls, peaks = [], []
+                walls, cpus, peaks = [], [], []
                 for i in range(args.runs):
                     media = tmp / f"video-media-{quality}-{i}"
-                    wall, rss = run_measured(
+                    driver = run_measured(
                         [
                             sys.executable,
                             "-m",
@@ -248,14 +251,17 @@ def main(argv: list[str] | None = None) -> int:
                             str(media),
                         ]
                     )
-                    walls.append(wall)
+                    walls.append(driver.seconds)
                     # The beats run in processes forked from a server, not children of the driver:
-                    # each reports its own peak, which the driver writes down.
+                    # each reports its own peak and processor time, which the driver writes down.
                     report = json.loads((media / "logs" / "render-report.json").read_text())
-                    peaks.append(max([(rss, "driver")] + [(beat["peak_mb"], name) for name, beat in report.items()]))
+                    cpus.append(driver.cpu_seconds + sum(beat["cpu_seconds"] for beat in report.values()))
+                    peaks.append(
+                        max([(driver.peak_mb, "driver")] + [(beat["peak_mb"], name) for name, beat in report.items()])
+                    )
                 movie = next((tmp / f"out-{quality}-0").glob("*.mp4"))
                 frames, seconds = movie_stats(movie)
-                wall = statistics.median(walls)
+                wall, cpu = statistics.median(walls), statistics.median(cpus)
                 cores = os.cpu_count() or 1
                 # The floor for the whole video: encoding its frames alone, spread over every core.
                 floor = a_of[quality] + b_of[quality] * frames / cores
@@ -263,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"whole video at {quality}, beats in parallel ({cores + 1} jobs on {cores} cores), cold: "
                     f"{seconds:.1f} s of video, {frames} frames, {wall:.1f} s wall, "
                     f"{wall / frames:.4f} s per frame, {wall / seconds:.2f} s per s of video, "
-                    f"floor {floor:.1f} s, x floor {wall / floor:.2f} (median of {args.runs}); peak per process "
+                    f"floor {floor:.1f} s, x floor {wall / floor:.2f} (median of {args.runs}); "
+                    f"{cpu:.0f} processor s, {cpu / wall:.2f} of {cores} cores busy; peak per process "
                     f"{', '.join(f'{mb:.0f} MB ({name})' for mb, name in peaks)}",
                     flush=True,
                 )

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 if TYPE_CHECKING:
     from hpsearch.beats import Beat
-    from hpsearch.renders import Renders
+    from hpsearch.renders import Cost, Renders
 
 
 class BeatProgress:
@@ -59,14 +59,14 @@ class BeatProgress:
         assert self.whole is not None
         self.progress.update(self.whole, completed=sum(f.value for f in self.renders.frames.values()))
 
-    def finished(self, beat: Beat, seconds: float | None, peak_mb: float | None) -> None:
+    def finished(self, beat: Beat, cost: Cost | None) -> None:
         """One line for a beat that is done, above the live lines."""
         if self.quiet:
             return
-        if seconds is None:
+        if cost is None:
             line = f"  {beat.scene:<13} reused (nothing it depends on changed)"
         else:
-            line = f"  {beat.scene:<13} {seconds:6.1f} s  {peak_mb:5.0f} MB peak"
+            line = f"  {beat.scene:<13} {cost.seconds:6.1f} s  {cost.peak_mb:5.0f} MB peak"
         if self.live:
             self.progress.console.print(line, highlight=False)
             if beat.scene in self.tasks:

@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
                     for future in done:
                         b = pending.pop(future)
                         results[b] = future.result()
-                        shown.finished(b, *results[b][1:])
+                        shown.finished(b, results[b][1])
             shown.save()
         except BaseException:  # a failed beat or Ctrl-C: stop the others now rather than let them finish
             renders.stop()
@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
             pool.shutdown(cancel_futures=True)
         parts = [results[b][0] for b in beats]
         # What each beat cost, for ./render.sh bench (a rendered beat's process is not the driver's child).
-        report = {b.scene: {"seconds": results[b][1], "peak_mb": results[b][2]} for b in beats}
+        report = {b.scene: (cost._asdict() if (cost := results[b][1]) else None) for b in beats}
         (media_dir / "logs" / "render-report.json").write_text(json.dumps(report, indent=1))
 
         # 4. Join, subtitle, store the studies, then let them all land at once. One run at a time

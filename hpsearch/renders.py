@@ -13,12 +13,12 @@ import threading
 import time
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hpsearch.processes import end_group_with
 
 if TYPE_CHECKING:
-    from ctypes import c_double, c_int
+    from ctypes import Array, c_double, c_int
 
     from hpsearch.beats import Beat
 
@@ -27,6 +27,16 @@ ROOT = Path(__file__).resolve().parent.parent  # the repository: scenes/ and the
 
 class RenderError(RuntimeError):
     pass
+
+
+class Cost(NamedTuple):
+    """What rendering one beat took: wall seconds, its process's peak resident memory, and the
+    processor seconds of that process (all its threads: drawing, encoding), whose sum over the
+    beats against wall x cores says how busy a parallel render kept the cores."""
+
+    seconds: float
+    peak_mb: float
+    cpu_seconds: float
 
 
 class FolderBusy(RuntimeError):
@@ -114,18 +124,16 @@ class Renders:
         self._stopped = False
         self.frames: dict[str, c_int] = {}  # frames written so far, by log name (the scene)
 
-    def run(self, args: list[str], log: Path, env: dict[str, str]) -> tuple[int, float]:
-        """Exit status and peak resident memory (MB) of one `manim <args>` process."""
+    def run(self, args: list[str], log: Path, env: dict[str, str]) -> tuple[int, float, float]:
+        """Exit status, peak resident memory (MB) and processor seconds of one `manim <args>` process."""
         # Written by the child alone, read here: no lock, so no semaphore for a stopped run to leak.
-        peak_kb = self._context.Value("d", 0.0, lock=False)
+        usage = self._context.Array("d", 2, lock=False)  # peak KB, processor seconds
         frames = self._context.Value("i", 0, lock=False)
         with self._lock:
             if self._stopped:
                 raise KeyboardInterrupt
             self.frames[log.stem] = frames
-            proc = self._context.Process(
-                target=_manim_in_child, args=(args, str(log), env, peak_kb, frames, os.getpid())
-            )
+            proc = self._context.Process(target=_manim_in_child, args=(args, str(log), env, usage, frames, os.getpid()))
             proc.start()
             self._running.add(proc)
         try:
@@ -134,7 +142,7 @@ class Renders:
             with self._lock:
                 self._running.discard(proc)
         assert proc.exitcode is not None  # joined
-        return proc.exitcode, peak_kb.value / 1024
+        return proc.exitcode, usage[0] / 1024, usage[1]
 
     def stop(self) -> None:
         with self._lock:
@@ -151,12 +159,12 @@ def _manim_in_child(
     args: list[str],
     log: str,
     env: dict[str, str],
-    peak_kb: c_double,
+    usage: Array[c_double],
     frames: c_int,
     driver: int,
 ) -> None:
     """A beat process: its own process group, output to its log, then `manim <args>`; reports its peak RSS
-    and counts the frames it writes as it goes (for the driver's progress display).
+    and processor seconds, and counts the frames it writes as it goes (for the driver's progress display).
 
     It ends, LaTeX and all, when told to (SIGTERM) and when the driver dies, even by SIGKILL. Its
     parent is the fork server, which outlives the driver while any process it forked runs, so the
@@ -185,7 +193,8 @@ def _manim_in_child(
     try:
         manim_main(args=args, prog_name="manim")
     finally:
-        peak_kb.value = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        usage[0], usage[1] = own.ru_maxrss, own.ru_utime + own.ru_stime
 
 
 def manim_args(quality_flag: str, media_dir: Path, scene_file: Path, scene: str) -> list[str]:
@@ -199,6 +208,9 @@ def manim_args(quality_flag: str, media_dir: Path, scene_file: Path, scene: str)
       frames of look-ahead, 470 MB at 1080p. InsideTPE took 94.9 s and 815 MB
       with medium, 65.1 s and 512 MB with veryfast; at crf 23 flat-colour
       drawings look the same, and the files are smaller than medium's.
+    - One x264 thread: the driver runs more beats than cores, so x264's own
+      threads only add their overhead. GridSearch took the same 28.5 s alone
+      with either, and 37.9 processor seconds with one thread against 44.2.
     - One queued frame (manim's default is eight): TPESearch peaked at 950 MB
       with 8, 804 MB with 2 and 698 MB with 1, each in 27-28 s.
     """
@@ -212,6 +224,8 @@ def manim_args(quality_flag: str, media_dir: Path, scene_file: Path, scene: str)
         "1",
         "--encoder-option",
         "preset=veryfast",
+        "--encoder-option",
+        "threads=1",
         "--progress_bar",
         "none",
         "-v",
@@ -223,21 +237,20 @@ def manim_args(quality_flag: str, media_dir: Path, scene_file: Path, scene: str)
 
 def render_beat(
     beat: Beat, quality_flag: str, media_dir: Path, env: dict[str, str], key: str, renders: Renders
-) -> tuple[Path, float | None, float | None]:
+) -> tuple[Path, Cost | None]:
     """The beat's MP4 (and .srt beside it): reused when its key matches, else rendered by `manim render`.
 
-    Returns the MP4, the wall seconds the render took and its peak memory in
-    MB (both None when reused).
+    Returns the MP4 and what rendering it cost (None when reused).
     """
     store = media_dir / "beats" / f"{beat.scene}-{key}.mp4"
     if store.exists():
-        return store, None, None
+        return store, None
     work = media_dir / beat.module  # a folder per beat: manim's LaTeX cache is not safe for two processes
     share_tex(media_dir / "Tex", work / "Tex")
     args = manim_args(quality_flag, work, ROOT / "scenes" / f"{beat.module}.py", beat.scene)
     start = time.perf_counter()
     log = media_dir / "logs" / f"{beat.scene}.log"
-    code, peak_mb = renders.run(args, log, env)
+    code, peak_mb, cpu_seconds = renders.run(args, log, env)
     if code != 0:
         tail = "".join(log.read_text().splitlines(keepends=True)[-15:])
         raise RenderError(f"{beat.scene} failed (exit {code}); log {log}:\n{tail}")
@@ -253,4 +266,4 @@ def render_beat(
     tmp = atomic_path(store)
     shutil.copyfile(found[-1], tmp)
     os.replace(tmp, store)
-    return store, time.perf_counter() - start, peak_mb
+    return store, Cost(time.perf_counter() - start, peak_mb, cpu_seconds)
