@@ -3,13 +3,15 @@
     ./render.sh bench [--scenes A,B] [--quality high] [--runs N] [--no-video] [--no-preview]
 
 Per beat: frames, wall seconds, seconds per frame, seconds of render per second
-of video, peak RSS of the manim process, and the ratio to the encode-only
-floor: a scene of the same resolution holding one static frame, measured in
-this same run at two lengths and fitted as start-up + per-frame cost, then
-evaluated at the beat's frame count. Every render is cold (fresh media
-folder, no cached partial movies). Then the whole video (beats in parallel,
-as ./render.sh does it) at the chosen quality and at preview quality, and the
-trial data cold (empty cache) and warm.
+of video, processor seconds (every thread), peak RSS of the manim process, and
+the ratio to the encode-only floor: a scene of the same resolution holding one
+static frame, rendered with the same manim arguments, measured in this same run
+at two lengths and fitted as start-up + per-frame cost, then evaluated at the
+beat's frame count. Every render is cold (fresh media folder: no cached partial
+movies, no compiled LaTeX); the trial data is in its cache, as the driver leaves
+it before it renders. Then the whole video (beats in parallel, as ./render.sh
+does it) at the chosen quality and at preview quality, and the trial data cold
+(empty cache) and warm.
 """
 
 from __future__ import annotations
@@ -186,6 +188,11 @@ def main(argv: list[str] | None = None) -> int:
         f"(medians of {args.data_runs})",
         flush=True,
     )
+    # The beats read the trial data from the cache; the driver fills it before it renders,
+    # and so does this, so that a beat's row times its render alone.
+    from hpsearch import findings
+
+    findings.precompute(settings.load())
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
