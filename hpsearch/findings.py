@@ -223,6 +223,11 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+def shares_reached(counts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Seeds that reached the deep well, `counts` out of `n` each: their shares and (2, len) Wilson intervals."""
+    return counts / n, np.array([wilson(int(k), n) for k in counts]).reshape(-1, 2).T
+
+
 def summarise_stats(stats: samplers.SamplerStats) -> SeedSummary:
     final = stats.final
     n_reached = int(np.count_nonzero(final < stats.threshold))
@@ -458,8 +463,7 @@ def budget_curves(settings: Settings, progress: bool = False) -> BudgetCurves:
     shares, intervals = {}, {}
     for name in names:
         counts = np.count_nonzero(sweep.stats[name].curves < threshold, axis=0)
-        shares[name] = counts / settings.n_seeds
-        intervals[name] = np.array([wilson(int(k), settings.n_seeds) for k in counts]).T
+        shares[name], intervals[name] = shares_reached(counts, settings.n_seeds)
     grid = {}
     if "grid" in settings.samplers:
         for side in GRID_SIDES:
@@ -489,24 +493,22 @@ class DimensionCase:
 
 def dimension_case(settings: Settings, progress: bool = False) -> DimensionCase:
     threshold = settings.objective_function.deep_threshold
-    shares: dict[str, list[float]] = {s: [] for s in settings.samplers}
-    bounds: dict[str, list[tuple[float, float]]] = {s: [] for s in settings.samplers}
+    counts: dict[str, list[int]] = {s: [] for s in settings.samplers}
     points = []
     for d in DIMS:
         spec = settings.spec.replace(seed=0, budget=DIMS_BUDGET, dims=d)
         sweep = samplers.sweep(spec, settings.samplers, settings.n_seeds, progress=progress)
         for name in settings.samplers:
-            k = int(np.count_nonzero(sweep.stats[name].final < threshold))
-            shares[name].append(k / settings.n_seeds)
-            bounds[name].append(wilson(k, settings.n_seeds))
+            counts[name].append(int(np.count_nonzero(sweep.stats[name].final < threshold)))
         grid = samplers.featured_run(spec.replace(seed=settings.featured_seed), "grid", progress=progress)
         points.append(tuple(sorted({(t.x, t.y) for t in grid.trials})))
+    reached = {name: shares_reached(np.array(k), settings.n_seeds) for name, k in counts.items()}
     return DimensionCase(
         DIMS_BUDGET,
         DIMS,
         settings.n_seeds,
-        {s: np.array(v) for s, v in shares.items()},
-        {s: np.array(v).T for s, v in bounds.items()},
+        {name: share for name, (share, _) in reached.items()},
+        {name: interval for name, (_, interval) in reached.items()},
         tuple(samplers.values_per_axis(DIMS_BUDGET, d) for d in DIMS),
         tuple(points),
     )

@@ -465,6 +465,18 @@ def test_the_interval_on_a_share_is_wilsons(k, n):
     assert findings.wilson(k, n) == pytest.approx((expected.low, expected.high), abs=1e-12)
 
 
+def test_shares_reached_are_counts_over_seeds_with_wilson_intervals_by_column():
+    from scipy.stats import binomtest
+
+    counts = np.array([0, 4, 17, 30])
+    shares, intervals = findings.shares_reached(counts, 30)
+    assert shares == pytest.approx([0, 4 / 30, 17 / 30, 1])
+    assert intervals.shape == (2, 4)
+    for k, (low, high) in zip(counts, intervals.T, strict=True):
+        expected = binomtest(int(k), 30).proportion_ci(method="wilson")
+        assert (low, high) == pytest.approx((expected.low, expected.high), abs=1e-12)
+
+
 def test_the_interval_sentence_names_the_first_seed_dependent_sampler():
     config = dataclasses.replace(settings.defaults(), n_seeds=100)
     data = findings.many_seeds(config)
