@@ -307,6 +307,7 @@ class BeatRender:
     seconds: float = 0.0
     densest: list[tuple[str, str]] = field(default_factory=list)  # (kind, string) on screen at the wordiest moment
     number_spans: list[tuple[str, float]] = field(default_factory=list)  # (text, seconds on screen, at least)
+    moments: list[tuple[float, list[TextBox]]] = field(default_factory=list)  # the texts at the end of each play()
 
 
 # --- words on screen ----------------------------------------------------------------------
@@ -360,8 +361,9 @@ def numbers_on_screen(scene) -> set[tuple[int, str]]:
 
 def counting_words(scene_class: type) -> type:
     """The beat, noting after every play() (wait() is one too) the texts on screen when they held the most words,
-    and for how long each number was on screen: at least from the end of the play() that showed it to the start
-    of the play() that took it away."""
+    for how long each number was on screen (at least from the end of the play() that showed it to the start
+    of the play() that took it away), and every text's box: a turning camera can carry a label into a panel
+    mid-beat, long before the last frame."""
 
     class Counting(scene_class):  # type: ignore[misc, valid-type]
         densest: tuple[int, list[tuple[str, str]]] = (0, [])
@@ -370,10 +372,12 @@ def counting_words(scene_class: type) -> type:
             super().setup()
             self.number_since: dict[tuple[int, str], float] = {}
             self.number_spans: list[tuple[str, float]] = []
+            self.moments: list[tuple[float, list[TextBox]]] = []
 
         def play(self, *args, **kwargs):
             started = self.time
             super().play(*args, **kwargs)
+            self.moments.append((self.time, collect_texts(self, scene_class.__name__)))
             shown = texts_on_screen(self)
             count = sum(words(kind, string) for kind, string in shown)
             if count > self.densest[0]:
@@ -417,6 +421,7 @@ def render_beat(scene_name: str) -> BeatRender:
             seconds=time.perf_counter() - start,
             densest=scene.densest[1],
             number_spans=scene.number_spans,
+            moments=scene.moments,
         )
     except KeyboardInterrupt:
         raise

@@ -1,4 +1,5 @@
-"""Legibility of every beat's last frame: all text inside the frame, no two texts overlapping, none too small.
+"""Legibility of every beat: all text inside the frame and no two texts overlapping at the end of every
+play(), and none too small in the last frame.
 
 The last frame comes from conftest.py's shared render (Scene(skip_animations=True)).
 Each text mobject (Text, MarkupText, MathTex/Tex/SingleStringMathTex,
@@ -141,17 +142,29 @@ pytestmark = pytest.mark.usefixtures("in_scratch_media")
 # --- the beats ------------------------------------------------------------------------------
 
 
+def at_every_play(result, check) -> list[str]:
+    """`check`'s problems at the end of every play() of the beat and in its last frame, each said once
+    with the first time it was seen."""
+    first: dict[str, float] = {}
+    end = result.moments[-1][0] if result.moments else 0.0
+    for seconds, texts in [*result.moments, (end, result.texts)]:
+        for problem in check(texts):
+            first.setdefault(problem, seconds)
+    return [f"at {seconds:.1f} s: {problem}" for problem, seconds in first.items()]
+
+
 @pytest.mark.parametrize("beat", SCENES)
 def test_texts_inside_frame(beat, renders):
     result = renders.get(beat)
     assert result.texts, f"{beat}: no visible text found in the last frame"
-    problems = outside_frame(result.texts, *result.frame_size)
+    assert len(result.moments) > 3, f"{beat}: the plays were not followed"
+    problems = at_every_play(result, lambda texts: outside_frame(texts, *result.frame_size))
     assert not problems, report(problems)
 
 
 @pytest.mark.parametrize("beat", SCENES)
 def test_texts_do_not_overlap(beat, renders):
-    problems = overlapping(renders.get(beat).texts)
+    problems = at_every_play(renders.get(beat), overlapping)
     assert not problems, report(problems)
 
 
