@@ -9,11 +9,11 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, Group, Line, VGroup, VMobject
 
 from hpsearch import findings, story
-from hpsearch.formatting import SAMPLER_NAMES, percent
+from hpsearch.formatting import SAMPLER_NAMES
 from scenes import panels, theme
 from scenes.base import FlatBeat
 from scenes.fade import Fade
-from scenes.marks import axis_title, trial_marker
+from scenes.marks import trial_marker
 from scenes.text import label, math_label
 
 
@@ -64,21 +64,15 @@ class Dimensions(FlatBeat):
 
     def _chart(self, case: findings.DimensionCase) -> DimensionChart:
         """Seeds in the deep well against d, per sampler, with 95 % Wilson intervals."""
-        width, height = self.chart_size
         n = len(case.dims)
-        x_axis = Line(np.zeros(3), width * RIGHT).set_stroke(theme.MUTED, 2)
-        y_axis = Line(np.zeros(3), height * UP).set_stroke(theme.MUTED, 2)
-        axes = VGroup(x_axis, y_axis)
+        # One column per d, each at its middle
+        axes = panels.ShareAxes(
+            n, self.chart_size, "hyperparameters searched", [(i + 0.5, str(d)) for i, d in enumerate(case.dims)]
+        )
 
         def point(i: float, share: float) -> np.ndarray:
-            return np.array([(i + 0.5) / n * width, share * height, 0.0])
+            return axes.point(i + 0.5, share)
 
-        for i, d in enumerate(case.dims):
-            axes.add(math_label(str(d), theme.LABEL_SIZE).next_to(point(i, 0), DOWN, buff=0.15))
-        for share in (0.0, 0.5, 1.0):
-            axes.add(label(percent(share), theme.SMALL_SIZE).next_to(np.array([0, share * height, 0]), LEFT, buff=0.12))
-        axes.add(axis_title("hyperparameters searched", theme.SMALL_SIZE).next_to(x_axis, DOWN, buff=0.55))
-        axes.add(axis_title("seeds in the deep well", theme.SMALL_SIZE).next_to(y_axis, UP, buff=0.15))
         lines, whiskers, dots = VGroup(), VGroup(), VGroup()
         # A small sideways offset per sampler keeps their whiskers apart.
         names = list(case.shares)
@@ -98,7 +92,7 @@ class Dimensions(FlatBeat):
             label("lines: 95% interval", theme.SMALL_SIZE, theme.MUTED),
             label("(Wilson)", theme.SMALL_SIZE, theme.MUTED),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
-        legend.next_to(x_axis, RIGHT, buff=0.6).align_to(y_axis, UP)
+        legend.next_to(axes.x_axis, RIGHT, buff=0.6).align_to(axes.y_axis, UP)
         return DimensionChart(axes, lines, whiskers, dots, legend)
 
 

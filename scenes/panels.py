@@ -8,6 +8,7 @@ hyperparameter map.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -268,9 +269,17 @@ def dashed(curve: VMobject, dash_length: float = 0.15) -> DashedVMobject:
 
 
 class ShareAxes(VGroup):
-    """Axes for a share of seeds (0 to 100 %) against the budget (0 to `top` runs)."""
+    """Axes for a share of seeds in the deep well (0 to 100 %) against x from 0 to `top`: by
+    default runs per seed, ticked at round budgets; or any x, ticked at `ticks` (value, label)."""
 
-    def __init__(self, top: int, size: tuple[float, float], font_size: int = theme.SMALL_SIZE):
+    def __init__(
+        self,
+        top: float,
+        size: tuple[float, float],
+        x_title: str = "runs per seed (budget)",
+        ticks: Sequence[tuple[float, str]] | None = None,
+        font_size: int = theme.SMALL_SIZE,
+    ):
         super().__init__()
         self.top = top
         width, height = size
@@ -279,24 +288,26 @@ class ShareAxes(VGroup):
         self.y_axis = Line(np.zeros(3), height * UP, **style)
         self.add(self.x_axis, self.y_axis)
         self.tick_labels = VGroup()
-        for b in nice_ticks(0, top, 5):
-            p = self.point(b, 0)
+        if ticks is None:
+            ticks = [(b, str(int(b))) for b in nice_ticks(0, top, 5)]
+        for x, text in ticks:
+            p = self.point(x, 0)
             self.add(Line(p, p + 0.08 * DOWN, **style))
-            self.tick_labels.add(math_label(str(int(b)), theme.LABEL_SIZE).next_to(p, DOWN, buff=0.12))
+            self.tick_labels.add(math_label(text, theme.LABEL_SIZE).next_to(p, DOWN, buff=0.12))
         for share in (0.0, 0.5, 1.0):
             p = self.point(0, share)
             self.add(Line(p, p + 0.08 * LEFT, **style))
             self.tick_labels.add(label(percent(share), font_size).next_to(p, LEFT, buff=0.12))
-        self.x_title = axis_title("runs per seed (budget)", font_size).next_to(self.tick_labels, DOWN, buff=0.1)
+        self.x_title = axis_title(x_title, font_size).next_to(self.tick_labels, DOWN, buff=0.1)
         self.x_title.align_to(self.x_axis, RIGHT)
         self.y_title = axis_title("seeds in the deep well", font_size).next_to(self.y_axis, UP, buff=0.45)
         self.y_title.align_to(self.tick_labels, LEFT)
         self.add(self.tick_labels, self.x_title, self.y_title)
 
-    def point(self, budget: float, share: float) -> np.ndarray:
-        """Scene point of (budget, share); follows the axes when the group moves or scales."""
+    def point(self, x: float, share: float) -> np.ndarray:
+        """Scene point of (x, share); follows the axes when the group moves or scales."""
         origin = self.x_axis.get_start()
-        return origin + np.array([budget / self.top * self.x_axis.get_length(), share * self.y_axis.get_length(), 0])
+        return origin + np.array([x / self.top * self.x_axis.get_length(), share * self.y_axis.get_length(), 0])
 
 
 def step_band(axes: LossAxes, low, high, color, opacity: float = 0.25, outline: float = 0.0) -> Polygon:
