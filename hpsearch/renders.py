@@ -31,8 +31,8 @@ class RenderError(RuntimeError):
 
 class Cost(NamedTuple):
     """What rendering one beat took: wall seconds, its process's peak resident memory, and the
-    processor seconds of that process (all its threads: drawing, encoding), whose sum over the
-    beats against wall x cores says how busy a parallel render kept the cores."""
+    processor seconds of that process (all its threads: drawing, encoding) and of the LaTeX it ran,
+    whose sum over the beats against wall x cores says how busy a parallel render kept the cores."""
 
     seconds: float
     peak_mb: float
@@ -193,8 +193,9 @@ def _manim_in_child(
     try:
         manim_main(args=args, prog_name="manim")
     finally:
-        own = resource.getrusage(resource.RUSAGE_SELF)
-        usage[0], usage[1] = own.ru_maxrss, own.ru_utime + own.ru_stime
+        own, latex = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        usage[0] = own.ru_maxrss
+        usage[1] = own.ru_utime + own.ru_stime + latex.ru_utime + latex.ru_stime  # as wait4 counts it
 
 
 def manim_args(quality_flag: str, media_dir: Path, scene_file: Path, scene: str) -> list[str]:
