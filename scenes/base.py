@@ -111,8 +111,8 @@ class SurfaceBeat(ThreeDScene, Paced):
     def get_moving_mobjects(self, *animations: Animation) -> list[Mobject]:
         """While the camera moves, manim redraws every mobject at every frame. What is fixed in the
         frame and not itself animated (the title, an inset, the colour bar) does not move: it is
-        drawn once, into the play's still background, under what moves. (A panel's text and the
-        plot do not overlap on screen, so drawing the text first changes nothing.)"""
+        drawn once, into the play's still background, under what moves. Where the plot reached
+        into such text it would now cover it; the beats keep their panels clear of the plot."""
         moving = super().get_moving_mobjects(*animations)
         if moving is not self.mobjects:  # the camera is still: manim's own choice
             return moving
