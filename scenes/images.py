@@ -29,7 +29,7 @@ class ImageCamera(ReusedPaths, Camera):
         width, height = int(dr[0]) - left, int(dr[1]) - top
         if width <= 0 or height <= 0:
             return
-        picture = Image.fromarray(image_mobject.get_pixel_array(), mode="RGBA")
+        picture = Image.fromarray(image_mobject.get_pixel_array())
         picture = picture.resize((width, height), resample=image_mobject.resampling_algorithm)
         # The part inside the frame
         x0, y0 = max(left, 0), max(top, 0)
@@ -38,4 +38,4 @@ class ImageCamera(ReusedPaths, Camera):
             return
         picture = picture.crop((x0 - left, y0 - top, x1 - left, y1 - top))
         region = pixel_array[y0:y1, x0:x1]
-        region[:] = np.asarray(Image.alpha_composite(Image.fromarray(region, mode="RGBA"), picture))
+        region[:] = np.asarray(Image.alpha_composite(Image.fromarray(region), picture))
