@@ -21,7 +21,7 @@ from scenes.text import fit_width, label, math_label, paragraph, wrap_math
 class Question(SurfaceBeat):
     loss_axis = True
     screen_shift = (-1.75, -0.1)  # the plot low and left; the inset, then the question, top right
-    zoom = 1.05
+    zoom = 1.0
     # The camera starts low and to the side, and turns at a steady rate for the whole beat.
     start_phi = 66.0
     end_phi = 56.0
