@@ -161,7 +161,8 @@ class SurfacePlot(VGroup):
                     at + 0.4 * out
                 )
             )
-        labels.add(axis_title("loss", theme.LABEL_SIZE).move_to(c(*corner, high) + 0.35 * OUT))
+        # Well over the axis' top: seen from the side, runs at the top of the band lie just under it.
+        labels.add(axis_title("loss", theme.LABEL_SIZE).move_to(c(*corner, high) + 0.7 * OUT))
         return axis, labels
 
     def hidden(self, xs, ys) -> np.ndarray:
