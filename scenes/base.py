@@ -119,9 +119,8 @@ class SurfaceBeat(ThreeDScene, Paced):
         animated = {part for animation in animations for part in animation.mobject.get_family()}
 
         def still(mobject: Mobject) -> bool:
-            family = mobject.get_family()
             return mobject in self.camera.fixed_in_frame_mobjects and not any(
-                part in animated or part.updaters for part in family
+                part in animated or part.updaters for part in mobject.get_family()
             )
 
         return [m for m in moving if not still(m)]

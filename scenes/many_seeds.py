@@ -71,8 +71,7 @@ class ManySeeds(FlatBeat):
             q1, median, q3 = data.summaries[name].curve_quartiles
             color = self.palette.samplers[name]
             bands.add(panels.step_band(axes, q1, q3, color, self.band_opacity, outline=1.5))
-            # random search wide, the others on top: TPE's start-up runs inside it where they coincide
-            curves.add(panels.step_curve(axes, median, color, stroke_width=9 if name == "random" else 5))
+            curves.add(panels.step_curve(axes, median, color, stroke_width=panels.curve_width(name, 5)))
 
         self.say(f"Now {plural(data.n_seeds, 'seed')} per sampler, {plural(data.budget, 'run')} each.")
         self.play(Fade(heading), Fade(axes), Fade(threshold), Fade(threshold_label), run_time=1.5)

@@ -246,6 +246,15 @@ def step_points(axes: LossAxes, values, upto: float | None = None) -> list[np.nd
     return points
 
 
+UNDER_WIDTH = 9  # random search's curve, drawn wide under the others
+
+
+def curve_width(sampler: str, width: float) -> float:
+    """A sampler's best-so-far curve width: random search's wide, so that where another sampler's
+    curve coincides with it (TPE's start-up trials are random search's own) both stay visible."""
+    return UNDER_WIDTH if sampler == "random" else width
+
+
 def step_curve(axes: LossAxes, values, color, upto: float | None = None, stroke_width: float = 4) -> VMobject:
     return set_steps(VMobject(stroke_color=color, stroke_width=stroke_width), axes, values, upto)
 

@@ -113,9 +113,7 @@ class Race(FlatBeat):
                     g, run, dots, rings, m, color, t.get_value()
                 )
             )
-            # Random search's curve wide, the others narrower on top: TPE's start-up trials are random
-            # search's own, so for those trials TPE's line runs inside random search's and both show.
-            width = 9 if name == "random" else 4
+            width = panels.curve_width(name, 4)
             curve = panels.step_curve(axes, run.best_so_far, color, upto=0, stroke_width=width).add_updater(
                 lambda c, run=run: panels.set_steps(c, axes, run.best_so_far, upto=min(t.get_value(), len(run.trials)))
             )
