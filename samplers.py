@@ -2,8 +2,8 @@
 
 Every trial is suggested in real units (lr log-uniform, decay uniform) and
 evaluated through the hyperparameter map of `objective.py`. Results are plain
-dataclasses that serialise to JSON; sweeps are cached on disk under a key
-built from everything that determines them.
+dataclasses. This module runs studies one after another and keeps nothing:
+caching them and spreading sweeps over the cores is hpsearch.trials' job.
 
     python samplers.py --objective wells --budget 36 --seeds 100
 """
@@ -12,41 +12,26 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import hashlib
-import inspect
-import json
 import math
-import multiprocessing
-import os
-import shutil
-import sys
-import tempfile
-import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Literal, get_args
 
 import numpy as np
 import optuna
 
 import objective as objectives
-from hpsearch import plain
-from hpsearch.plain import from_plain, to_plain
-from hpsearch.processes import ignore_interrupts
-from hpsearch.tpe import recorder
 from objective import LAYER_DECAY, LEARNING_RATE, to_internal
 
-SAMPLERS = ("grid", "random", "tpe", "qmc")
+SamplerName = Literal["grid", "random", "tpe", "qmc"]
+SAMPLERS: tuple[SamplerName, ...] = get_args(SamplerName)
 MAX_BUDGET = 400
 """Past this a 1080p render of one point per trial stops being reasonable."""
 MAX_SEED = 2**32 - 1
 DEFAULT_N_STARTUP_TRIALS = 10
 MAX_DIMS = 8
 """Hyperparameters a study may search: lr and decay, then up to six that the loss ignores."""
-
-CACHE_DIR = Path(os.environ.get("HPSEARCH_CACHE_DIR", Path(__file__).resolve().parent / ".cache" / "trials"))
 
 
 # --- what a study is ---------------------------------------------------------
@@ -55,7 +40,7 @@ CACHE_DIR = Path(os.environ.get("HPSEARCH_CACHE_DIR", Path(__file__).resolve().p
 class SpecError(ValueError):
     """A study field that is not allowed; `field`, `value` and `allowed` say which and why."""
 
-    def __init__(self, field: str, value: object, allowed: str):
+    def __init__(self, field: str, value: object, allowed: str) -> None:
         super().__init__(f"{field} = {value!r} is not allowed: {allowed}")
         self.field, self.value, self.allowed = field, value, allowed
 
@@ -79,7 +64,7 @@ class StudySpec:
     n_startup_trials: int = DEFAULT_N_STARTUP_TRIALS
     dims: int = 2  # hyperparameters searched: lr, decay and dims - 2 that do not change the loss
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not isinstance(self.objective, str) or self.objective not in objectives.OBJECTIVES:
             raise SpecError("objective", self.objective, f"one of {', '.join(objectives.OBJECTIVES)}")
         object.__setattr__(self, "budget", _whole("budget", self.budget, 1, MAX_BUDGET))
@@ -91,14 +76,22 @@ class StudySpec:
     def objective_function(self) -> objectives.Objective:
         return objectives.OBJECTIVES[self.objective]
 
-    def replace(self, **changes) -> StudySpec:
-        return dataclasses.replace(self, **changes)
+    def replace(self, **changes: object) -> StudySpec:
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]  # checked in __post_init__
 
 
-def check_sampler(name: object) -> str:
+def check_sampler(name: object) -> SamplerName:
     if name not in SAMPLERS:
         raise SpecError("sampler", name, f"one of {', '.join(SAMPLERS)}")
-    return str(name)
+    return name
+
+
+def check_samplers(names: Sequence[object]) -> tuple[SamplerName, ...]:
+    """Distinct sampler names, each checked."""
+    checked = tuple(check_sampler(s) for s in names)
+    if len(set(checked)) != len(checked):
+        raise SpecError("samplers", tuple(names), "distinct names")
+    return checked
 
 
 # --- one study ----------------------------------------------------------------
@@ -156,7 +149,7 @@ def full_grid(budget: int, dims: int) -> dict[str, list[float]]:
     return axes | {name: np.linspace(0.0, 1.0, k).tolist() for name in ignored_names(dims)}
 
 
-def make_sampler(spec: StudySpec, name: str) -> optuna.samplers.BaseSampler:
+def make_sampler(spec: StudySpec, name: SamplerName) -> optuna.samplers.BaseSampler:
     check_sampler(name)
     if name == "grid":
         return optuna.samplers.GridSampler(full_grid(spec.budget, spec.dims), seed=spec.seed)
@@ -171,25 +164,27 @@ def make_sampler(spec: StudySpec, name: str) -> optuna.samplers.BaseSampler:
         )
 
 
-def sampler_settings(spec: StudySpec, name: str) -> dict:
-    """The settings a run used, read back from the sampler Optuna builds."""
-    sampler = make_sampler(spec.replace(seed=0), name)
-    settings: dict = {"sampler": type(sampler).__name__, "optuna": optuna.__version__}
-    if name == "grid" and spec.dims > 2:
-        k = values_per_axis(spec.budget, spec.dims)
-        settings.update(values_per_axis=k, n_trials=k**spec.dims)
-    elif name == "grid":
-        n_lr, n_decay = grid_shape(spec.budget)
-        settings.update(n_lr=n_lr, n_decay=n_decay, n_trials=n_lr * n_decay)
-    elif name == "tpe":
-        assert isinstance(sampler, optuna.samplers.TPESampler)
-        settings.update(recorder.tpe_settings(sampler))
-    elif name == "qmc":
-        settings.update(qmc_type="sobol", scramble=True)
-    return settings
+@dataclass(frozen=True)
+class RunSettings:
+    """How a run's sampler was set up, as Optuna's public API states it."""
+
+    sampler_class: str  # Optuna's class, e.g. 'TPESampler'
+    optuna: str  # Optuna's version
+    n_trials: int  # trials run (a grid may leave part of the budget unspent)
+    grid_axes: tuple[int, ...] = ()  # a grid's values per axis: lr, decay, then the ignored ones
+    n_startup_trials: int | None = None  # TPE's random start-up trials
 
 
-def trials_run(name: str, budget: int, dims: int = 2) -> int:
+def sampler_settings(spec: StudySpec, name: SamplerName) -> RunSettings:
+    """The settings a run used, from the sampler Optuna builds and the study's spec."""
+    sampler_class = type(make_sampler(spec.replace(seed=0), name)).__name__
+    n_trials = trials_run(name, spec.budget, spec.dims)
+    grid_axes = tuple(len(v) for v in full_grid(spec.budget, spec.dims).values()) if name == "grid" else ()
+    n_startup_trials = spec.n_startup_trials if name == "tpe" else None
+    return RunSettings(sampler_class, optuna.__version__, n_trials, grid_axes, n_startup_trials)
+
+
+def trials_run(name: SamplerName, budget: int, dims: int = 2) -> int:
     """How many trials a sampler spends of a budget (a grid may leave some unspent)."""
     if name == "grid" and dims > 2:
         return values_per_axis(budget, dims) ** dims
@@ -215,10 +210,10 @@ class Run:
     """One study: which sampler, on what, and its trials in the order they ran."""
 
     objective: str
-    sampler: str
+    sampler: SamplerName
     budget: int
     seed: int
-    settings: dict
+    settings: RunSettings
     trials: tuple[Trial, ...]
 
     @property
@@ -245,7 +240,7 @@ class Run:
     def distinct_lr(self) -> int:
         return len(set(t.lr for t in self.trials))
 
-    def plain_extras(self) -> dict:
+    def plain_extras(self) -> dict[str, int]:
         """For readers of the cached JSON: which trial is the best."""
         return {"best_trial": self.best_trial.number}
 
@@ -272,7 +267,7 @@ def study_objective(function: objectives.Objective, dims: int = 2) -> Callable[[
 
 def run_optuna_study(
     spec: StudySpec,
-    name: str,
+    name: SamplerName,
     sampler: optuna.samplers.BaseSampler | None = None,
     storage: str | None = None,
     study_name: str | None = None,
@@ -288,12 +283,12 @@ def run_optuna_study(
     return study
 
 
-def run_study(spec: StudySpec, name: str) -> Run:
+def run_study(spec: StudySpec, name: SamplerName) -> Run:
     """One seeded study as plain data."""
     return run_from_study(run_optuna_study(spec, name), spec, name)
 
 
-def run_from_study(study: optuna.Study, spec: StudySpec, name: str) -> Run:
+def run_from_study(study: optuna.Study, spec: StudySpec, name: SamplerName) -> Run:
     trials, best = [], math.inf
     for t in sorted(study.trials, key=lambda t: t.number):
         lr, decay = t.params[LEARNING_RATE.name], t.params[LAYER_DECAY.name]
@@ -311,7 +306,7 @@ def run_from_study(study: optuna.Study, spec: StudySpec, name: str) -> Run:
 class SamplerStats:
     """How one sampler does over many seeds."""
 
-    sampler: str
+    sampler: SamplerName
     seeds: tuple[int, ...]
     curves: np.ndarray  # (n_seeds, n_trials) best-so-far
     threshold: float
@@ -356,9 +351,9 @@ class Sweep:
     budget: int
     seeds: tuple[int, ...]
     n_startup_trials: int
-    stats: dict[str, SamplerStats]
+    stats: dict[SamplerName, SamplerStats]
 
-    def share_beating(self, sampler: str, other: str) -> float:
+    def share_beating(self, sampler: SamplerName, other: SamplerName) -> float:
         """Share of seeds where `sampler` ends strictly below `other`."""
         return float(np.mean(self.stats[sampler].final < self.stats[other].final))
 
@@ -380,186 +375,58 @@ class Sweep:
         return "\n".join(lines)
 
 
-def _cache_key(payload: dict) -> str:
-    sources = [Path(inspect.getfile(m)) for m in (objectives, plain, recorder)] + [Path(__file__)]
-    payload = dict(
-        payload,
-        optuna=optuna.__version__,
-        numpy=np.__version__,
-        code=[hashlib.sha256(p.read_bytes()).hexdigest() for p in sources],
-    )
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+def seed_range(spec: StudySpec, n_seeds: int) -> tuple[int, ...]:
+    """The seeds of a sweep: spec.seed .. spec.seed + n_seeds - 1."""
+    n_seeds = _whole("n_seeds", n_seeds, 1, MAX_SEED - spec.seed + 1)
+    return tuple(range(spec.seed, spec.seed + n_seeds))
 
 
-def _read_cache(path: Path, key: str):
-    """The cached data if the file is ours, whole and for this key; else None."""
-    try:
-        data = json.loads(path.read_text())
-        if data.get("key") == key and "data" in data:
-            return data["data"]
-    except (OSError, ValueError, AttributeError):
-        pass
-    return None
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_dir() and not path.is_symlink():  # something else took the file's name: it is ours to replace
-        shutil.rmtree(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
-T = TypeVar("T")
-
-BAD_SHAPE = (KeyError, TypeError, ValueError, AttributeError, IndexError)
-"""What load() raises on data with the right key but not the shape it expects."""
-
-
-def cached(
-    kind: str, payload: dict, compute: Callable[[], Any], load: Callable[[Any], T], cache_dir: Path | None = None
-) -> T:
-    """load(compute()), with compute() run once per key: its JSON result is stored atomically, and a
-    stored result that is not whole, not for this key or not of the shape load() expects is computed again."""
-    key = _cache_key(dict(payload, kind=kind))
-    path = Path(cache_dir or CACHE_DIR) / f"{kind}-{key[:24]}.json"
-    data = _read_cache(path, key)
-    if data is not None:
-        try:
-            return load(data)
-        except BAD_SHAPE:
-            pass
-    data = compute()
-    _write_atomic(path, json.dumps({"key": key, "data": data}, sort_keys=True))
-    return load(data)
-
-
-def featured_run(spec: StudySpec, name: str, cache_dir: Path | None = None, progress: bool = False) -> Run:
-    """The one run a scene shows, cached; with progress, says what it computes before it starts."""
-    check_sampler(name)
-    payload = dict(
-        objective=spec.objective,
-        sampler=name,
-        budget=spec.budget,
-        seed=spec.seed,
-        n_startup_trials=spec.n_startup_trials,
-        dims=spec.dims,
-    )
-
-    def compute() -> dict:
-        if progress:
-            trials = trials_run(name, spec.budget, spec.dims)
-            print(
-                f"  featured run {spec.objective} seed {spec.seed}: {name}, {trials:,} trials",
-                file=sys.stderr,
-                flush=True,
-            )
-        return to_plain(run_study(spec, name))
-
-    return cached("run", payload, compute, lambda d: from_plain(Run, d), cache_dir)
-
-
-def _sweep_curves(task: tuple[StudySpec, str, tuple[int, ...]]) -> list[list[float]]:
-    spec, name, seeds = task
+def sweep_curves(spec: StudySpec, name: SamplerName, seeds: Sequence[int]) -> list[list[float]]:
+    """The best-so-far curve of one study per seed, one after another."""
     return [run_study(spec.replace(seed=s), name).best_so_far.tolist() for s in seeds]
 
 
-def sweep(
-    spec: StudySpec,
-    names: Sequence[str] = ("grid", "random", "tpe"),
-    n_seeds: int = 100,
-    cache_dir: Path | None = None,
-    progress: bool = False,
-    workers: int | None = None,
-) -> Sweep:
-    """Best-so-far curves of each sampler over seeds spec.seed .. spec.seed + n_seeds - 1."""
-    n_seeds = _whole("n_seeds", n_seeds, 1, MAX_SEED - spec.seed + 1)
-    names = tuple(check_sampler(s) for s in names)
-    if len(set(names)) != len(names):
-        raise SpecError("samplers", names, "distinct names")
-    seeds = tuple(range(spec.seed, spec.seed + n_seeds))
-    label = f"{spec.objective} budget {spec.budget}" + (f" in {spec.dims} dimensions" if spec.dims > 2 else "")
-
-    def compute() -> dict[str, list[list[float]]]:
-        # One task per (sampler, chunk of seeds), spread over the cores.
-        chunk = 10
-        tasks = [(spec, s, seeds[i : i + chunk]) for s in names for i in range(0, len(seeds), chunk)]
-        n_workers = workers or min(len(tasks), os.cpu_count() or 1)
-        if progress:  # what is about to be computed, before it starts (one line, in logs too)
-            n_trials = sum(trials_run(s, spec.budget, spec.dims) for s in names) * n_seeds
-            print(
-                f"  sweep {label}: {len(names)} samplers x {n_seeds} seeds = {n_trials:,} trials"
-                f" on {n_workers} core{'s' if n_workers > 1 else ''}",
-                file=sys.stderr,
-                flush=True,
-            )
-        report = _Progress(progress, label, len(tasks))
-        results = []
-        if n_workers > 1:
-            # multiprocessing's Pool, not concurrent.futures: leaving the block (Ctrl-C included)
-            # terminates the workers at once instead of waiting for their batches.
-            with multiprocessing.get_context("fork").Pool(n_workers, initializer=ignore_interrupts) as pool:
-                for i, r in enumerate(pool.imap(_sweep_curves, tasks)):
-                    results.append(r)
-                    report(i + 1)
-        else:
-            for i, t in enumerate(tasks):
-                results.append(_sweep_curves(t))
-                report(i + 1)
-        curves: dict[str, list[list[float]]] = {s: [] for s in names}
-        for task, r in zip(tasks, results, strict=True):
-            curves[task[1]].extend(r)
-        return curves
-
-    payload = dict(
-        objective=spec.objective,
-        budget=spec.budget,
-        seeds=seeds,
-        samplers=names,
-        n_startup_trials=spec.n_startup_trials,
-        dims=spec.dims,
-    )
-
-    def load(data: dict[str, list[list[float]]]) -> dict[str, np.ndarray]:
-        curves = {s: np.array(data[s], dtype=float) for s in names}
-        for s, c in curves.items():
-            if c.shape != (n_seeds, trials_run(s, spec.budget, spec.dims)):
-                raise ValueError(f"{s}: curves of shape {c.shape}")
-        return curves
-
-    curves = cached("sweep", payload, compute, load, cache_dir)
+def sweep_from_curves(spec: StudySpec, seeds: tuple[int, ...], curves: dict[SamplerName, np.ndarray]) -> Sweep:
+    """A Sweep from each sampler's (n_seeds, n_trials) best-so-far curves."""
+    for name, c in curves.items():
+        if c.shape != (len(seeds), trials_run(name, spec.budget, spec.dims)):
+            raise ValueError(f"{name}: curves of shape {c.shape}")
     threshold = spec.objective_function.deep_threshold
-    stats = {s: SamplerStats(s, seeds, curves[s], threshold) for s in names}
+    stats = {name: SamplerStats(name, seeds, c, threshold) for name, c in curves.items()}
     return Sweep(spec.objective, spec.budget, seeds, spec.n_startup_trials, stats)
 
 
-class _Progress:
-    """A live counter with the time left, on a terminal only (a log gets the one line before)."""
-
-    def __init__(self, enabled: bool, label: str, total: int):
-        self.live = enabled and sys.stderr.isatty()
-        self.label, self.total, self.start = label, total, time.monotonic()
-
-    def __call__(self, done: int) -> None:
-        if not self.live:
-            return
-        left = (time.monotonic() - self.start) / done * (self.total - done)
-        end = "\n" if done == self.total else ""
-        print(
-            f"\r  sweep {self.label}: {done}/{self.total} batches, about {left:.0f} s left  ",
-            end=end,
-            file=sys.stderr,
-            flush=True,
-        )
+def sweep(spec: StudySpec, names: Sequence[SamplerName], n_seeds: int) -> Sweep:
+    """Best-so-far curves of each sampler over seeds spec.seed .. spec.seed + n_seeds - 1, serially."""
+    seeds = seed_range(spec, n_seeds)
+    curves = {name: np.array(sweep_curves(spec, name, seeds), dtype=float) for name in check_samplers(names)}
+    return sweep_from_curves(spec, seeds, curves)
 
 
-def main(argv=None) -> int:
+# --- what a grid reaches, without Optuna --------------------------------------------
+
+
+def grid_best(function: objectives.Objective, budget: int) -> tuple[float, float, float]:
+    """(best loss, lr, decay) over the grid a budget buys: every grid point evaluated, no Optuna."""
+    values = grid_values(budget)
+    lr, decay = np.meshgrid(values["lr"], values["decay"], indexing="ij")
+    loss = function.at_hyperparameters(lr, decay)
+    i = np.unravel_index(np.argmin(loss), loss.shape)
+    return float(loss[i]), float(lr[i]), float(decay[i])
+
+
+def grid_points(budget: int) -> list[tuple[float, float]]:
+    """Internal (x, y) of every point of the grid a budget buys, for drawing."""
+    values = grid_values(budget)
+    points = []
+    for lr in values["lr"]:
+        for decay in values["decay"]:
+            x, y = to_internal(lr, decay)
+            points.append((float(x), float(y)))
+    return points
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run a seed sweep and print each sampler's summary.")
     parser.add_argument("--objective", default="wells", help=f"one of: {', '.join(objectives.OBJECTIVES)}")
     parser.add_argument("--budget", type=int, default=36, help="trials per study")
@@ -569,7 +436,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         spec = StudySpec(args.objective, args.budget, 0, args.n_startup_trials)
-        result = sweep(spec, tuple(args.samplers.split(",")), args.seeds, progress=True)
+        result = sweep(spec, check_samplers(args.samplers.split(",")), args.seeds)
     except SpecError as err:
         parser.error(str(err))
     print(result.summary_table())

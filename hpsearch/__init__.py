@@ -1,8 +1,8 @@
-"""The video's machinery beside objective.py and samplers.py.
+"""The video's machinery above objective.py and samplers.py, and below the scenes.
 
-Plain Python, no Manim: configuration (settings), the facts the beats state
-(findings) and how they are worded (story, formatting), TPE's internals (tpe/),
-visibility, the cache serialiser (plain) and child-process helpers (processes).
-The render driver, which runs manim: beats, renders, progress, output, render,
-stills and bench.
+Plain Python, no Manim: the configuration (settings), the trial data cached and
+spread over the cores (trials, cache, plain, processes), the statistics and
+counter-cases the beats state (stats, cases), one record per beat (findings),
+how it is worded (story, formatting, pacing), TPE's internals (tpe/) and
+visibility. The render driver, which runs manim, stands apart in driver/.
 """

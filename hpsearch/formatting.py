@@ -1,13 +1,19 @@
 """Every number and small phrase a viewer reads, written one way: plain strings, no Manim.
 
 Text (Pango) gets a true minus sign (U+2212) and Unicode superscripts; LaTeX
-(`tex=True`, or the *_latex functions) gets what TeX typesets itself.
+(`tex=True`, or the *_latex functions) gets what TeX typesets itself, and so
+do objective.py's loss and hyperparameter maps, typeset from their definitions.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+
+import objective as objectives
 
 
 def scientific(value: float, digits: int = 2) -> tuple[float, int]:
@@ -124,3 +130,43 @@ def and_list(items: Sequence[str]) -> str:
 
 def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+# --- typesetting what objective.py defines -------------------------------------------
+
+
+def formula_chunks(function: objectives.Objective) -> list[str]:
+    """The loss as on-screen LaTeX, one chunk per term, so a scene can break lines between terms.
+
+    objective.py's own `latex_terms` (printed by sympy from the terms the
+    samplers minimise); the first chunk starts with 'f(x, y) = '.
+    """
+    chunks = list(function.latex_terms)
+    chunks[0] = "f(x, y) = " + chunks[0]
+    return chunks
+
+
+@dataclass(frozen=True)
+class AffineMap:
+    """internal = slope * s + offset, with s = log10(value) for a log parameter, else the value."""
+
+    slope: float
+    offset: float
+    latex: str  # e.g. 'x = 5 \log_{10} \eta + 25'
+
+
+def hyperparameter_map(hp: objectives.HyperParameter, variable: str) -> AffineMap:
+    """The affine map of objective.py written out, read back from hp.to_internal at the range ends."""
+    s_low = math.log10(hp.low) if hp.log else hp.low
+    s_high = math.log10(hp.high) if hp.log else hp.high
+    i_low, i_high = float(hp.to_internal(hp.low)), float(hp.to_internal(hp.high))
+    slope = (i_high - i_low) / (s_high - s_low)
+    offset = i_low - slope * s_low
+    argument = f"\\log_{{10}} {hp.symbol}" if hp.log else hp.symbol
+    a = sp.nsimplify(slope, tolerance=1e-9, rational=True)
+    b = sp.nsimplify(offset, tolerance=1e-9, rational=True)
+    text = f"{variable} = "
+    text += argument if a == 1 else (f"-{argument}" if a == -1 else f"{sp.latex(a)}\\,{argument}")
+    if b != 0:
+        text += f" {'-' if b < 0 else '+'} {sp.latex(abs(b))}"
+    return AffineMap(slope, offset, text)

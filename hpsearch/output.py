@@ -180,6 +180,7 @@ def save_studies(config: Settings, output: Path) -> None:
     import optuna
 
     import samplers
+    from hpsearch import trials
 
     storage = f"sqlite:///{output}"
     # A Ctrl-C while a study is written would make Optuna log a "trial failed" traceback before the
@@ -191,7 +192,7 @@ def save_studies(config: Settings, output: Path) -> None:
             study_name = f"{name}-seed{config.featured_seed}"
             samplers.run_optuna_study(config.spec, name, storage=storage, study_name=study_name)
             study = optuna.load_study(study_name=study_name, storage=storage)
-            shown = config.featured_run(name)
+            shown = trials.featured_run(config.spec, name)
             if [t.params for t in study.trials] != [{"lr": t.lr, "decay": t.decay} for t in shown.trials]:
                 raise RenderError(f"the stored {name} study differs from the trials the video shows")
     finally:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 READING_CPS = 17.0
-MAX_CPS = 20.0
 MIN_CUE_SECONDS = 1.5
 CUE_GAP = 0.1  # seconds between two cues, so a player never shows both or merges them
 CUE_CHARS = 84  # two lines of 42, the usual subtitle limit

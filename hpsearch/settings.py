@@ -10,23 +10,24 @@ $HPSEARCH_CONFIG (the driver sets it) or else the checked-in defaults.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
 import tomllib
 import warnings
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import tomli_w
+
 import objective
 import samplers
+from hpsearch.files import ROOT
 from hpsearch.visibility import View
 from objective import Objective
-from samplers import Run, StudySpec, Sweep
+from samplers import SamplerName, StudySpec
 
-DEFAULTS_FILE = Path(__file__).resolve().parent.parent / "video.toml"
+DEFAULTS_FILE = ROOT / "video.toml"
 ENV_VAR = "HPSEARCH_CONFIG"
 QUALITIES = {
     # name: (manim -q flag, width, height, fps)
@@ -47,7 +48,7 @@ class Settings:
     budget: int
     featured_seed: int
     n_seeds: int
-    samplers: tuple[str, ...]
+    samplers: tuple[SamplerName, ...]
     n_startup_trials: int
     camera_phi: float
     camera_theta: float
@@ -72,65 +73,37 @@ class Settings:
     def quality_flag(self) -> str:
         return QUALITIES[self.quality][0]
 
-    @property
-    def frame_size(self) -> tuple[int, int, int]:
-        """(width, height, fps) of the chosen quality."""
-        _, width, height, fps = QUALITIES[self.quality]
-        return width, height, fps
-
-    def featured_run(self, sampler: str, progress: bool = False) -> Run:
-        return samplers.featured_run(self.spec, sampler, progress=progress)
-
-    def featured_runs(self, progress: bool = False) -> dict[str, Run]:
-        return {s: self.featured_run(s, progress) for s in self.samplers}
-
-    def sweep(self, budget: int | None = None, progress: bool = False) -> Sweep:
-        """The configured samplers over seeds 0 .. n_seeds - 1, at the configured budget or another."""
-        spec = self.spec.replace(seed=0, budget=budget or self.budget)
-        return samplers.sweep(spec, self.samplers, self.n_seeds, progress=progress)
-
     def as_toml(self) -> str:
         """The resolved configuration, as a file load() reads back unchanged."""
-        sections: dict[str, Mapping[str, object]] = {
-            "study": dict(
-                objective=self.objective,
-                budget=self.budget,
-                featured_seed=self.featured_seed,
-                n_seeds=self.n_seeds,
-                samplers=self.samplers,
-                n_startup_trials=self.n_startup_trials,
-            ),
-            "camera": dict(phi=self.camera_phi, theta=self.camera_theta),
-            "palette": self.palette,
-            "render": dict(quality=self.quality),
-        }
-        lines = []
-        for name, values in sections.items():
-            lines.append(f"[{name}]")
-            lines += [f"{k} = {toml_value(v)}" for k, v in values.items()]
-            lines.append("")
-        return "\n".join(lines)
-
-
-def toml_value(value: object) -> str:
-    """A value as TOML writes it: "text", true, 1.5, [1, 2], {a = 1}."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # a TOML basic string is a JSON string
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, float) and not math.isfinite(value):
-        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    return repr(value)
+        return tomli_w.dumps(
+            {
+                "study": dict(
+                    objective=self.objective,
+                    budget=self.budget,
+                    featured_seed=self.featured_seed,
+                    n_seeds=self.n_seeds,
+                    samplers=list(self.samplers),
+                    n_startup_trials=self.n_startup_trials,
+                ),
+                "camera": dict(phi=self.camera_phi, theta=self.camera_theta),
+                "palette": self.palette,
+                "render": dict(quality=self.quality),
+            }
+        )
 
 
 def _quoted(value: object, limit: int = 80) -> str:
-    """A value for an error line: as TOML, cut to about `limit` characters."""
-    text = toml_value(value)
+    """A value for an error line, on one line as TOML spells it, cut to about `limit` characters."""
+    text = _inline(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _inline(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_inline(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_inline(v)}" for k, v in value.items()) + "}"
+    return tomli_w.dumps({"v": value}).removeprefix("v = ").rstrip("\n")
 
 
 # --- parsing -------------------------------------------------------------------

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from hpsearch.formatting import and_list, capitalised, format_loss, in_text, percent, plural
+from samplers import SamplerName
 
 if TYPE_CHECKING:
     from hpsearch.findings import ManySeedsData, RaceData, VerdictData
@@ -152,7 +153,7 @@ def race_grid(data: RaceData) -> str:
     return text
 
 
-def race_outcome(data: RaceData, names: Sequence[str]) -> tuple[str, str]:
+def race_outcome(data: RaceData, names: Sequence[SamplerName]) -> tuple[str, str]:
     """The race's end: each sampler's best, then who reached the deep well."""
     s = data.summaries
     best = ", ".join(f"{in_text(n)} {format_loss(s[n].best_value)}" for n in names)
@@ -236,7 +237,7 @@ def many_seeds_intervals(data: ManySeedsData) -> str:
     )
 
 
-def many_seeds_medians(data: ManySeedsData, names: Sequence[str]) -> str:
+def many_seeds_medians(data: ManySeedsData, names: Sequence[SamplerName]) -> str:
     what = "Final best" if data.n_seeds == 1 else "Median final best"
     return f"{what}: " + ", ".join(f"{in_text(n)} {format_loss(data.summaries[n].median_final)}" for n in names) + "."
 
@@ -333,10 +334,10 @@ def finals_picture(n_seeds: int, budget: int) -> str:
     return f"Each dot: one seed's best loss after {plural(budget, 'run')}; {plural(n_seeds, 'seed')} per sampler."
 
 
-def takeaway_lines(data: VerdictData) -> dict[str, str]:
+def takeaway_lines(data: VerdictData) -> dict[SamplerName, str]:
     """One short line per sampler under its final bests over the seeds (the closing picture): seeds in the
     deep well, and why."""
-    lines = {}
+    lines: dict[SamplerName, str] = {}
     for name, s in data.main.items():
         seeds = f"{s.n_reached} of {s.n_seeds}"
         if name == "grid":
@@ -410,3 +411,19 @@ def inside_outcome(first_deep: int | None, n_startup_trials: int, n_trials: int)
     if first_deep < n_startup_trials:
         return f"A random start-up trial, trial {first_deep + 1}, reached the deep well before the model did."
     return f"Trial {first_deep + 1} was the model's: the first of this run in the deep well."
+
+
+REFERENCES = (
+    ("Bergstra, Bardenet, Bengio & K\u00e9gl (2011)", "Algorithms for Hyper-Parameter Optimization. NeurIPS."),
+    ("Bergstra & Bengio (2012)", "Random Search for Hyper-Parameter Optimization. JMLR 13."),
+    (
+        "Akiba, Sano, Yanase, Ohta & Koyama (2019)",
+        "Optuna: A Next-generation Hyperparameter Optimization Framework. KDD.",
+    ),
+    (
+        "Watanabe (2023)",
+        "Tree-Structured Parzen Estimator: Understanding Its Algorithm Components and Their "
+        "Roles for Better Empirical Performance. arXiv:2304.11127.",
+    ),
+)
+"""(authors and year, title and venue) of the works the verdict cites."""

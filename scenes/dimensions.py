@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, Group, Line, VGroup, VMobject
 
-from hpsearch import findings, story
+from hpsearch import cases, findings, story
 from hpsearch.formatting import SAMPLER_NAMES
 from scenes import panels, theme
 from scenes.base import FlatBeat
@@ -25,7 +25,7 @@ class Dimensions(FlatBeat):
     hold = 3.0
 
     def construct(self):
-        case = findings.dimension_case(self.settings)
+        case = findings.dimensions(self.settings)
         heading = self.title(f"{case.budget} runs; the loss reads two of the hyperparameters")
         maps = self._grids(case).next_to(heading, DOWN, buff=0.45).align_to(heading, LEFT).shift(0.1 * RIGHT)
         chart = self._chart(case)
@@ -43,7 +43,7 @@ class Dimensions(FlatBeat):
         self.play(Create(chart.lines), Fade(chart.whiskers), Fade(chart.dots), run_time=2.5)
         self.wait_to_read(at_least=self.hold)
 
-    def _grids(self, case: findings.DimensionCase) -> Group:
+    def _grids(self, case: cases.DimensionCase) -> Group:
         """One small loss map per d, with the full grid's points seen on lr x decay."""
         color = self.palette.samplers["grid"]
         maps = Group()
@@ -62,7 +62,7 @@ class Dimensions(FlatBeat):
             maps.add(Group(m, head, size, dots))
         return maps.arrange(RIGHT, buff=self.map_gap, aligned_edge=UP)
 
-    def _chart(self, case: findings.DimensionCase) -> DimensionChart:
+    def _chart(self, case: cases.DimensionCase) -> DimensionChart:
         """Seeds in the deep well against d, per sampler, with 95 % Wilson intervals."""
         n = len(case.dims)
         # One column per d, each at its middle

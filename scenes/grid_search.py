@@ -6,10 +6,9 @@ import math
 import numpy as np
 from manim import DOWN, LEFT, UL, Create, Text, ValueTracker, VGroup
 
-import samplers
 from hpsearch import findings, story
 from hpsearch.formatting import format_loss, format_point, plural
-from objective import BOX, LAYER_DECAY, LEARNING_RATE
+from objective import BOX
 from scenes import theme
 from scenes.base import SurfaceBeat
 from scenes.fade import Fade
@@ -24,14 +23,14 @@ class GridSearch(SurfaceBeat):
     lottery_step = 1.2  # seconds per grid
 
     def construct(self):
-        settings, plot = self.settings, self.plot
-        run = settings.featured_run("grid")
-        n_lr, n_decay = samplers.grid_shape(settings.budget)
+        data, plot = findings.grid_search(self.settings), self.plot
+        run = data.run
+        n_lr, n_decay = data.grid_shape
         spent = len(run.trials)
         color = self.palette.samplers["grid"]
 
         # Heading and the rule of the grid
-        title = self.title(story.grid_title(n_lr, n_decay, spent, settings.budget))
+        title = self.title(story.grid_title(n_lr, n_decay, spent, data.budget))
         tracker = ValueTracker(0)
         readout = RunReadout(run, tracker, color, camera=self.camera).anchor_at(PANEL_TOP_LEFT)
         self.add_fixed_in_frame_mobjects(title, readout)
@@ -43,15 +42,12 @@ class GridSearch(SurfaceBeat):
         self.wait_to_read()
 
         # The grid lines and the deep well's true minimum
-        deepest = settings.objective_function.global_minimum
+        deepest = data.deepest
         ys = np.linspace(*BOX, 160)
         lines = VGroup()
-        grid = samplers.grid_values(settings.budget)
-        for lr in grid["lr"]:
-            x = float(LEARNING_RATE.to_internal(lr))
+        for x in data.lr_lines:
             lines.add(plot.path(np.full_like(ys, x), ys, color, stroke_width=2))
-        for decay in grid["decay"]:
-            y = float(LAYER_DECAY.to_internal(decay))
+        for y in data.decay_lines:
             lines.add(plot.path(ys, np.full_like(ys, y), color, stroke_width=2))
         star = plot.minimum_marker(deepest, self.palette.highlight)
         best = run.best_trial
@@ -68,25 +64,24 @@ class GridSearch(SurfaceBeat):
         self.say(
             story.grid_and_well(
                 best.value,
-                settings.objective_function.deep_threshold,
+                data.threshold,
                 deepest.value,
                 (deepest.x, deepest.y),
-                [float(LEARNING_RATE.to_internal(lr)) for lr in grid["lr"]],
-                [float(LAYER_DECAY.to_internal(decay)) for decay in grid["decay"]],
+                data.lr_lines,
+                data.decay_lines,
             )
         )
         self.play(Create(lines), Fade(star), Create(ring), Fade(notes), run_time=2.0)
         self.wait_to_read(at_least=self.hold)
-        self.lottery(VGroup(points, lines, ring), notes)
+        self.lottery(data, VGroup(points, lines, ring), notes)
 
-    def lottery(self, shown: VGroup, notes: VGroup) -> None:
+    def lottery(self, data: findings.GridSearchData, shown: VGroup, notes: VGroup) -> None:
         """Grids of other sizes over the same surface, one after another, each one's best computed:
         whether a grid lands in the deep well depends on where its lines happen to fall."""
-        settings, plot = self.settings, self.plot
-        scan = findings.grid_scan(settings)
+        plot, scan = self.plot, data.scan
         squares = [b for b in scan if math.isqrt(b) ** 2 == b]
         # The sizes nearest the configured budget, smallest first (budget 400 would scan 19).
-        sizes = sorted(sorted(squares, key=lambda b: (abs(b - settings.budget), b))[: self.lottery_sizes])
+        sizes = sorted(sorted(squares, key=lambda b: (abs(b - data.budget), b))[: self.lottery_sizes])
         color, highlight = self.palette.samplers["grid"], self.palette.highlight
         rows = VGroup()
         for b in sizes:
@@ -99,7 +94,7 @@ class GridSearch(SurfaceBeat):
         self.play(Fade(shown, out=True), Fade(notes, out=True), run_time=0.6)
         current = VGroup()
         for b, row in zip(sizes, rows, strict=True):
-            grid = VGroup(*[plot.marker(x, y, color) for x, y in findings.grid_points(b)])
+            grid = VGroup(*[plot.marker(x, y, color) for x, y in data.scan_points[b]])
             self.play(Fade(current, out=True), Fade(grid), Fade(row), run_time=self.lottery_step)
             current = grid
         self.wait_to_read(at_least=2.5)

@@ -18,7 +18,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Group, ImageMobject, Line, MathTex, VGroup, VMobject, config
 from PIL import Image
 
-from hpsearch import story
+from hpsearch import findings, story
 from hpsearch.formatting import format_loss, tick_text
 from hpsearch.tpe import moments as tpe_moments
 from hpsearch.tpe.records import InsideTPE as InsideData
@@ -63,7 +63,7 @@ class InsideTPE(FlatBeat):
     slow_hold = 2.5  # a slow step's result stays at least this long
 
     def construct(self):
-        data = tpe_moments.inside_tpe(self.settings.spec)
+        data = findings.inside_tpe(self.settings)
         if not data.steps:
             self.show_no_model(data)
             return

@@ -3,7 +3,7 @@
 
 from manim import DOWN, LEFT, RIGHT, UP, Text, VGroup
 
-from hpsearch import story
+from hpsearch import findings, story
 from hpsearch.formatting import format_decay, format_loss, format_lr, format_point
 from hpsearch.visibility import View
 from scenes import theme
@@ -23,8 +23,8 @@ class Landscape(SurfaceBeat):
 
     def construct(self):
         settings, plot, view = self.settings, self.plot, self.settings.view
-        objective = settings.objective_function
-        title = self.title(objective.summary)
+        data = findings.landscape(settings)
+        title = self.title(data.summary)
         self.add_fixed_in_frame_mobjects(title)
 
         # A short swing into the fixed view the search beats use
@@ -37,7 +37,7 @@ class Landscape(SurfaceBeat):
         self.wait_to_read()
 
         # The wells, found numerically
-        minima = objective.minima[: len(WELL_NAMES)]
+        minima = data.minima[: len(WELL_NAMES)]
         markers, letters, rows = VGroup(), VGroup(), VGroup()
         screen_up = self.camera.get_rotation_matrix()[1]
         for name, well in zip(WELL_NAMES, minima, strict=False):  # fewer wells than names leaves names unused

@@ -8,6 +8,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Group, ValueTracker, VGroup, VMobject, 
 
 from hpsearch import findings, story
 from hpsearch.formatting import SAMPLER_NAMES, format_decay, format_loss_tex, plural, sci_latex
+from samplers import SamplerName
 from scenes import panels, theme
 from scenes.base import FlatBeat
 from scenes.fade import Fade
@@ -164,7 +165,7 @@ class Race(FlatBeat):
             parts = parts + [rings[best]]
         group.submobjects = parts
 
-    def _table(self, data: findings.RaceData, names: list[str]) -> VGroup:
+    def _table(self, data: findings.RaceData, names: list[SamplerName]) -> VGroup:
         size = theme.LABEL_SIZE
         rows: list[list[VMobject]] = [
             [

@@ -38,12 +38,11 @@ class RandomSearch(SurfaceBeat):
     legend_drop = 0.6
 
     def construct(self):
-        settings, plot = self.settings, self.plot
-        run = settings.featured_run("random")
-        grid_run = settings.featured_run("grid")
+        data, plot = findings.random_search(self.settings), self.plot
+        run, grid_run = data.run, data.grid_run
         color, grid_color = self.palette.samplers["random"], self.palette.samplers["grid"]
 
-        title = self.title(f"the same {plural(settings.budget, 'run')}, each drawn at random")
+        title = self.title(f"the same {plural(data.budget, 'run')}, each drawn at random")
         tracker = ValueTracker(0)
         readout = RunReadout(run, tracker, color, camera=self.camera).anchor_at(PANEL_TOP_LEFT)
         self.add_fixed_in_frame_mobjects(title, readout)
@@ -79,7 +78,7 @@ class RandomSearch(SurfaceBeat):
             f"against the grid's {grid_run.distinct_lr}."
         )
         # The same picture language as every search beat: the deep well's floor, a ring on the best trial.
-        star = plot.minimum_marker(settings.objective_function.global_minimum, self.palette.highlight)
+        star = plot.minimum_marker(data.deepest, self.palette.highlight)
         best_ring = plot.ring(run.best_trial, color)
         self.play(Create(rug), Fade(counts), Fade(star), Create(best_ring), run_time=1.5)
         self.wait_to_read(at_least=self.hold)
@@ -89,11 +88,10 @@ class RandomSearch(SurfaceBeat):
         self.pin(curtain)
         self.play(Fade(curtain), run_time=0.6)
         self.clear()
-        self.one_axis_argument(curtain)
+        self.one_axis_argument(data, curtain)
 
-    def one_axis_argument(self, curtain: Rectangle):
-        settings = self.settings
-        case = findings.one_axis_case(settings)
+    def one_axis_argument(self, data: findings.RandomSearchData, curtain: Rectangle):
+        settings, case = self.settings, data.one_axis
         valley = OBJECTIVES[case.objective]
         grid_run, run = case.grid, case.random
         color, grid_color = self.palette.samplers["random"], self.palette.samplers["grid"]
@@ -170,7 +168,7 @@ class RandomSearch(SurfaceBeat):
         self.play(Fade(rows[0], lag_ratio=0.02), Fade(ticks), Fade(names[:2]), run_time=1.5)
         self.play(Fade(rows[1], lag_ratio=0.02), Fade(names[2:]), run_time=1.5)
         self.wait_to_read(at_least=self.hold)
-        said = story.seeds_won(settings.n_seeds, case.random_beats_grid, "random search", "the grid")
+        said = story.seeds_won(data.n_seeds, case.random_beats_grid, "random search", "the grid")
         verdict = paragraph(said, config.frame_width / 2 - PANEL_TOP_LEFT[0] - 0.4, theme.LABEL_SIZE)
         verdict.next_to(names, DOWN, buff=0.5, aligned_edge=LEFT)
         self.pin(verdict)

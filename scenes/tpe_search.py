@@ -3,7 +3,7 @@
 
 from manim import DOWN, LEFT, UP, Create, Text, ValueTracker, VGroup
 
-from hpsearch import story
+from hpsearch import findings, story
 from hpsearch.formatting import format_loss, plural, signed, trial_range
 from scenes import theme
 from scenes.base import SurfaceBeat
@@ -18,15 +18,13 @@ class TPESearch(SurfaceBeat):
     hold = 3.5
 
     def construct(self):
-        settings, plot = self.settings, self.plot
-        run = settings.featured_run("tpe")
+        data, plot = findings.tpe_search(self.settings), self.plot
+        run = data.run
         color = self.palette.samplers["tpe"]
-        n_startup = min(run.settings["n_startup_trials"], len(run.trials))
-        n_guided = len(run.trials) - n_startup
+        n_startup, n_guided = len(data.startup), len(data.guided)
 
         title = self.title(
-            f"Bayesian optimisation: Optuna's TPESampler, seed {settings.featured_seed}, "
-            f"{plural(len(run.trials), 'run')}"
+            f"Bayesian optimisation: Optuna's TPESampler, seed {data.seed}, {plural(len(run.trials), 'run')}"
         )
         tracker = ValueTracker(0)
         readout = RunReadout(run, tracker, color, camera=self.camera).anchor_at(PANEL_TOP_LEFT)
@@ -42,12 +40,8 @@ class TPESearch(SurfaceBeat):
         self.pin(phase_guided)
 
         # Startup: TPE knows nothing yet, so it samples like random search.
-        random_run = settings.featured_run("random")
-        same = [(t.lr, t.decay) for t in run.trials[:n_startup]] == [
-            (t.lr, t.decay) for t in random_run.trials[:n_startup]
-        ]
-        self.say(story.startup_like_random(n_startup, same))
-        drop_trials(self, plot, run.trials[:n_startup], color, self.seconds_per_startup_trial, tracker, hollow=True)
+        self.say(story.startup_like_random(n_startup, data.startup_same_as_random))
+        drop_trials(self, plot, data.startup, color, self.seconds_per_startup_trial, tracker, hollow=True)
         self.wait_to_read()
 
         # Guided: each next trial maximises l(x)/g(x) over candidates drawn from l(x).
@@ -57,11 +51,11 @@ class TPESearch(SurfaceBeat):
                 "and tries where good is likely and bad is not."
             )
             self.play(Fade(phase_startup, out=True), Fade(phase_guided), run_time=0.5)
-            drop_trials(self, plot, run.trials[n_startup:], color, self.seconds_per_guided_trial, tracker)
+            drop_trials(self, plot, data.guided, color, self.seconds_per_guided_trial, tracker)
             self.wait_to_read()
 
         # Where they went
-        deepest = settings.objective_function.global_minimum
+        deepest = data.deepest
         best = run.best_trial
         highlight = self.palette.highlight
         star = plot.minimum_marker(deepest, highlight)

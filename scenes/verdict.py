@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UL, UP, Create, DashedLine, Dot, Group, Polygon, VGroup, VMobject, config
 
-from hpsearch import findings, story
+from hpsearch import cases, findings, story
 from hpsearch.formatting import SAMPLER_NAMES, plural
 from scenes import panels, theme
 from scenes.base import FlatBeat
@@ -51,11 +51,11 @@ class Verdict(FlatBeat):
         half = config.frame_width / 2 - self.margin
 
         # --- 1. over budgets: where TPE is random search, where the grid lands and misses
-        curves = findings.budget_curves(self.settings)
+        curves = data.budget_curves
         heading = self.title(f"{plural(curves.n_seeds, 'seed')} at every budget")
-        chart = self._budget_chart(curves)
+        chart = self._budget_chart(curves, data.sweep_budget)
         chart.next_to(heading, DOWN, buff=0.5).align_to(heading, LEFT).shift(0.6 * RIGHT)
-        self.say(story.budget_chart(curves.n_seeds, findings.SWEEP_BUDGET))
+        self.say(story.budget_chart(curves.n_seeds, data.sweep_budget))
         self.play(Fade(heading), Fade(chart.axes), Fade(chart.legend), run_time=1.0)
         self.wait_to_read()
         self.say(story.verdict_startup(data))
@@ -81,7 +81,7 @@ class Verdict(FlatBeat):
         self.play(Fade(picture, out=True), run_time=0.6)
 
         # --- 3. references
-        refs = self._references(2 * half)
+        refs = self._references(data.references, 2 * half)
         refs_title = label("References", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
         refs.next_to(refs_title, DOWN, buff=0.45).align_to(refs_title, LEFT)
         card = VGroup(refs_title, refs, name="references")  # the one card read at leisure, not in passing
@@ -91,8 +91,7 @@ class Verdict(FlatBeat):
 
     # --- the chart over budgets
 
-    def _budget_chart(self, curves: findings.BudgetCurves) -> BudgetChart:
-        top = findings.SWEEP_BUDGET
+    def _budget_chart(self, curves: cases.BudgetCurves, top: int) -> BudgetChart:
         axes = panels.ShareAxes(top, self.chart_size)
         startup = VGroup()
         if 0 < curves.n_startup_trials < top:
@@ -182,9 +181,9 @@ class Verdict(FlatBeat):
         return Finals(axis, threshold, rows)
 
     @staticmethod
-    def _references(width: float) -> VGroup:
+    def _references(references: tuple[tuple[str, str], ...], width: float) -> VGroup:
         items = VGroup()
-        for authors, rest in findings.REFERENCES:
+        for authors, rest in references:
             items.add(
                 VGroup(
                     label(authors, theme.BODY_SIZE),

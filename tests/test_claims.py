@@ -19,8 +19,7 @@ import pytest
 from references import REFERENCES, my_map, reference_objective
 
 import objective
-import samplers
-from hpsearch import findings, settings, story
+from hpsearch import cases, findings, settings, story, trials
 from hpsearch.formatting import format_loss, in_text
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -33,7 +32,7 @@ N_STARTUP = 10  # the default; a budget at or below it never leaves the start-up
 @pytest.fixture(scope="module", autouse=True)
 def cache(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(samplers, "CACHE_DIR", tmp_path_factory.mktemp("trials"))
+        patch.setenv("HPSEARCH_CACHE_DIR", str(tmp_path_factory.mktemp("trials")))
         yield
 
 
@@ -287,7 +286,7 @@ def test_verdict_sentences_are_true(name, n_seeds):
 @pytest.mark.parametrize("budget, n_seeds", [(b, k) for b in (1, 2, 10, 36) for k in (1, 100)])
 def test_the_one_axis_sentences_are_true(budget, n_seeds):
     config = configured("wells", budget, n_seeds=n_seeds)
-    case = findings.one_axis_case(config)
+    case = cases.one_axis_case(config)
     rnd = my_finals("lr_valley", "random", budget, n_seeds)
     grid = my_finals("lr_valley", "grid", budget, n_seeds)
     share = float(np.mean(rnd < grid))
@@ -315,8 +314,8 @@ def test_tpe_start_up_is_random_search_point_for_point_only_when_it_is(budget, s
     n = min(N_STARTUP, budget)
     mine = [(lr, d) for lr, d, _ in my_run("wells", "tpe", budget, seed)[:n]]
     assert mine == [(lr, d) for lr, d, _ in my_run("wells", "random", budget, seed)[:n]]
-    shown = [(t.lr, t.decay) for t in config.featured_run("tpe").trials[:n]]
-    same = shown == [(t.lr, t.decay) for t in config.featured_run("random").trials[:n]]
+    shown = [(t.lr, t.decay) for t in trials.featured_run(config.spec, "tpe").trials[:n]]
+    same = shown == [(t.lr, t.decay) for t in trials.featured_run(config.spec, "random").trials[:n]]
     assert shown == mine and same
     assert "point for point" in story.startup_like_random(n, same)
     assert "point for point" not in story.startup_like_random(n, False)
@@ -326,7 +325,7 @@ def test_tpe_start_up_is_random_search_point_for_point_only_when_it_is(budget, s
 @pytest.mark.parametrize("budget", [4, 36, 100, 400])
 def test_the_grid_lottery_names_the_grids_that_land(name, budget):
     """The grid beat's sizes and its sentence against grids laid out here with numpy."""
-    scan = findings.grid_scan(configured(name, budget))
+    scan = cases.grid_scan(configured(name, budget))
     sizes = [b for b in scan if math.isqrt(b) ** 2 == b]
     assert all(scan[b][1] == my_grid_in_well(name, b) for b in sizes)
     said = story.grid_lottery({b: scan[b] for b in sizes})
@@ -356,7 +355,7 @@ def test_a_studys_first_trials_do_not_depend_on_its_budget(sampler):
 def test_the_budget_chart_counts_what_studies_of_each_budget_reach(name):
     n_seeds = 6
     config = configured(name, 36, n_seeds=n_seeds)
-    curves = findings.budget_curves(config)
+    curves = cases.budget_curves(config)
     threshold = objective.OBJECTIVES[name].deep_threshold
     for sampler in ("random", "tpe"):
         for budget in (4, 11, 30):
@@ -393,7 +392,7 @@ def my_padded_best(sampler: str, dims: int, seed: int, budget: int = 64) -> floa
 def test_more_hyperparameters_counts_what_optuna_reaches_and_where_a_full_grid_lands():
     n_seeds = 4
     config = configured("wells", 36, n_seeds=n_seeds)
-    case = findings.dimension_case(config)
+    case = cases.dimension_case(config)
     threshold = objective.WELLS.deep_threshold
     assert case.dims == (2, 3, 4, 6, 8) and case.budget == 64
     assert case.per_axis == (8, 4, 2, 2, 1)  # floor(64 ** (1 / d)), as the issue works it out

@@ -61,10 +61,9 @@ def problems(overrides: tuple[str, ...], scene: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def renders(tmp_path_factory, monkeypatch_module) -> dict[tuple[str, str], Future]:
-    import samplers
     from hpsearch import findings, settings
 
-    monkeypatch_module.setattr(samplers, "CACHE_DIR", tmp_path_factory.mktemp("extreme-trials"))
+    monkeypatch_module.setenv("HPSEARCH_CACHE_DIR", str(tmp_path_factory.mktemp("extreme-trials")))
     for overrides in EXTREMES.values():  # the trial data once per configuration, before the renders read it
         findings.precompute(settings.load(None, overrides))
     workers = int(os.environ.get("SCENE_TEST_WORKERS", min(2, os.cpu_count() or 1)))

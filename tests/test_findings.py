@@ -20,10 +20,10 @@ import sympy as sp
 from references import REFERENCES, my_map, reference_objective, wells_ref
 from sympy.parsing.sympy_parser import implicit_multiplication_application, parse_expr, standard_transformations
 
+import hpsearch.cache
 import objective
 import samplers
-from hpsearch import findings, formatting, settings, story
-from hpsearch.tpe import moments
+from hpsearch import cases, findings, formatting, settings, stats, story
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 pytestmark = pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
@@ -88,7 +88,7 @@ def small_settings(**changes) -> settings.Settings:
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(samplers, "CACHE_DIR", tmp_path / "trials")
+    monkeypatch.setenv("HPSEARCH_CACHE_DIR", str(tmp_path / "trials"))
     return tmp_path / "trials"
 
 
@@ -213,7 +213,7 @@ def test_words():
 @pytest.mark.parametrize("name", sorted(REFERENCES))
 def test_formula_on_screen_computes_the_objective(name):
     function = objective.OBJECTIVES[name]
-    chunks = findings.formula_chunks(function)
+    chunks = formatting.formula_chunks(function)
     assert len(chunks) == len(function.terms)
     assert chunks[0].startswith("f(x, y) = ")
     expr = latex_to_sympy(" ".join(chunks)[len("f(x, y) = ") :])
@@ -228,13 +228,13 @@ def test_formula_on_screen_computes_the_objective(name):
 
 def test_formula_has_no_nested_superscript_fractions():
     # The point of printing exp(...) inline: nothing sits two levels up.
-    for chunk in findings.formula_chunks(objective.WELLS):
+    for chunk in formatting.formula_chunks(objective.WELLS):
         assert "e^{" not in chunk
 
 
 def test_hyperparameter_map_matches_an_independent_map():
-    lr_map = findings.hyperparameter_map(objective.LEARNING_RATE, "x")
-    decay_map = findings.hyperparameter_map(objective.LAYER_DECAY, "y")
+    lr_map = formatting.hyperparameter_map(objective.LEARNING_RATE, "x")
+    decay_map = formatting.hyperparameter_map(objective.LAYER_DECAY, "y")
     # x = -5 + 10 (log10 lr + 6) / 2 = 5 log10 lr + 25;  y = -5 + 10 (decay - 0.6) / 0.4 = 25 decay - 20
     assert (lr_map.slope, lr_map.offset) == pytest.approx((5.0, 25.0))
     assert (decay_map.slope, decay_map.offset) == pytest.approx((25.0, -20.0))
@@ -251,7 +251,7 @@ def test_question_data(cache):
     q = findings.question(cfg)
     assert q.budget == cfg.budget and q.box == (-5.0, 5.0)
     assert [(r.low, r.high, r.scale) for r in q.rows] == [("10^{-6}", "10^{-4}", "log"), ("0.6", "1.0", "linear")]
-    sweep = cfg.sweep()
+    sweep = cases.seed_sweep(cfg)
     for name in cfg.samplers:
         assert q.n_reached[name] == sum(1 for curve in sweep.stats[name].curves if curve[-1] < WELLS_THRESHOLD)
 
@@ -299,7 +299,7 @@ def test_race_on_a_non_square_budget_leaves_grid_runs_unspent(cache):
 def test_seed_summaries_match_loops_over_seeds(cache):
     cfg = small_settings()
     data = findings.many_seeds(cfg)
-    sweep = cfg.sweep()
+    sweep = cases.seed_sweep(cfg)
     for name in cfg.samplers:
         s = data.summaries[name]
         finals = [curve[-1] for curve in sweep.stats[name].curves]
@@ -323,7 +323,7 @@ def my_study(sampler, seed, n_trials, name="wells"):
 
 def test_startup_case_matches_optuna_run_here(cache):
     cfg = small_settings()
-    case = findings.startup_case(cfg)
+    case = cases.startup_case(cfg)
     assert case.budget == cfg.n_startup_trials
     same = 0
     for seed in range(N_SEEDS):
@@ -335,18 +335,18 @@ def test_startup_case_matches_optuna_run_here(cache):
 
 
 def test_startup_case_absent_without_startup_trials(cache):
-    assert findings.startup_case(small_settings(n_startup_trials=0)) is None
+    assert cases.startup_case(small_settings(n_startup_trials=0)) is None
 
 
 @pytest.mark.parametrize("budget", [4, 9, 16, 25, 36, 49, 64, 30, 35])
 def test_grid_best_matches_numpy(budget):
-    best, lr, decay = findings.grid_best(objective.WELLS, budget)
+    best, lr, decay = samplers.grid_best(objective.WELLS, budget)
     assert best == pytest.approx(my_grid_best(wells_ref, budget), abs=1e-12)
     assert float(wells_ref(*my_map(lr, decay))) == pytest.approx(best, abs=1e-12)
 
 
 def test_grid_points_are_the_grid():
-    points = findings.grid_points(25)
+    points = samplers.grid_points(25)
     xs, ys = np.linspace(-5, 5, 5), np.linspace(-5, 5, 5)
     expected = sorted((round(x, 9), round(y, 9)) for x in xs for y in ys)
     assert sorted((round(x, 9), round(y, 9)) for x, y in points) == expected
@@ -363,8 +363,8 @@ def test_grid_case_pairs_the_configured_miss_with_the_nearest_square_hit(cache):
     assert my_grid_best(wells_ref, cfg.budget) > WELLS_THRESHOLD  # the 6 x 6 grid misses the deep well
     expected = my_nearest_deep_square(cfg.budget)
     assert expected == 25  # odd k puts a grid column on lr = 1e-5, the deep well's
-    assert findings.grid_case_budgets(cfg) == (expected, cfg.budget)
-    case = findings.grid_case(cfg)
+    assert cases.grid_case_budgets(cfg) == (expected, cfg.budget)
+    case = cases.grid_case(cfg)
     hit, miss = case.hit, case.miss
     assert (hit.budget, hit.grid_shape, miss.budget, miss.grid_shape) == (25, (5, 5), 36, (6, 6))
     assert hit.grid.n_reached == N_SEEDS and miss.grid.n_reached == 0
@@ -385,7 +385,7 @@ def test_grid_case_pairs_the_configured_miss_with_the_nearest_square_hit(cache):
 def test_grid_case_when_the_configured_grid_already_hits(cache):
     # A 5 x 5 grid hits; the nearest square that misses is 16 (4 x 4) or 36 (6 x 6): 11 away both, the smaller wins.
     cfg = small_settings(budget=25)
-    assert findings.grid_case_budgets(cfg) == (25, 16)
+    assert cases.grid_case_budgets(cfg) == (25, 16)
     assert my_grid_best(wells_ref, 16) > WELLS_THRESHOLD > my_grid_best(wells_ref, 25)
 
 
@@ -399,15 +399,15 @@ def test_grid_case_when_every_grid_hits(cache, monkeypatch):
     threshold = 0.397887 + 0.05 * (top - 0.397887)
     monkeypatch.setitem(objective.BRANIN.__dict__, "deep_threshold", threshold)
     assert all(my_grid_best(ref, k * k) < threshold for k in range(2, math.isqrt(32) + 1))
-    hit, miss = findings.grid_case_budgets(cfg)
+    hit, miss = cases.grid_case_budgets(cfg)
     assert hit == 16 and miss is None
-    assert findings.grid_case(cfg).miss is None
+    assert cases.grid_case(cfg).miss is None
 
 
 def test_one_axis_case_matches_optuna_run_here(cache):
     cfg = small_settings()
-    case = findings.one_axis_case(cfg)
-    assert case.objective == findings.ONE_AXIS_OBJECTIVE == "lr_valley"
+    case = cases.one_axis_case(cfg)
+    assert case.objective == cases.ONE_AXIS_OBJECTIVE == "lr_valley"
     assert case.n_seeds == N_SEEDS
     # The featured runs: the configured budget and seed, on the one-axis objective.
     for run, sampler in [
@@ -430,9 +430,9 @@ def test_one_axis_case_matches_optuna_run_here(cache):
 
 
 def test_references_are_the_four_papers():
-    years = [re.search(r"\((\d{4})\)", authors).group(1) for authors, _ in findings.REFERENCES]
+    years = [re.search(r"\((\d{4})\)", authors).group(1) for authors, _ in story.REFERENCES]
     assert years == ["2011", "2012", "2019", "2023"]
-    assert "arXiv:2304.11127" in findings.REFERENCES[-1][1]
+    assert "arXiv:2304.11127" in story.REFERENCES[-1][1]
 
 
 # --- the render driver's warm-up --------------------------------------------------------------------
@@ -447,14 +447,10 @@ def test_precompute_warms_every_cache_the_beats_read(cache, monkeypatch):
     def no_work(*args, **kwargs):
         raise AssertionError("cache miss after precompute")
 
-    monkeypatch.setattr(samplers, "_write_atomic", no_work)  # every miss ends in a write
+    monkeypatch.setattr(hpsearch.cache, "write_atomic", no_work)  # every miss ends in a write
     monkeypatch.setattr(samplers, "run_study", no_work)
-    findings.question(cfg)
-    findings.race(cfg)
-    findings.many_seeds(cfg)
-    findings.verdict(cfg)
-    findings.one_axis_case(cfg)
-    moments.inside_tpe(cfg.spec)
+    for build in findings.BUILDERS.values():
+        build(cfg)
 
 
 @pytest.mark.parametrize(("k", "n"), [(0, 100), (1, 100), (25, 100), (85, 100), (100, 100), (0, 1), (1, 1), (7, 30)])
@@ -462,14 +458,14 @@ def test_the_interval_on_a_share_is_wilsons(k, n):
     from scipy.stats import binomtest
 
     expected = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
-    assert findings.wilson(k, n) == pytest.approx((expected.low, expected.high), abs=1e-12)
+    assert stats.wilson(k, n) == pytest.approx((expected.low, expected.high), abs=1e-12)
 
 
 def test_shares_reached_are_counts_over_seeds_with_wilson_intervals_by_column():
     from scipy.stats import binomtest
 
     counts = np.array([0, 4, 17, 30])
-    shares, intervals = findings.shares_reached(counts, 30)
+    shares, intervals = stats.shares_reached(counts, 30)
     assert shares == pytest.approx([0, 4 / 30, 17 / 30, 1])
     assert intervals.shape == (2, 4)
     for k, (low, high) in zip(counts, intervals.T, strict=True):
@@ -487,3 +483,32 @@ def test_the_interval_sentence_names_the_first_seed_dependent_sampler():
     ci = binomtest(first.n_reached, 100).proportion_ci(method="wilson")
     assert f"between {ci.low:.0%} and {ci.high:.0%}" in said
     assert said.startswith("Each count is a sample of 100 seeds")
+
+
+@pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")  # QMCSampler
+def test_featured_runs_and_sweeps_follow_the_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("HPSEARCH_CACHE_DIR", str(tmp_path))
+    s = settings.load(
+        overrides=[
+            "study.budget=4",
+            "study.featured_seed=7",
+            "study.n_seeds=2",
+            "study.n_startup_trials=2",
+            'study.samplers=["grid", "random", "tpe", "qmc"]',
+        ]
+    )
+    runs = findings.featured_runs(s)
+    assert list(runs) == ["grid", "random", "tpe", "qmc"]
+    for name, run in runs.items():
+        assert run == samplers.run_study(samplers.StudySpec("wells", 4, 7, 2), name)
+    assert runs["tpe"].settings.n_startup_trials == 2
+    sweep = cases.seed_sweep(s)
+    # the statistics run over seeds 0 .. n_seeds - 1, whatever the featured seed
+    assert (sweep.objective, sweep.budget, sweep.seeds, sweep.n_startup_trials) == ("wells", 4, (0, 1), 2)
+    assert list(sweep.stats) == ["grid", "random", "tpe", "qmc"]
+    for name in sweep.stats:
+        for k, seed in enumerate((0, 1)):
+            expected = samplers.run_study(samplers.StudySpec("wells", 4, seed, 2), name).best_so_far
+            np.testing.assert_array_equal(sweep.stats[name].curves[k], expected)
+    other = cases.seed_sweep(s, 5)
+    assert (other.budget, other.seeds) == (5, (0, 1)) and other.stats["random"].curves.shape == (2, 5)

@@ -1,9 +1,8 @@
-"""Tests for samplers.py: studies, sweeps, statistics and the on-disk cache.
+"""Tests for samplers.py: studies, sweeps and statistics.
 
 Expected trial sequences come from Optuna run directly in this file, on a
 transcription of the objective and of the hyperparameter map (tests/references.py);
 expected grids from numpy; expected statistics from the standard library.
-Every cache lives in pytest's tmp_path.
 """
 
 from __future__ import annotations
@@ -11,9 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
 import statistics
-from pathlib import Path
 
 import numpy as np
 import optuna
@@ -24,7 +21,7 @@ from scipy import optimize
 import objective
 import samplers
 from hpsearch.plain import from_plain, to_plain
-from samplers import Run, SpecError, StudySpec, featured_run, run_study, sweep
+from samplers import Run, SpecError, StudySpec, run_study, sweep
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 # QMCSampler is marked experimental by Optuna; that warning is not what these tests are about.
@@ -160,7 +157,7 @@ def test_tpe_n_startup_trials_is_passed_on():
     run = run_study(StudySpec("wells", 20, 5, n_startup_trials=4), "tpe")
     expected = direct_study(optuna.samplers.TPESampler(seed=5, n_startup_trials=4), 20)
     assert_same_trials(run, expected)
-    assert run.settings["n_startup_trials"] == 4
+    assert run.settings.n_startup_trials == 4
     # and it matters: the default warm-up gives a different sequence
     other = run_study(StudySpec("wells", 20, 5), "tpe")
     assert [t.lr for t in other.trials] != [t.lr for t in run.trials]
@@ -287,14 +284,15 @@ def test_run_optuna_study_with_a_sampler_of_its_own(tmp_path):
 
 def test_sampler_settings_read_back():
     spec = StudySpec("wells", 30, 0, n_startup_trials=7)
-    grid = samplers.sampler_settings(spec, "grid")
-    assert grid == {"sampler": "GridSampler", "optuna": optuna.__version__, "n_lr": 6, "n_decay": 5, "n_trials": 30}
-    tpe = samplers.sampler_settings(spec, "tpe")
-    assert tpe["sampler"] == "TPESampler" and tpe["n_startup_trials"] == 7
-    assert tpe["n_ei_candidates"] == 24  # Optuna's default
-    assert tpe["gamma"] == "default_gamma(n) = min(ceil(0.1 n), 25)"
-    assert samplers.sampler_settings(spec, "random") == {"sampler": "RandomSampler", "optuna": optuna.__version__}
-    assert samplers.sampler_settings(spec, "qmc")["sampler"] == "QMCSampler"
+    version = optuna.__version__
+    assert samplers.sampler_settings(spec, "grid") == samplers.RunSettings("GridSampler", version, 30, (6, 5))
+    assert samplers.sampler_settings(spec, "tpe") == samplers.RunSettings("TPESampler", version, 30, (), 7)
+    assert samplers.sampler_settings(spec, "random") == samplers.RunSettings("RandomSampler", version, 30)
+    assert samplers.sampler_settings(spec, "qmc").sampler_class == "QMCSampler"
+    # A full grid in 4 dimensions spends 2 ** 4 of 30 runs.
+    assert samplers.sampler_settings(spec.replace(dims=4), "grid") == samplers.RunSettings(
+        "GridSampler", version, 16, (2, 2, 2, 2)
+    )
     # What a run used does not depend on its seed.
     for name in samplers.SAMPLERS:
         assert samplers.sampler_settings(spec.replace(seed=99), name) == samplers.sampler_settings(spec, name)
@@ -340,7 +338,7 @@ def test_bad_budget(budget):
 @pytest.mark.parametrize("budget", [0, 2.5, True, 401])
 def test_bad_budget_in_sweep_and_grid(budget, tmp_path):
     with pytest.raises(SpecError, match="budget"):
-        sweep(StudySpec("wells", budget), n_seeds=2, cache_dir=tmp_path, workers=1)
+        sweep(StudySpec("wells", budget), ("grid", "random"), n_seeds=2)
     with pytest.raises(SpecError, match="budget"):
         samplers.grid_shape(budget)
     assert list(tmp_path.iterdir()) == []
@@ -387,7 +385,6 @@ def test_bad_sampler_name(name, tmp_path):
         lambda: run_study(spec, name),
         lambda: samplers.make_sampler(spec, name),
         lambda: samplers.check_sampler(name),
-        lambda: featured_run(spec, name, cache_dir=tmp_path),
     ):
         with pytest.raises(SpecError) as err:
             call()
@@ -399,22 +396,22 @@ def test_bad_sampler_name(name, tmp_path):
 
 def test_bad_sweep_arguments(tmp_path):
     with pytest.raises(SpecError, match="'nope'"):
-        sweep(StudySpec("nope", 8), n_seeds=2, cache_dir=tmp_path, workers=1)
+        sweep(StudySpec("nope", 8), ("grid", "random"), n_seeds=2)
     with pytest.raises(SpecError, match="'bogus'"):
-        sweep(StudySpec("wells", 8), ("grid", "bogus"), n_seeds=2, cache_dir=tmp_path, workers=1)
+        sweep(StudySpec("wells", 8), ("grid", "bogus"), n_seeds=2)
     for n_seeds in (0, -3, 2.5):
         with pytest.raises(SpecError, match=repr(n_seeds)):
-            sweep(StudySpec("wells", 8), n_seeds=n_seeds, cache_dir=tmp_path, workers=1)
+            sweep(StudySpec("wells", 8), ("grid", "random"), n_seeds=n_seeds)
     # seeds spec.seed .. spec.seed + n_seeds - 1 would pass the largest seed, 2**32 - 1
     with pytest.raises(SpecError, match="seed"):
-        sweep(StudySpec("wells", 8, 2**32 - 3), n_seeds=5, cache_dir=tmp_path, workers=1)
+        sweep(StudySpec("wells", 8, 2**32 - 3), ("grid", "random"), n_seeds=5)
     with pytest.raises(SpecError, match="n_startup_trials"):
         run_study(StudySpec("wells", 8, 0, n_startup_trials=-1), "tpe")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_sweep_may_end_at_the_largest_seed(tmp_path):
-    result = sweep(StudySpec("wells", 2, 2**32 - 3), ("random",), n_seeds=3, cache_dir=tmp_path, workers=1)
+    result = sweep(StudySpec("wells", 2, 2**32 - 3), ("random",), n_seeds=3)
     assert result.seeds == (2**32 - 3, 2**32 - 2, 2**32 - 1)
 
 
@@ -433,13 +430,11 @@ SWEEP_SEEDS = 12  # more than one chunk of 10, so the reassembly of chunks is ch
 
 
 @pytest.fixture(scope="module")
-def small_sweep(tmp_path_factory):
+def small_sweep():
     return sweep(
         StudySpec("wells", SWEEP_BUDGET),
         SWEEP_SAMPLERS,
         n_seeds=SWEEP_SEEDS,
-        workers=1,
-        cache_dir=tmp_path_factory.mktemp("sweep-cache"),
     )
 
 
@@ -518,19 +513,9 @@ def test_sweep_summary_table_mentions_each_sampler(small_sweep):
         assert f"{s.share_reached:.0%}" in line
 
 
-def test_sweep_parallel_equals_serial(tmp_path, small_sweep):
-    parallel = sweep(
-        StudySpec("wells", SWEEP_BUDGET), SWEEP_SAMPLERS, n_seeds=SWEEP_SEEDS, workers=2, cache_dir=tmp_path
-    )
-    for name in SWEEP_SAMPLERS:
-        np.testing.assert_array_equal(parallel.stats[name].curves, small_sweep.stats[name].curves)
-
-
 def test_sweep_starts_at_the_specs_seed(tmp_path):
     """The spec's seed is the sweep's first seed: seeds 5 and 6 here, each run as Optuna runs it directly."""
-    result = sweep(
-        StudySpec("wells", 6, 5, n_startup_trials=3), ("random", "tpe"), n_seeds=2, workers=1, cache_dir=tmp_path
-    )
+    result = sweep(StudySpec("wells", 6, 5, n_startup_trials=3), ("random", "tpe"), n_seeds=2)
     assert result.seeds == (5, 6) and result.stats["tpe"].seeds == (5, 6)
     assert (result.objective, result.budget, result.n_startup_trials) == ("wells", 6, 3)
     for k, seed in enumerate((5, 6)):
@@ -539,189 +524,6 @@ def test_sweep_starts_at_the_specs_seed(tmp_path):
             np.testing.assert_allclose(
                 result.stats[name].curves[k], np.minimum.accumulate(values), rtol=1e-12, atol=1e-12
             )
-
-
-# --- the cache ------------------------------------------------------------------------------
-
-
-def _forbid_recompute(monkeypatch):
-    def boom(*args, **kwargs):
-        raise AssertionError("run_study called: the cache was not used")
-
-    monkeypatch.setattr(samplers, "run_study", boom)
-
-
-def _count_calls(monkeypatch):
-    calls = []
-    real = samplers.run_study
-
-    def counting(*args, **kwargs):
-        calls.append(args)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(samplers, "run_study", counting)
-    return calls
-
-
-def _json_files(path: Path):
-    return sorted(p.name for p in path.iterdir() if p.suffix == ".json")
-
-
-def _no_tmp(path: Path):
-    return [p.name for p in path.iterdir() if p.name.endswith(".tmp")] == []
-
-
-def test_featured_run_cached(tmp_path, monkeypatch):
-    first = featured_run(StudySpec("wells", 12, 3), "tpe", cache_dir=tmp_path)
-    assert first == run_study(StudySpec("wells", 12, 3), "tpe")
-    files = _json_files(tmp_path)
-    assert len(files) == 1 and _no_tmp(tmp_path)
-    _forbid_recompute(monkeypatch)
-    second = featured_run(StudySpec("wells", 12, 3), "tpe", cache_dir=tmp_path)
-    assert second == first
-    assert to_plain(second) == to_plain(first)
-    assert _json_files(tmp_path) == files
-
-
-def test_sweep_cached(tmp_path, monkeypatch):
-    args = dict(spec=StudySpec("wells", 6), names=("grid", "random", "tpe"), n_seeds=3, workers=1)
-    first = sweep(**args, cache_dir=tmp_path)
-    files = _json_files(tmp_path)
-    assert len(files) == 1 and _no_tmp(tmp_path)
-    _forbid_recompute(monkeypatch)
-    second = sweep(**args, cache_dir=tmp_path)
-    for name in args["names"]:
-        np.testing.assert_array_equal(second.stats[name].curves, first.stats[name].curves)
-    assert _json_files(tmp_path) == files
-
-
-def test_changed_parameters_get_their_own_cache_file(tmp_path, monkeypatch):
-    spec_fields = ("objective", "budget", "seed", "n_startup_trials")
-    base = dict(objective="wells", budget=5, n_seeds=2, names=("random", "tpe"), n_startup_trials=10, seed=0)
-
-    def run_sweep(params):
-        spec = StudySpec(**{k: params[k] for k in spec_fields})
-        return sweep(spec, params["names"], n_seeds=params["n_seeds"], workers=1, cache_dir=tmp_path)
-
-    variants = [
-        {},
-        {"budget": 6},
-        {"n_seeds": 3},
-        {"seed": 1},  # the first seed
-        {"n_startup_trials": 2},
-        {"names": ("random", "tpe", "grid")},
-        {"objective": "branin"},
-    ]
-    seen = set()
-    for change in variants:
-        before = set(_json_files(tmp_path))
-        run_sweep(dict(base, **change))
-        new = set(_json_files(tmp_path)) - before
-        assert len(new) == 1, f"{change} did not get a cache file of its own"
-        seen |= new
-    assert len(seen) == len(variants)
-    # and the original parameters still hit their own file
-    calls = _count_calls(monkeypatch)
-    run_sweep(base)
-    assert calls == []
-    # featured runs: seed, sampler, budget, n_startup_trials each change the file
-    run_files = set()
-    for kw in [
-        dict(seed=0),
-        dict(seed=1),
-        dict(budget=6, seed=0),
-        dict(seed=0, n_startup_trials=3),
-        dict(seed=0, sampler="random"),
-    ]:
-        kw = dict(dict(objective="wells", sampler="tpe", budget=5), **kw)
-        sampler = kw.pop("sampler")
-        before = set(_json_files(tmp_path))
-        featured_run(StudySpec(**kw), sampler, cache_dir=tmp_path)
-        new = set(_json_files(tmp_path)) - before
-        assert len(new) == 1
-        run_files |= new
-    assert len(run_files) == 5
-    assert _no_tmp(tmp_path)
-
-
-def test_corrupt_cache_is_rebuilt(tmp_path, monkeypatch):
-    good = featured_run(StudySpec("wells", 7, 5), "random", cache_dir=tmp_path)
-    (path,) = tmp_path.iterdir()
-    original_text = path.read_text()
-    rng = np.random.default_rng(0)
-    for garbage in [rng.bytes(300), b"\xff\xfe\x00garbage", original_text[: len(original_text) // 2].encode(), b""]:
-        path.write_bytes(garbage)
-        calls = _count_calls(monkeypatch)
-        again = featured_run(StudySpec("wells", 7, 5), "random", cache_dir=tmp_path)
-        assert len(calls) == 1, "a corrupt cache file was not recomputed"
-        assert again == good
-        assert json.loads(path.read_text()) == json.loads(original_text)
-        monkeypatch.undo()
-    assert _no_tmp(tmp_path)
-
-
-def test_foreign_cache_is_rebuilt(tmp_path, monkeypatch):
-    good = featured_run(StudySpec("wells", 7, 5), "random", cache_dir=tmp_path)
-    (path,) = tmp_path.iterdir()
-    stored = json.loads(path.read_text())
-    foreign_run = to_plain(run_study(StudySpec("wells", 7, 6), "random"))  # valid data, wrong run
-    for foreign in [
-        {"key": "0" * 64, "data": foreign_run},  # valid JSON, another key
-        {"data": foreign_run},  # no key at all
-        [stored["key"], foreign_run],  # valid JSON, not an object
-        {"key": stored["key"]},  # right key but no data
-    ]:
-        path.write_text(json.dumps(foreign))
-        calls = _count_calls(monkeypatch)
-        again = featured_run(StudySpec("wells", 7, 5), "random", cache_dir=tmp_path)
-        assert len(calls) == 1, f"foreign cache {str(foreign)[:40]} was used"
-        assert again == good
-        assert json.loads(path.read_text()) == stored
-        monkeypatch.undo()
-
-
-def test_cache_write_is_atomic(tmp_path, monkeypatch):
-    real_replace = os.replace
-    renames = []
-
-    def checking_replace(src, dst):
-        src, dst = Path(src), Path(dst)
-        # the complete file is written beside the target, then renamed into place
-        assert src.parent == dst.parent
-        assert json.loads(src.read_text())["data"]
-        renames.append((src, dst))
-        return real_replace(src, dst)
-
-    monkeypatch.setattr(os, "replace", checking_replace)
-    featured_run(StudySpec("wells", 9, 0), "grid", cache_dir=tmp_path)
-    monkeypatch.undo()
-    assert len(renames) == 1
-    assert renames[0][1].exists() and not renames[0][0].exists()
-    assert _no_tmp(tmp_path)
-
-
-def test_failed_cache_write_leaves_old_file_and_no_tmp(tmp_path, monkeypatch):
-    first = featured_run(StudySpec("wells", 9, 0), "grid", cache_dir=tmp_path)
-    (path,) = tmp_path.iterdir()
-    path.write_text("not json")  # force a rebuild ...
-    broken = path.read_text()
-
-    def failing_replace(src, dst):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", failing_replace)  # ... whose final rename fails
-    with pytest.raises(OSError, match="disk full"):
-        featured_run(StudySpec("wells", 9, 0), "grid", cache_dir=tmp_path)
-    monkeypatch.undo()
-    assert path.read_text() == broken  # never a half-written file in place
-    assert _no_tmp(tmp_path)
-    assert featured_run(StudySpec("wells", 9, 0), "grid", cache_dir=tmp_path) == first
-
-
-def test_cache_dir_is_created(tmp_path):
-    target = tmp_path / "a" / "b"
-    featured_run(StudySpec("wells", 3, 0), "random", cache_dir=target)
-    assert len(_json_files(target)) == 1
 
 
 # --- inputs the validators accept must work end to end ----------------------------------------
@@ -736,19 +538,12 @@ def test_numpy_integer_budget_and_seed(tmp_path):
     run = run_study(spec, "random")
     json.dumps(to_plain(run))
     assert to_plain(run) == to_plain(plain)
-    assert featured_run(spec, "random", cache_dir=tmp_path) == plain
 
 
-def test_duplicate_sampler_in_sweep(tmp_path):
-    """A sampler named twice must not double its rows: either a ValueError, or one
-    best-so-far curve per seed."""
-    try:
-        result = sweep(StudySpec("wells", 6), ("tpe", "random", "tpe"), n_seeds=3, workers=1, cache_dir=tmp_path)
-    except ValueError as err:
-        assert "tpe" in str(err)
-        return
-    assert result.stats["tpe"].curves.shape == (3, 6)
-    assert result.stats["random"].curves.shape == (3, 6)
+def test_duplicate_sampler_in_sweep():
+    """A sampler named twice would double its rows: refused, naming what is allowed."""
+    with pytest.raises(SpecError, match="distinct"):
+        sweep(StudySpec("wells", 6), ("tpe", "random", "tpe"), n_seeds=3)
 
 
 # --- small helpers used by the scenes --------------------------------------------------------
@@ -768,42 +563,3 @@ def test_share_beating(small_sweep, direct_curves):
             expected = sum(1 for x, y in zip(fa, fb, strict=True) if x < y) / len(fa)
             assert small_sweep.share_beating(a, b) == pytest.approx(expected)
     assert small_sweep.share_beating("tpe", "tpe") == 0.0
-
-
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda data: {},  # the right key, no content
-        lambda data: {k: v for k, v in data.items() if k != "trials"},  # a field missing
-        lambda data: dict(data, trials=[{"number": "zero"}]),  # a trial of the wrong shape
-    ],
-)
-def test_a_cached_run_of_the_wrong_shape_is_computed_again(tmp_path, damage):
-    spec = StudySpec("wells", 6, 1)
-    first = featured_run(spec, "random", cache_dir=tmp_path)
-    path = tmp_path / _json_files(tmp_path)[0]
-    stored = json.loads(path.read_text())
-    path.write_text(json.dumps(dict(stored, data=damage(stored["data"]))))
-    assert featured_run(spec, "random", cache_dir=tmp_path) == first == run_study(spec, "random")
-    assert json.loads(path.read_text()) == stored  # rewritten whole
-
-
-def test_a_cached_sweep_missing_a_sampler_or_seeds_is_computed_again(tmp_path):
-    spec = StudySpec("wells", 6, 0)
-    first = sweep(spec, ("grid", "random"), 3, cache_dir=tmp_path, workers=1)
-    path = tmp_path / _json_files(tmp_path)[0]
-    stored = json.loads(path.read_text())
-    for data in ({"grid": stored["data"]["grid"]}, dict(stored["data"], random=stored["data"]["random"][:2])):
-        path.write_text(json.dumps(dict(stored, data=data)))
-        again = sweep(spec, ("grid", "random"), 3, cache_dir=tmp_path, workers=1)
-        assert all(np.array_equal(again.stats[s].curves, first.stats[s].curves) for s in ("grid", "random"))
-
-
-def test_a_folder_where_a_cache_file_belongs_is_replaced(tmp_path):
-    spec = StudySpec("wells", 6, 2)
-    first = featured_run(spec, "grid", cache_dir=tmp_path)
-    path = tmp_path / _json_files(tmp_path)[0]
-    path.unlink()
-    (path / "inside").mkdir(parents=True)
-    assert featured_run(spec, "grid", cache_dir=tmp_path) == first
-    assert path.is_file()

@@ -18,7 +18,6 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 import objective
-import samplers
 from hpsearch import settings
 from hpsearch.settings import SettingsError, load
 from hpsearch.visibility import View
@@ -112,39 +111,6 @@ def test_view_is_the_configured_camera_in_radians(defaults):
     assert (view.phi, view.theta) == pytest.approx((math.pi / 3, -math.pi / 2), rel=1e-12)
     assert view.distance == 20.0
     np.testing.assert_allclose(view.position, [0.0, -20 * math.sqrt(3) / 2, 20 * 0.5], atol=1e-12)
-
-
-@pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")  # QMCSampler
-def test_featured_runs_and_sweeps_follow_the_settings(tmp_path, monkeypatch):
-    monkeypatch.setattr(samplers, "CACHE_DIR", tmp_path)
-    s = load(
-        overrides=[
-            "study.budget=4",
-            "study.featured_seed=7",
-            "study.n_seeds=2",
-            "study.n_startup_trials=2",
-            'study.samplers=["grid", "random", "tpe", "qmc"]',
-        ]
-    )
-    runs = s.featured_runs()
-    assert list(runs) == ["grid", "random", "tpe", "qmc"]
-    for name, run in runs.items():
-        assert run == samplers.run_study(StudySpec("wells", 4, 7, 2), name)
-    assert s.featured_run("tpe").settings["n_startup_trials"] == 2
-    sweep = s.sweep()
-    # the statistics run over seeds 0 .. n_seeds - 1, whatever the featured seed
-    assert (sweep.objective, sweep.budget, sweep.seeds, sweep.n_startup_trials) == ("wells", 4, (0, 1), 2)
-    assert list(sweep.stats) == ["grid", "random", "tpe", "qmc"]
-    for name in sweep.stats:
-        for k, seed in enumerate((0, 1)):
-            expected = samplers.run_study(StudySpec("wells", 4, seed, 2), name).best_so_far
-            np.testing.assert_array_equal(sweep.stats[name].curves[k], expected)
-    other = s.sweep(budget=5)
-    assert (other.budget, other.seeds) == (5, (0, 1)) and other.stats["random"].curves.shape == (2, 5)
-
-
-def test_settings_error_is_a_value_error():
-    assert issubclass(SettingsError, ValueError)
 
 
 def test_config_file_subset_merges(tmp_path, defaults):
@@ -287,7 +253,7 @@ def test_quality_frame_sizes_match_documented():
     documented = {"preview": (480, 15, "l"), "medium": (720, 30, "m"), "high": (1080, 60, "h")}
     for quality, (height, fps, flag) in documented.items():
         s = load(overrides=[f"render.quality={quality}"])
-        width, h, f = s.frame_size
+        _, width, h, f = settings.QUALITIES[s.quality]
         assert (h, f) == (height, fps)
         assert width / h == pytest.approx(16 / 9, rel=0.01)
         assert s.quality_flag == flag

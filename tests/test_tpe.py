@@ -86,8 +86,6 @@ def test_another_optuna_is_refused(monkeypatch):
         recorder.require_pinned_optuna()
     with pytest.raises(RuntimeError, match="4.9.9"):
         recorder.RecordingTPESampler(seed=0)
-    with pytest.raises(RuntimeError, match="4.9.9"):
-        recorder.tpe_settings(optuna.samplers.TPESampler(seed=0))
 
 
 def test_gamma_rule_is_optunas_default():
@@ -111,18 +109,6 @@ def test_recorder_is_built_like_the_study_sampler():
         recorder.RecordingTPESampler.like(optuna.samplers.TPESampler(seed=0, constant_liar=False), 0)
     with pytest.raises(RuntimeError, match="RandomSampler"):
         recorder.RecordingTPESampler.like(optuna.samplers.RandomSampler(seed=0), 0)
-
-
-def test_tpe_settings_of_a_sampler():
-    got = recorder.tpe_settings(optuna.samplers.TPESampler(seed=3, n_startup_trials=7))
-    assert got == dict(
-        n_startup_trials=7,
-        n_ei_candidates=24,
-        multivariate=True,
-        constant_liar=True,
-        gamma="default_gamma(n) = min(ceil(0.1 n), 25)",
-    )
-    assert recorder.tpe_settings(optuna.samplers.TPESampler(multivariate=False))["multivariate"] is False
 
 
 # --- the recording ---------------------------------------------------------------------------
@@ -394,9 +380,10 @@ def test_a_step_round_trips_through_json(recording):
         tm.step_map(back, 11)
 
 
-def test_cached_plain_data_round_trips(tmp_path, recording):
-    first = tm.inside_tpe(SPEC, cache_dir=tmp_path)
-    again = tm.inside_tpe(SPEC, cache_dir=tmp_path)
+def test_cached_plain_data_round_trips(tmp_path, monkeypatch, recording):
+    monkeypatch.setenv("HPSEARCH_CACHE_DIR", str(tmp_path))
+    first = tm.inside_tpe(SPEC)
+    again = tm.inside_tpe(SPEC)
     assert len(list(tmp_path.iterdir())) == 1
     data = to_plain(first)
     assert json.loads(json.dumps(data)) == data  # plain data all the way down
@@ -424,8 +411,9 @@ def test_cached_plain_data_round_trips(tmp_path, recording):
     assert [s.trial for s in first.steps] == [s.trial for s in recording.steps]
 
 
-def test_describe_reports_every_step(tmp_path, recording):
-    text = tm.describe(tm.inside_tpe(SPEC, cache_dir=tmp_path))
+def test_describe_reports_every_step(tmp_path, monkeypatch, recording):
+    monkeypatch.setenv("HPSEARCH_CACHE_DIR", str(tmp_path))
+    text = tm.describe(tm.inside_tpe(SPEC))
     for step in recording.steps:
         assert f"trial {step.trial + 1:3d}: n = {step.n}," in text
     assert "first trial in the deep well: trial 31" in text

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from hpsearch import settings, visibility
+from hpsearch import settings, trials, visibility
 from hpsearch.visibility import BoxLayout, View
 
 CONFIG = settings.defaults()
@@ -79,7 +79,7 @@ def test_featured_trials_are_visible_from_the_configured_camera(sampler):
     from scenes.pieces import XY_LENGTH, Z_LENGTH
 
     # The box sits at the scene's origin; the camera shifts its picture on screen after projection.
-    run = CONFIG.featured_run(sampler)
+    run = trials.featured_run(CONFIG.spec, sampler)
     function = CONFIG.objective_function
     layout = BoxLayout(XY_LENGTH, Z_LENGTH, *function.value_range)
     hidden = visibility.occluded(function, layout, run.xs, run.ys, CONFIG.view)

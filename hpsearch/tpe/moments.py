@@ -15,11 +15,9 @@ data (hpsearch.tpe.records), cached.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,7 +25,7 @@ from optuna.trial import TrialState
 from scipy import stats
 
 import samplers
-from hpsearch import settings
+from hpsearch import cache, settings, trials
 from hpsearch.plain import from_plain, to_plain
 from hpsearch.tpe import recorder, records
 from hpsearch.tpe.records import (
@@ -223,7 +221,7 @@ def compute_inside_tpe(spec: StudySpec, grid_size: int = MAP_GRID) -> InsideTPE:
         spec.seed,
         spec.n_startup_trials,
         recording.n_ei_candidates,
-        recording.run.settings["optuna"],
+        recording.run.settings.optuna,
         GAMMA.text,
         Y_STAR_RULE,
         LOG_JACOBIAN,
@@ -237,7 +235,7 @@ def compute_inside_tpe(spec: StudySpec, grid_size: int = MAP_GRID) -> InsideTPE:
     )
 
 
-def inside_tpe(spec: StudySpec, grid_size: int = MAP_GRID, cache_dir: Path | None = None) -> InsideTPE:
+def inside_tpe(spec: StudySpec, grid_size: int = MAP_GRID) -> InsideTPE:
     """A TPE run's internals at every model-guided step, cached."""
     payload = dict(
         objective=spec.objective,
@@ -245,17 +243,13 @@ def inside_tpe(spec: StudySpec, grid_size: int = MAP_GRID, cache_dir: Path | Non
         seed=spec.seed,
         n_startup_trials=spec.n_startup_trials,
         grid_size=grid_size,
-        # samplers' key hashes objective.py, samplers.py, the recorder and plain.py; add the rest.
-        internals_code=[
-            hashlib.sha256(Path(m.__file__ or "").read_bytes()).hexdigest() for m in (sys.modules[__name__], records)
-        ],
     )
-    return samplers.cached(
+    return cache.cached(
         "tpe_internals",
         payload,
+        (*trials.CODE, recorder, records, sys.modules[__name__]),
         lambda: to_plain(compute_inside_tpe(spec, grid_size)),
         lambda data: from_plain(InsideTPE, data),
-        cache_dir,
     )
 
 

@@ -1,7 +1,6 @@
 """The one module that reads Optuna's private TPE state; pinned to optuna 5.0.0.
 
 Everything else in the project uses Optuna's public API. Here:
-* `tpe_settings`: a TPESampler's private settings, for the record of a run;
 * `GammaRule`: the split size gamma(n), read off Optuna's own `default_gamma`;
 * `RecordingTPESampler`: a TPESampler that keeps what `_sample` computed
   (it overrides `_sample`, `_build_parzen_estimator`, `_compute_acquisition_func`);
@@ -63,18 +62,6 @@ def _fraction() -> float:
     """default_gamma's slope below its cap: the smallest n at which it steps from 1 to 2 is 1 / fraction + 1."""
     step = next(n for n in range(1, 10**6) if default_gamma(n) > 1)
     return round(1 / (step - 1), 9)
-
-
-def tpe_settings(sampler: TPESampler) -> dict[str, Any]:
-    """What a TPESampler was built with, read from its private attributes."""
-    require_pinned_optuna()
-    return dict(
-        n_startup_trials=sampler._n_startup_trials,
-        n_ei_candidates=sampler._n_ei_candidates,
-        multivariate=sampler._multivariate is not False,  # None means "multivariate for one objective"
-        constant_liar=sampler._constant_liar,
-        gamma=GammaRule.of_optuna().text if sampler._gamma is None else repr(sampler._gamma),
-    )
 
 
 class RecordingTPESampler(TPESampler):
