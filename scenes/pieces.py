@@ -38,8 +38,8 @@ from hpsearch.visibility import BoxLayout, View, occluded
 from objective import BOX, Minimum, Objective
 from samplers import Run, Trial
 from scenes import theme
+from scenes.cameras.surface import MeshSurface, SurfaceCamera
 from scenes.marks import axis_title, box_ticks, decay_ticks, nice_ticks, ring, trial_marker
-from scenes.surface import MeshSurface, SurfaceCamera
 from scenes.text import RUNNING
 
 M = TypeVar("M", bound=Mobject)

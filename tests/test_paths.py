@@ -1,4 +1,4 @@
-"""Reused Cairo paths (scenes/paths.py) against manim's own VMobject drawing, frame by frame."""
+"""Reused Cairo paths (scenes/cameras/paths.py) against manim's own VMobject drawing, frame by frame."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from manim import DOWN, LEFT, OUT, RIGHT, UP, Camera, Circle, Square, Text, ThreeDCamera, VMobject, tempconfig
 
 from scenes import theme
-from scenes.paths import ReusedPaths
+from scenes.cameras.paths import ReusedPaths
 
 pytestmark = pytest.mark.usefixtures("in_scratch_media")
 

@@ -1,4 +1,4 @@
-"""The one-pass surface (scenes/surface.py) against manim's own drawing of the same faces,
+"""The one-pass surface (scenes/cameras/surface.py) against manim's own drawing of the same faces,
 and its lighting against the formula written out by hand."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from manim import RIGHT, UP, Surface, ThreeDCamera, ThreeDScene, tempconfig
 from hpsearch import settings
 from objective import BOX
 from scenes import theme
+from scenes.cameras.surface import FLAT_LIGHT, LIGHT_GAIN, LIGHT_RANGE, MeshSurface, SurfaceCamera, lit
 from scenes.pieces import SurfacePlot
-from scenes.surface import FLAT_LIGHT, LIGHT_GAIN, LIGHT_RANGE, MeshSurface, SurfaceCamera, lit
 
 pytestmark = pytest.mark.usefixtures("in_scratch_media")
 
