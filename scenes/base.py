@@ -17,11 +17,11 @@ from manim import Animation, Camera, Mobject, Scene, ThreeDScene, VGroup
 from hpsearch import chapters, pacing
 from hpsearch import settings as settings_module
 from hpsearch.settings import Settings
-from scenes import theme
 from scenes.cameras.images import ImageCamera
 from scenes.cameras.surface import SurfaceCamera
-from scenes.pieces import SCREEN_SHIFT, SurfacePlot, stage_surface
-from scenes.text import beat_title
+from scenes.kit import theme
+from scenes.kit.surface_plot import SCREEN_SHIFT, SurfacePlot, stage_surface
+from scenes.kit.text import beat_title
 
 CHAPTER_SCENES = {c.scene for c in chapters.CHAPTERS}
 

@@ -10,11 +10,11 @@ import samplers
 from hpsearch import findings, story
 from hpsearch.formatting import format_loss, format_point, plural
 from objective import BOX, LAYER_DECAY, LEARNING_RATE
-from scenes import theme
 from scenes.base import SurfaceBeat
-from scenes.fade import Fade
-from scenes.pieces import PANEL_TOP_LEFT, RunReadout, drop_trials
-from scenes.text import named_value
+from scenes.kit import theme
+from scenes.kit.fade import Fade
+from scenes.kit.surface_plot import PANEL_TOP_LEFT, RunReadout, drop_trials
+from scenes.kit.text import named_value
 
 
 class GridSearch(SurfaceBeat):

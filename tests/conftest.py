@@ -353,7 +353,7 @@ def texts_on_screen(scene) -> list[tuple[str, str]]:
 
 def numbers_on_screen(scene) -> set[tuple[int, str]]:
     """(id, string) of every visible text holding a digit, but running readouts (named RUNNING) and the references."""
-    from scenes.text import RUNNING
+    from scenes.kit.text import RUNNING
 
     shown = ((id(mob), text_string(mob)) for mob in visible_texts(scene, (REFERENCES, RUNNING)))
     return {(ident, string) for ident, string in shown if any(ch.isdigit() for ch in string)}

@@ -7,8 +7,8 @@ import pytest
 from manim import LEFT, UP, Camera, ImageMobject, tempconfig
 from PIL import Image
 
-from scenes import theme
 from scenes.cameras.images import ImageCamera
+from scenes.kit import theme
 
 pytestmark = pytest.mark.usefixtures("in_scratch_media")
 

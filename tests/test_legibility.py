@@ -51,7 +51,7 @@ from conftest import words
 from manim import DOWN, LEFT, RIGHT, UP, MathTex, Scene, Text, ThreeDScene
 
 from hpsearch.beats import BEATS
-from scenes import theme
+from scenes.kit import theme
 
 SCENES = [b.scene for b in BEATS]
 

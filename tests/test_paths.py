@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from manim import DOWN, LEFT, OUT, RIGHT, UP, Camera, Circle, Square, Text, ThreeDCamera, VMobject, tempconfig
 
-from scenes import theme
 from scenes.cameras.paths import ReusedPaths
+from scenes.kit import theme
 
 pytestmark = pytest.mark.usefixtures("in_scratch_media")
 

@@ -37,10 +37,10 @@ from hpsearch.formatting import format_loss, format_point, tick_text
 from hpsearch.visibility import BoxLayout, View, occluded
 from objective import BOX, Minimum, Objective
 from samplers import Run, Trial
-from scenes import theme
 from scenes.cameras.surface import MeshSurface, SurfaceCamera
-from scenes.marks import axis_title, box_ticks, decay_ticks, nice_ticks, ring, trial_marker
-from scenes.text import RUNNING
+from scenes.kit import theme
+from scenes.kit.marks import axis_title, box_ticks, decay_ticks, nice_ticks, ring, trial_marker
+from scenes.kit.text import RUNNING
 
 M = TypeVar("M", bound=Mobject)
 
