@@ -20,7 +20,8 @@ from hpsearch.settings import Settings
 from scenes.cameras.images import ImageCamera
 from scenes.cameras.surface import SurfaceCamera
 from scenes.kit import theme
-from scenes.kit.surface_plot import SCREEN_SHIFT, SurfacePlot, stage_surface
+from scenes.kit.staging import SCREEN_SHIFT, stage_surface
+from scenes.kit.surface_plot import SurfacePlot
 from scenes.kit.text import beat_title
 
 CHAPTER_SCENES = {c.scene for c in chapters.CHAPTERS}

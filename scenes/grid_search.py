@@ -13,7 +13,8 @@ from objective import BOX, LAYER_DECAY, LEARNING_RATE
 from scenes.base import SurfaceBeat
 from scenes.kit import theme
 from scenes.kit.fade import Fade
-from scenes.kit.surface_plot import PANEL_TOP_LEFT, RunReadout, drop_trials
+from scenes.kit.readout import RunReadout
+from scenes.kit.staging import PANEL_TOP_LEFT, drop_trials
 from scenes.kit.text import named_value
 
 

@@ -9,7 +9,8 @@ from hpsearch.visibility import View
 from scenes.base import SurfaceBeat
 from scenes.kit import theme
 from scenes.kit.fade import Fade
-from scenes.kit.surface_plot import PANEL_TOP_LEFT, face_camera
+from scenes.kit.staging import PANEL_TOP_LEFT
+from scenes.kit.surface_plot import face_camera
 
 WELL_NAMES = "ABCDEFG"
 

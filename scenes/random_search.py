@@ -12,15 +12,9 @@ from scenes.base import SurfaceBeat
 from scenes.kit import theme
 from scenes.kit.fade import Fade
 from scenes.kit.marks import beside, lr_labels, trial_marker
-from scenes.kit.surface_plot import (
-    MARKER_RADIUS,
-    PANEL_MIDDLE_LEFT,
-    PANEL_TOP_LEFT,
-    RunReadout,
-    SurfacePlot,
-    drop_trials,
-    keep_labels_upright,
-)
+from scenes.kit.readout import RunReadout
+from scenes.kit.staging import PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT, drop_trials, keep_labels_upright
+from scenes.kit.surface_plot import MARKER_RADIUS, SurfacePlot
 from scenes.kit.text import paragraph
 
 

@@ -8,7 +8,8 @@ from hpsearch.formatting import format_loss, plural, signed, trial_range
 from scenes.base import SurfaceBeat
 from scenes.kit import theme
 from scenes.kit.fade import Fade
-from scenes.kit.surface_plot import PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT, RunReadout, drop_trials
+from scenes.kit.readout import RunReadout
+from scenes.kit.staging import PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT, drop_trials
 from scenes.kit.text import named_value
 
 

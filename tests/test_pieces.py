@@ -126,7 +126,7 @@ def reads(mob, text: str, size: int, **kwargs) -> bool:
 
 
 def test_readout_counts_trials_and_keeps_the_best_so_far():
-    from scenes.kit.surface_plot import RunReadout
+    from scenes.kit.readout import RunReadout
 
     values = [0.5, -0.25, 0.75]
     trials = tuple(Trial(i, 1e-5, 0.8, 0.0, 0.0, v, min(values[: i + 1])) for i, v in enumerate(values))
