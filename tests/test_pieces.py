@@ -80,7 +80,7 @@ def test_surface_plot_ticks_lie_along_its_front_edges():
     plot = SurfacePlot(objective, PALETTE, DEFAULTS.view, resolution=4)
     # The box is centred on the scene origin; its floor lies FLOOR_MARGIN of the loss range below the lowest loss.
     floor = -plot.layout.z_length / 2 - FLOOR_MARGIN * plot.layout.z_length
-    lines = [m for m in plot.frame if isinstance(m, Line)]
+    lines = [m for m in plot.axes if isinstance(m, Line)]
     # 2 edges, then 3 + 16 lr ticks on y = -5, then 5 decay ticks on x = -5; scene units: 4.5 per 10 box units.
     assert len(lines) == 2 + 19 + 5
     lr_roots = [line.get_start() for line in lines[2:21]]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Text, ValueTracker, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, ManimColor, Text, ThreeDCamera, ValueTracker, VGroup
 
 from hpsearch.formatting import format_loss, format_point
-from samplers import Run
+from samplers import Run, Trial
 from scenes.kit import theme
 from scenes.kit.text import RUNNING
 
@@ -22,7 +23,14 @@ class RunReadout(VGroup):
     the camera: rebuilt text must be registered as fixed in frame again.
     """
 
-    def __init__(self, run: Run, tracker: ValueTracker, color, camera=None, **kwargs):
+    def __init__(
+        self,
+        run: Run,
+        tracker: ValueTracker,
+        color: ManimColor,
+        camera: ThreeDCamera | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.name = RUNNING  # it counts as trials land
         self.run, self.tracker, self.color, self.camera = run, tracker, color, camera
@@ -31,14 +39,15 @@ class RunReadout(VGroup):
         self.best_value = Text("–", font_size=theme.BODY_SIZE, color=self.color, weight="BOLD")
         self.best_where = Text(" ", font_size=theme.SMALL_SIZE, color=theme.MUTED)
         self.add(self.counter, self.best_label, self.best_value, self.best_where)
-        self._shown, self._best = 0, None
+        self._shown = 0
+        self._best: Trial | None = None
         self.anchor_at(np.zeros(3))
         self.add_updater(lambda m: m.refresh())
 
     def landed(self) -> int:
         return int(np.clip(math.floor(self.tracker.get_value() + 1e-6), 0, len(self.run.trials)))
 
-    def refresh(self):
+    def refresh(self) -> RunReadout:
         k = self.landed()
         if k == self._shown:
             return self
@@ -60,13 +69,13 @@ class RunReadout(VGroup):
             self.camera.add_fixed_in_frame_mobjects(self)
         return self
 
-    def _place(self):
+    def _place(self) -> None:
         self.counter.move_to(self._anchor, aligned_edge=UP + LEFT)
         self.best_label.next_to(self.counter, DOWN, aligned_edge=LEFT, buff=0.22)
         self.best_value.next_to(self.best_label, RIGHT, buff=0.25).align_to(self.best_label, DOWN)
         self.best_where.next_to(self.best_label, DOWN, aligned_edge=LEFT, buff=0.18)
 
-    def anchor_at(self, point):
+    def anchor_at(self, point: np.ndarray) -> RunReadout:
         """Pin the readout's top-left corner at a frame point."""
         self._anchor = np.asarray(point, float)
         self._place()

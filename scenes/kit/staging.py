@@ -4,7 +4,7 @@ screen, its labels kept facing the camera, its colour bar, and trials dropped on
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, OUT, RIGHT, FadeIn, LaggedStart, ThreeDScene, ValueTracker, VGroup, linear
+from manim import DOWN, OUT, RIGHT, FadeIn, LaggedStart, ManimColor, ThreeDScene, ValueTracker, VGroup, linear
 
 from hpsearch.visibility import View
 from objective import Objective
@@ -53,7 +53,7 @@ def drop_trials(
     scene: ThreeDScene,
     plot: SurfacePlot,
     trials: tuple[Trial, ...],
-    color,
+    color: ManimColor,
     seconds_per_trial: float,
     tracker: ValueTracker,
     hollow: bool = False,

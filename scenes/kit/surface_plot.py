@@ -8,7 +8,7 @@ samplers.py or hpsearch), and so is the view they are drawn for.
 from __future__ import annotations
 
 import math
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 from manim import (
@@ -19,6 +19,7 @@ from manim import (
     RIGHT,
     UP,
     Line,
+    ManimColor,
     MathTex,
     Mobject,
     Rectangle,
@@ -26,6 +27,7 @@ from manim import (
     VMobject,
     logger,
 )
+from numpy.typing import ArrayLike
 
 from hpsearch.formatting import tick_text
 from hpsearch.visibility import BoxLayout, View, occluded
@@ -71,14 +73,14 @@ class SurfacePlot(VGroup):
         loss_axis: bool = False,
         walls: bool = True,
         z_length: float = Z_LENGTH,
-        **kwargs,
-    ):
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.objective, self.palette, self.view = objective, palette, view
         self.layout = BoxLayout(XY_LENGTH, z_length, *objective.value_range)
         self.surface = self._surface(resolution, walls)
-        self.frame, self.labels = self._axes(loss_axis)
-        self.add(self.frame, self.surface)
+        self.axes, self.labels = self._axes(loss_axis)
+        self.add(self.axes, self.surface)
 
     def _surface(self, resolution: int, walls: bool) -> MeshSurface:
         low, high = self.layout.z_low, self.layout.z_high
@@ -97,7 +99,7 @@ class SurfacePlot(VGroup):
         low, high = self.layout.z_low, self.layout.z_high
         return low - FLOOR_MARGIN * (high - low)
 
-    def point(self, x, y, lift: float = 0.0) -> np.ndarray:
+    def point(self, x: ArrayLike, y: ArrayLike, lift: float = 0.0) -> np.ndarray:
         """Scene point of the surface above internal (x, y), optionally lifted."""
         return self.layout.to_scene(x, y, self.objective(x, y)) + np.array([0, 0, lift])
 
@@ -126,12 +128,12 @@ class SurfacePlot(VGroup):
         n_decay = len(decay_ticks())
         self.decay_axis = VGroup(edges[1], *ticks[-n_decay:], *labels[-n_decay - 2 : -2], decay_title)
         self.lr_labels = VGroup(*labels[: -n_decay - 2], lr_title)
-        frame = VGroup(*edges, *ticks)
+        axes = VGroup(*edges, *ticks)
         if loss_axis:
             axis, axis_labels = self._loss_axis()
-            frame.add(*axis)
+            axes.add(*axis)
             labels.add(*axis_labels)
-        return frame, labels
+        return axes, labels
 
     def _loss_axis(self) -> tuple[VGroup, VGroup]:
         """A vertical loss axis on the block's corner that is leftmost on screen, ticked in loss units."""
@@ -153,11 +155,13 @@ class SurfacePlot(VGroup):
         labels.add(axis_title("loss", theme.LABEL_SIZE).move_to(c(*corner, high) + 0.7 * OUT))
         return axis, labels
 
-    def hidden(self, xs, ys) -> np.ndarray:
+    def hidden(self, xs: ArrayLike, ys: ArrayLike) -> np.ndarray:
         """Per point: does the surface hide it from the camera?"""
         return occluded(self.objective, self.layout, xs, ys, self.view)
 
-    def marker(self, x: float, y: float, color, radius: float = MARKER_RADIUS, hollow: bool = False) -> VMobject:
+    def marker(
+        self, x: float, y: float, color: ManimColor, radius: float = MARKER_RADIUS, hollow: bool = False
+    ) -> VMobject:
         """A trial marker on the surface at internal (x, y), facing the camera.
 
         Cairo draws it on top of the surface, so a marker the surface hides would
@@ -172,30 +176,30 @@ class SurfacePlot(VGroup):
         marker = trial_marker(color, radius, MARKER_RIM, hollow)
         return face_camera(marker.move_to(self.point(x, y)), self.view)
 
-    def minimum_marker(self, minimum: Minimum, color) -> VMobject:
+    def minimum_marker(self, minimum: Minimum, color: ManimColor) -> VMobject:
         """A large marker on a well's floor (the true minimum)."""
         return self.marker(minimum.x, minimum.y, color, radius=MINIMUM_RADIUS)
 
-    def ring(self, trial: Trial, color) -> VMobject:
+    def ring(self, trial: Trial, color: ManimColor) -> VMobject:
         """A ring around a run's best trial on the surface, facing the camera."""
         return face_camera(ring(color, RING_RADIUS, RING_WIDTH).move_to(self.point(trial.x, trial.y)), self.view)
 
-    def path(self, xs, ys, color, stroke_width: float = 3.0) -> VGroup:
+    def path(self, xs: ArrayLike, ys: ArrayLike, color: ManimColor, stroke_width: float = 3.0) -> VGroup:
         """A path along the surface, keeping only the stretches the camera can see."""
         hidden = self.hidden(xs, ys)
         points = self.point(np.asarray(xs), np.asarray(ys), lift=0.01)
-        pieces = VGroup()
+        stretches = VGroup()
         start = None
         for i, h in enumerate(list(hidden) + [True]):
             if not h and start is None:
                 start = i
             elif h and start is not None:
                 if i - start >= 2:
-                    pieces.add(
+                    stretches.add(
                         VMobject(stroke_color=color, stroke_width=stroke_width).set_points_as_corners(points[start:i])
                     )
                 start = None
-        return pieces
+        return stretches
 
 
 class LossColorBar(VGroup):
@@ -208,8 +212,8 @@ class LossColorBar(VGroup):
         height: float = 2.2,
         width: float = 0.22,
         steps: int = 24,
-        **kwargs,
-    ):
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         low, high = objective.value_range
         # One rectangle with a gradient through `steps` colours of the scale (one Cairo fill per frame).
