@@ -5,7 +5,7 @@ the beat gets `self.settings` (the validated configuration: the class
 `fixed_settings` class attribute if a subclass or a test set one, else hpsearch.settings.load(),
 which reads $HPSEARCH_CONFIG as set by the render driver, or the defaults)
 and `self.palette`. A SurfaceBeat also gets `self.plot`, the loss surface on
-its axes seen from the configured camera, drawn by scenes.surface.SurfaceCamera.
+its axes seen from the configured camera, drawn by scenes.cameras.surface.SurfaceCamera.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from manim import Animation, Camera, Mobject, Scene, ThreeDScene, VGroup
 from hpsearch import chapters, pacing
 from hpsearch import settings as settings_module
 from hpsearch.settings import Settings
-from scenes import theme
-from scenes.images import ImageCamera
-from scenes.pieces import SCREEN_SHIFT, SurfacePlot, stage_surface
-from scenes.surface import SurfaceCamera
-from scenes.text import beat_title
+from scenes.cameras.images import ImageCamera
+from scenes.cameras.surface import SurfaceCamera
+from scenes.kit import theme
+from scenes.kit.staging import SCREEN_SHIFT, stage_surface
+from scenes.kit.surface_plot import SurfacePlot
+from scenes.kit.text import beat_title
 
 CHAPTER_SCENES = {c.scene for c in chapters.CHAPTERS}
 

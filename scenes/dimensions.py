@@ -10,11 +10,11 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, Group, Line, VGroup, VMobject
 
 from hpsearch import cases, findings, story
 from hpsearch.formatting import SAMPLER_NAMES
-from scenes import panels, theme
 from scenes.base import FlatBeat
-from scenes.fade import Fade
-from scenes.marks import trial_marker
-from scenes.text import label, math_label
+from scenes.kit import panels, theme
+from scenes.kit.fade import Fade
+from scenes.kit.marks import trial_marker
+from scenes.kit.text import label, math_label
 
 
 class Dimensions(FlatBeat):

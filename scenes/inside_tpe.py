@@ -23,12 +23,12 @@ from hpsearch.formatting import format_loss, tick_text
 from hpsearch.tpe import moments as tpe_moments
 from hpsearch.tpe.records import InsideTPE as InsideData
 from hpsearch.tpe.records import Step, StepMap
-from scenes import theme
 from scenes.base import FlatBeat
-from scenes.fade import Fade
-from scenes.marks import cross, minimum_marker, ring, trial_marker
-from scenes.panels import BoxPlot, Strip
-from scenes.text import RUNNING, label, paragraph
+from scenes.kit import theme
+from scenes.kit.fade import Fade
+from scenes.kit.marks import cross, minimum_marker, ring, trial_marker
+from scenes.kit.panels import BoxPlot, Strip
+from scenes.kit.text import RUNNING, label, paragraph
 
 RIGHT_EDGE = config.frame_width / 2 - 0.35
 

@@ -6,10 +6,11 @@ from manim import DOWN, LEFT, RIGHT, UP, Text, VGroup
 from hpsearch import findings, story
 from hpsearch.formatting import format_decay, format_loss, format_lr, format_point
 from hpsearch.visibility import View
-from scenes import theme
 from scenes.base import SurfaceBeat
-from scenes.fade import Fade
-from scenes.pieces import PANEL_TOP_LEFT, face_camera
+from scenes.kit import theme
+from scenes.kit.fade import Fade
+from scenes.kit.staging import PANEL_TOP_LEFT
+from scenes.kit.surface_plot import face_camera
 
 WELL_NAMES = "ABCDEFG"
 

@@ -9,11 +9,11 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, GrowFromEdge, Line, Mobject, Re
 
 from hpsearch import findings, story
 from hpsearch.formatting import SAMPLER_NAMES, format_loss, plural
-from scenes import panels, theme
 from scenes.base import FlatBeat
-from scenes.fade import Fade
-from scenes.marks import refit
-from scenes.text import fit_width, label
+from scenes.kit import panels, theme
+from scenes.kit.fade import Fade
+from scenes.kit.marks import refit
+from scenes.kit.text import fit_width, label
 
 
 class Bars(VGroup):

@@ -12,10 +12,10 @@ import objective
 from hpsearch import findings, story
 from hpsearch.formatting import plural, sci_unicode, signed, tick_text
 from hpsearch.visibility import View
-from scenes import theme
 from scenes.base import SurfaceBeat
-from scenes.fade import Fade
-from scenes.text import fit_width, label, math_label, paragraph, wrap_math
+from scenes.kit import theme
+from scenes.kit.fade import Fade
+from scenes.kit.text import fit_width, label, math_label, paragraph, wrap_math
 
 
 class Question(SurfaceBeat):

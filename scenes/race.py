@@ -9,11 +9,11 @@ from manim import DOWN, LEFT, RIGHT, UP, Group, ValueTracker, VGroup, VMobject, 
 from hpsearch import findings, story
 from hpsearch.formatting import SAMPLER_NAMES, format_decay, format_loss_tex, plural, sci_latex
 from samplers import SamplerName
-from scenes import panels, theme
 from scenes.base import FlatBeat
-from scenes.fade import Fade
-from scenes.marks import refit, ring, trial_marker
-from scenes.text import RUNNING, fit_width, label, math_label, table
+from scenes.kit import panels, theme
+from scenes.kit.fade import Fade
+from scenes.kit.marks import refit, ring, trial_marker
+from scenes.kit.text import RUNNING, fit_width, label, math_label, table
 
 
 class Race(FlatBeat):

@@ -8,20 +8,14 @@ from manim import DEGREES, DOWN, LEFT, UP, Create, Line, Rectangle, Text, ValueT
 from hpsearch import findings, story
 from hpsearch.formatting import format_loss, plural
 from objective import LEARNING_RATE, OBJECTIVES
-from scenes import theme
 from scenes.base import SurfaceBeat
-from scenes.fade import Fade
-from scenes.marks import beside, lr_labels, trial_marker
-from scenes.pieces import (
-    MARKER_RADIUS,
-    PANEL_MIDDLE_LEFT,
-    PANEL_TOP_LEFT,
-    RunReadout,
-    SurfacePlot,
-    drop_trials,
-    keep_labels_upright,
-)
-from scenes.text import paragraph
+from scenes.kit import theme
+from scenes.kit.fade import Fade
+from scenes.kit.marks import beside, lr_labels, trial_marker
+from scenes.kit.readout import RunReadout
+from scenes.kit.staging import PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT, drop_trials, keep_labels_upright
+from scenes.kit.surface_plot import MARKER_RADIUS, SurfacePlot
+from scenes.kit.text import paragraph
 
 
 class RandomSearch(SurfaceBeat):

@@ -5,11 +5,12 @@ from manim import DOWN, LEFT, UP, Create, Text, ValueTracker, VGroup
 
 from hpsearch import findings, story
 from hpsearch.formatting import format_loss, plural, signed, trial_range
-from scenes import theme
 from scenes.base import SurfaceBeat
-from scenes.fade import Fade
-from scenes.pieces import PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT, RunReadout, drop_trials
-from scenes.text import named_value
+from scenes.kit import theme
+from scenes.kit.fade import Fade
+from scenes.kit.readout import RunReadout
+from scenes.kit.staging import PANEL_MIDDLE_LEFT, PANEL_TOP_LEFT, drop_trials
+from scenes.kit.text import named_value
 
 
 class TPESearch(SurfaceBeat):

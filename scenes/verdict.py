@@ -9,11 +9,11 @@ from manim import DOWN, LEFT, RIGHT, UL, UP, Create, DashedLine, Dot, Group, Pol
 
 from hpsearch import cases, findings, story
 from hpsearch.formatting import SAMPLER_NAMES, plural
-from scenes import panels, theme
 from scenes.base import FlatBeat
-from scenes.fade import Fade
-from scenes.marks import axis_title, trial_marker
-from scenes.text import label, math_label, paragraph
+from scenes.kit import panels, theme
+from scenes.kit.fade import Fade
+from scenes.kit.marks import axis_title, trial_marker
+from scenes.kit.text import label, math_label, paragraph
 
 
 class BudgetChart(VGroup):

@@ -16,11 +16,11 @@ import warnings
 import numpy as np
 import optuna
 import pytest
-from references import REFERENCES, my_map, reference_objective
 
 import objective
 from hpsearch import cases, findings, settings, story, trials
 from hpsearch.formatting import format_loss, in_text
+from tests.references import REFERENCES, my_map, reference_objective
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 

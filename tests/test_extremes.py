@@ -39,18 +39,17 @@ EXTREMES = {
 
 def problems(overrides: tuple[str, ...], scene: str) -> list[str]:
     """Legibility problems of one beat's last frame in a configuration (runs in a worker process)."""
-    import conftest
-    import test_legibility as checks
-
     from hpsearch import settings
     from hpsearch.stills import rendered
+    from tests import test_legibility as checks
+    from tests.helpers import text_geometry
 
     config = settings.load(None, overrides)
     beat = next(b for b in BEATS if b.scene == scene)
     scene_class = getattr(importlib.import_module(f"scenes.{beat.module}"), scene)
     variant = type(scene, (scene_class,), {"fixed_settings": config})
     with tempfile.TemporaryDirectory() as media, rendered(variant, Path(media), 480, 270) as (rendered_scene, _):
-        texts = conftest.collect_texts(rendered_scene, scene)
+        texts = text_geometry.collect_texts(rendered_scene, scene)
         width, height = float(rendered_scene.camera.frame_width), float(rendered_scene.camera.frame_height)
         return (
             checks.outside_frame(texts, width, height)

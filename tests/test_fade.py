@@ -1,10 +1,10 @@
-"""scenes.fade.Fade draws what manim's FadeIn/FadeOut draw, without copying, and leaves mobjects whole."""
+"""scenes.kit.fade.Fade draws what manim's FadeIn/FadeOut draw, without copying, and leaves mobjects whole."""
 
 import numpy as np
 import pytest
 from manim import Circle, FadeIn, FadeOut, ImageMobject, Scene, Square, Text, VGroup, linear, smooth
 
-from scenes.fade import Fade
+from scenes.kit.fade import Fade
 
 
 def shapes() -> VGroup:

@@ -17,13 +17,13 @@ import numpy as np
 import optuna
 import pytest
 import sympy as sp
-from references import REFERENCES, my_map, reference_objective, wells_ref
 from sympy.parsing.sympy_parser import implicit_multiplication_application, parse_expr, standard_transformations
 
 import hpsearch.cache
 import objective
 import samplers
 from hpsearch import cases, findings, formatting, settings, stats, story
+from tests.references import REFERENCES, my_map, reference_objective, wells_ref
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 pytestmark = pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")

@@ -1,9 +1,9 @@
 """Graphical regression: each beat's last frame against control data made on this kind of machine.
 
 Manim's own frames_comparison skips below libcairo 1.18 (Debian 12 ships 1.16),
-so this is an equivalent of our own. The last frame comes from conftest.py's
-shared render: PIXEL_WIDTH x PIXEL_HEIGHT (480 x 270), frame rate 15,
-Scene(skip_animations=True). Control data is tests/control_data/<Scene>.png
+so this is an equivalent of our own. The last frame comes from the shared
+render (tests/helpers/rendering.py): PIXEL_WIDTH x PIXEL_HEIGHT (480 x 270),
+frame rate 15, Scene(skip_animations=True). Control data is tests/control_data/<Scene>.png
 (RGBA, Pillow). It only matches the cairo/Pango/LaTeX build that made it.
 
 (Re)make it with:

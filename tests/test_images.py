@@ -1,4 +1,4 @@
-"""The upright-image camera (scenes/images.py) against manim's own image drawing."""
+"""The upright-image camera (scenes/cameras/images.py) against manim's own image drawing."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 from manim import LEFT, UP, Camera, ImageMobject, tempconfig
 from PIL import Image
 
-from scenes import theme
-from scenes.images import ImageCamera
+from scenes.cameras.images import ImageCamera
+from scenes.kit import theme
 
 pytestmark = pytest.mark.usefixtures("in_scratch_media")
 

@@ -15,8 +15,8 @@ from hpsearch.formatting import format_loss
 from hpsearch.tpe import moments
 from objective import BOX, LAYER_DECAY, LEARNING_RATE
 from scenes import inside_tpe as beat
-from scenes import theme
-from scenes.panels import BoxPlot
+from scenes.kit import theme
+from scenes.kit.panels import BoxPlot
 
 pytestmark = pytest.mark.usefixtures("in_scratch_media")
 

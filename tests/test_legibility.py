@@ -1,11 +1,11 @@
 """Legibility of every beat: all text inside the frame and no two texts overlapping at the end of every
 play(), and none too small in the last frame.
 
-The last frame comes from conftest.py's shared render (Scene(skip_animations=True)).
+The last frame comes from the shared render (tests/helpers/rendering.py, Scene(skip_animations=True)).
 Each text mobject (Text, MarkupText, MathTex/Tex/SingleStringMathTex,
 DecimalNumber/Integer) is one unit, measured where the camera draws it: in a
 ThreeDScene, fixed-in-frame text as it is, fixed-orientation text shifted to
-its projected centre, other text projected (conftest.TextBox).
+its projected centre, other text projected (tests/helpers/text_geometry.py's TextBox).
 
 Rules (sizes in frame units; the frame is the camera's frame_width x frame_height, centred at 0):
 
@@ -47,11 +47,11 @@ import string
 
 import numpy as np
 import pytest
-from conftest import words
 from manim import DOWN, LEFT, RIGHT, UP, MathTex, Scene, Text, ThreeDScene
 
 from hpsearch.beats import BEATS
-from scenes import theme
+from scenes.kit import theme
+from tests.helpers.words import words
 
 SCENES = [b.scene for b in BEATS]
 

@@ -15,11 +15,11 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from references import REFERENCES, branin_ref, wells_ref
 from scipy import optimize
 
 import objective
 from objective import get_objective, to_hyperparameters, to_internal
+from tests.references import REFERENCES, branin_ref, wells_ref
 
 BOUNDS = [(-5.0, 5.0), (-5.0, 5.0)]
 

@@ -1,4 +1,4 @@
-"""Reused Cairo paths (scenes/paths.py) against manim's own VMobject drawing, frame by frame."""
+"""Reused Cairo paths (scenes/cameras/paths.py) against manim's own VMobject drawing, frame by frame."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from manim import DOWN, LEFT, OUT, RIGHT, UP, Camera, Circle, Square, Text, ThreeDCamera, VMobject, tempconfig
 
-from scenes import theme
-from scenes.paths import ReusedPaths
+from scenes.cameras.paths import ReusedPaths
+from scenes.kit import theme
 
 pytestmark = pytest.mark.usefixtures("in_scratch_media")
 

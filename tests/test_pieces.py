@@ -12,11 +12,11 @@ from manim import DOWN, LEFT, RIGHT, UP, Line, MathTex, Text, ValueTracker
 
 from hpsearch import settings
 from samplers import Run, Trial
-from scenes import theme
-from scenes.marks import lr_ticks, refit, ring, trial_marker
-from scenes.panels import BoxPlot, LossAxes, box_point, step_points
-from scenes.pieces import FLOOR_MARGIN, SurfacePlot
-from scenes.text import label, paragraph
+from scenes.kit import theme
+from scenes.kit.marks import lr_ticks, refit, ring, trial_marker
+from scenes.kit.panels import BoxPlot, LossAxes, box_point, step_points
+from scenes.kit.surface_plot import FLOOR_MARGIN, SurfacePlot
+from scenes.kit.text import label, paragraph
 
 pytestmark = pytest.mark.usefixtures("in_scratch_media")
 
@@ -80,7 +80,7 @@ def test_surface_plot_ticks_lie_along_its_front_edges():
     plot = SurfacePlot(objective, PALETTE, DEFAULTS.view, resolution=4)
     # The box is centred on the scene origin; its floor lies FLOOR_MARGIN of the loss range below the lowest loss.
     floor = -plot.layout.z_length / 2 - FLOOR_MARGIN * plot.layout.z_length
-    lines = [m for m in plot.frame if isinstance(m, Line)]
+    lines = [m for m in plot.axes if isinstance(m, Line)]
     # 2 edges, then 3 + 16 lr ticks on y = -5, then 5 decay ticks on x = -5; scene units: 4.5 per 10 box units.
     assert len(lines) == 2 + 19 + 5
     lr_roots = [line.get_start() for line in lines[2:21]]
@@ -126,7 +126,7 @@ def reads(mob, text: str, size: int, **kwargs) -> bool:
 
 
 def test_readout_counts_trials_and_keeps_the_best_so_far():
-    from scenes.pieces import RunReadout
+    from scenes.kit.readout import RunReadout
 
     values = [0.5, -0.25, 0.75]
     trials = tuple(Trial(i, 1e-5, 0.8, 0.0, 0.0, v, min(values[: i + 1])) for i, v in enumerate(values))

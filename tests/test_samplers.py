@@ -15,13 +15,13 @@ import statistics
 import numpy as np
 import optuna
 import pytest
-from references import branin_ref, lr_valley_ref, my_map, reference_objective, wells_ref
 from scipy import optimize
 
 import objective
 import samplers
 from hpsearch.plain import from_plain, to_plain
 from samplers import Run, SpecError, StudySpec, run_study, sweep
+from tests.references import branin_ref, lr_valley_ref, my_map, reference_objective, wells_ref
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 # QMCSampler is marked experimental by Optuna; that warning is not what these tests are about.

@@ -1,4 +1,4 @@
-"""The one-pass surface (scenes/surface.py) against manim's own drawing of the same faces,
+"""The one-pass surface (scenes/cameras/surface.py) against manim's own drawing of the same faces,
 and its lighting against the formula written out by hand."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from manim import RIGHT, UP, Surface, ThreeDCamera, ThreeDScene, tempconfig
 
 from hpsearch import settings
 from objective import BOX
-from scenes import theme
-from scenes.pieces import SurfacePlot
-from scenes.surface import FLAT_LIGHT, LIGHT_GAIN, LIGHT_RANGE, MeshSurface, SurfaceCamera, lit
+from scenes.cameras.surface import FLAT_LIGHT, LIGHT_GAIN, LIGHT_RANGE, MeshSurface, SurfaceCamera, lit
+from scenes.kit import theme
+from scenes.kit.surface_plot import SurfacePlot
 
 pytestmark = pytest.mark.usefixtures("in_scratch_media")
 
@@ -23,7 +23,7 @@ RESOLUTION = 24
 
 
 def manims_surface(plot: SurfacePlot) -> Surface:
-    """The surface as manim draws it: one VMobject per face, coloured as scenes/pieces.py colours them,
+    """The surface as manim draws it: one VMobject per face, coloured as scenes/kit/surface_plot.py colours them,
     without outlines (MeshSurface draws none)."""
     low, high = plot.layout.z_low, plot.layout.z_high
     surface = Surface(

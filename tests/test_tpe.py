@@ -22,7 +22,6 @@ import pytest
 from optuna.distributions import FloatDistribution
 from optuna.samplers._tpe.parzen_estimator import _ParzenEstimator, _ParzenEstimatorParameters
 from optuna.samplers._tpe.sampler import default_weights
-from references import reference_objective
 from scipy import stats
 
 import objective
@@ -31,6 +30,7 @@ from hpsearch import settings
 from hpsearch.plain import from_plain, to_plain
 from hpsearch.tpe import moments as tm
 from hpsearch.tpe import recorder, records
+from tests.references import reference_objective
 
 CFG = settings.defaults()
 SPEC = CFG.spec

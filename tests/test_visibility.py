@@ -76,7 +76,7 @@ def test_camera_position_matches_manims_rotation():
 
 @pytest.mark.parametrize("sampler", CONFIG.samplers)
 def test_featured_trials_are_visible_from_the_configured_camera(sampler):
-    from scenes.pieces import XY_LENGTH, Z_LENGTH
+    from scenes.kit.surface_plot import XY_LENGTH, Z_LENGTH
 
     # The box sits at the scene's origin; the camera shifts its picture on screen after projection.
     run = trials.featured_run(CONFIG.spec, sampler)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from manim import DOWN, LEFT, RIGHT, UP, MathTex, Text, VGroup, VMobject
 
-from scenes import theme
+from scenes.kit import theme
 
 # A readout that changes as trials land (a counter, the best so far, a step's numbers): its numbers
 # are read as they run, not held; the legibility harness does not ask them to stay 2.5 s.

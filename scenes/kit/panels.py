@@ -37,9 +37,9 @@ from PIL import Image
 from hpsearch import story
 from hpsearch.formatting import format_loss, percent, tick_text, tick_texts
 from objective import BOX, Objective
-from scenes import theme
-from scenes.marks import axis_title, beside, box_ticks, minimum_marker, nice_ticks
-from scenes.text import label, math_label
+from scenes.kit import theme
+from scenes.kit.marks import axis_title, beside, box_ticks, minimum_marker, nice_ticks
+from scenes.kit.text import label, math_label
 
 
 def box_point(square: Rectangle, x, y) -> np.ndarray:

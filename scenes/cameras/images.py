@@ -14,7 +14,7 @@ from manim import Camera
 from manim.mobject.types.image_mobject import AbstractImageMobject
 from PIL import Image
 
-from scenes.paths import ReusedPaths
+from scenes.cameras.paths import ReusedPaths
 
 
 class ImageCamera(ReusedPaths, Camera):

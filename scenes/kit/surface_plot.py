@@ -1,14 +1,14 @@
-"""The 3-D pieces: the loss surface on its axes, markers and paths on it, the colour bar,
-the live readout of a run, and trials dropping onto the surface.
+"""The loss surface on its block, ticked in hyperparameter units, what is drawn on it (markers,
+rings, paths) and the colour bar of its loss scale.
 
 They only draw: every number they show is passed in (from objective.py,
-samplers.py or hpsearch), and so is the camera they are drawn for.
+samplers.py or hpsearch), and so is the view they are drawn for.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 from manim import (
@@ -18,29 +18,24 @@ from manim import (
     OUT,
     RIGHT,
     UP,
-    FadeIn,
-    LaggedStart,
     Line,
+    ManimColor,
     MathTex,
     Mobject,
     Rectangle,
-    Text,
-    ThreeDScene,
-    ValueTracker,
     VGroup,
     VMobject,
-    linear,
     logger,
 )
+from numpy.typing import ArrayLike
 
-from hpsearch.formatting import format_loss, format_point, tick_text
+from hpsearch.formatting import tick_text
 from hpsearch.visibility import BoxLayout, View, occluded
 from objective import BOX, Minimum, Objective
-from samplers import Run, Trial
-from scenes import theme
-from scenes.marks import axis_title, box_ticks, decay_ticks, nice_ticks, ring, trial_marker
-from scenes.surface import MeshSurface, SurfaceCamera
-from scenes.text import RUNNING
+from samplers import Trial
+from scenes.cameras.surface import MeshSurface
+from scenes.kit import theme
+from scenes.kit.marks import axis_title, box_ticks, decay_ticks, nice_ticks, ring, trial_marker
 
 M = TypeVar("M", bound=Mobject)
 
@@ -52,11 +47,6 @@ RING_RADIUS = 0.17
 MINIMUM_RADIUS = 0.11
 RING_WIDTH = 4.0
 FLOOR_MARGIN = 0.12  # the block's floor sits this share of the loss range below the deepest point
-# The side panel of the 3-D beats: text starts here (frame units), right of the plot.
-PANEL_TOP_LEFT = np.array([1.7, 2.6, 0.0])
-PANEL_MIDDLE_LEFT = np.array([1.7, 0.6, 0.0])
-# Where the 3-D plot sits on screen: left of centre, leaving the right third to the panel.
-SCREEN_SHIFT = (-2.5, -0.2)
 
 
 def face_camera(mobject: M, view: View) -> M:
@@ -83,14 +73,14 @@ class SurfacePlot(VGroup):
         loss_axis: bool = False,
         walls: bool = True,
         z_length: float = Z_LENGTH,
-        **kwargs,
-    ):
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.objective, self.palette, self.view = objective, palette, view
         self.layout = BoxLayout(XY_LENGTH, z_length, *objective.value_range)
         self.surface = self._surface(resolution, walls)
-        self.frame, self.labels = self._axes(loss_axis)
-        self.add(self.frame, self.surface)
+        self.axes, self.labels = self._axes(loss_axis)
+        self.add(self.axes, self.surface)
 
     def _surface(self, resolution: int, walls: bool) -> MeshSurface:
         low, high = self.layout.z_low, self.layout.z_high
@@ -109,7 +99,7 @@ class SurfacePlot(VGroup):
         low, high = self.layout.z_low, self.layout.z_high
         return low - FLOOR_MARGIN * (high - low)
 
-    def point(self, x, y, lift: float = 0.0) -> np.ndarray:
+    def point(self, x: ArrayLike, y: ArrayLike, lift: float = 0.0) -> np.ndarray:
         """Scene point of the surface above internal (x, y), optionally lifted."""
         return self.layout.to_scene(x, y, self.objective(x, y)) + np.array([0, 0, lift])
 
@@ -138,12 +128,12 @@ class SurfacePlot(VGroup):
         n_decay = len(decay_ticks())
         self.decay_axis = VGroup(edges[1], *ticks[-n_decay:], *labels[-n_decay - 2 : -2], decay_title)
         self.lr_labels = VGroup(*labels[: -n_decay - 2], lr_title)
-        frame = VGroup(*edges, *ticks)
+        axes = VGroup(*edges, *ticks)
         if loss_axis:
             axis, axis_labels = self._loss_axis()
-            frame.add(*axis)
+            axes.add(*axis)
             labels.add(*axis_labels)
-        return frame, labels
+        return axes, labels
 
     def _loss_axis(self) -> tuple[VGroup, VGroup]:
         """A vertical loss axis on the block's corner that is leftmost on screen, ticked in loss units."""
@@ -165,11 +155,13 @@ class SurfacePlot(VGroup):
         labels.add(axis_title("loss", theme.LABEL_SIZE).move_to(c(*corner, high) + 0.7 * OUT))
         return axis, labels
 
-    def hidden(self, xs, ys) -> np.ndarray:
+    def hidden(self, xs: ArrayLike, ys: ArrayLike) -> np.ndarray:
         """Per point: does the surface hide it from the camera?"""
         return occluded(self.objective, self.layout, xs, ys, self.view)
 
-    def marker(self, x: float, y: float, color, radius: float = MARKER_RADIUS, hollow: bool = False) -> VMobject:
+    def marker(
+        self, x: float, y: float, color: ManimColor, radius: float = MARKER_RADIUS, hollow: bool = False
+    ) -> VMobject:
         """A trial marker on the surface at internal (x, y), facing the camera.
 
         Cairo draws it on top of the surface, so a marker the surface hides would
@@ -184,30 +176,30 @@ class SurfacePlot(VGroup):
         marker = trial_marker(color, radius, MARKER_RIM, hollow)
         return face_camera(marker.move_to(self.point(x, y)), self.view)
 
-    def minimum_marker(self, minimum: Minimum, color) -> VMobject:
+    def minimum_marker(self, minimum: Minimum, color: ManimColor) -> VMobject:
         """A large marker on a well's floor (the true minimum)."""
         return self.marker(minimum.x, minimum.y, color, radius=MINIMUM_RADIUS)
 
-    def ring(self, trial: Trial, color) -> VMobject:
+    def ring(self, trial: Trial, color: ManimColor) -> VMobject:
         """A ring around a run's best trial on the surface, facing the camera."""
         return face_camera(ring(color, RING_RADIUS, RING_WIDTH).move_to(self.point(trial.x, trial.y)), self.view)
 
-    def path(self, xs, ys, color, stroke_width: float = 3.0) -> VGroup:
+    def path(self, xs: ArrayLike, ys: ArrayLike, color: ManimColor, stroke_width: float = 3.0) -> VGroup:
         """A path along the surface, keeping only the stretches the camera can see."""
         hidden = self.hidden(xs, ys)
         points = self.point(np.asarray(xs), np.asarray(ys), lift=0.01)
-        pieces = VGroup()
+        stretches = VGroup()
         start = None
         for i, h in enumerate(list(hidden) + [True]):
             if not h and start is None:
                 start = i
             elif h and start is not None:
                 if i - start >= 2:
-                    pieces.add(
+                    stretches.add(
                         VMobject(stroke_color=color, stroke_width=stroke_width).set_points_as_corners(points[start:i])
                     )
                 start = None
-        return pieces
+        return stretches
 
 
 class LossColorBar(VGroup):
@@ -220,8 +212,8 @@ class LossColorBar(VGroup):
         height: float = 2.2,
         width: float = 0.22,
         steps: int = 24,
-        **kwargs,
-    ):
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         low, high = objective.value_range
         # One rectangle with a gradient through `steps` colours of the scale (one Cairo fill per frame).
@@ -239,120 +231,3 @@ class LossColorBar(VGroup):
             )
         title = axis_title("loss", theme.LABEL_SIZE).next_to(bar, UP, buff=0.2)
         self.add(bar, ticks, title)
-
-
-def stage_surface(
-    scene: ThreeDScene,
-    objective: Objective,
-    palette: theme.Palette,
-    view: View,
-    resolution: int = 48,
-    loss_axis: bool = False,
-    screen_shift: tuple[float, float] = SCREEN_SHIFT,
-    zoom: float = 1.0,
-) -> SurfacePlot:
-    """Put the surface plot in a ThreeDScene seen from `view`, shifted on screen, with its colour bar."""
-    scene.set_camera_orientation(phi=view.phi, theta=view.theta, zoom=zoom)
-    plot = SurfacePlot(objective, palette, view, resolution, loss_axis)
-    # Off the frame's centre on screen, leaving room for a side panel, but still turning about its own centre.
-    assert isinstance(scene.camera, SurfaceCamera)  # SurfaceBeat renders with it
-    scene.camera.screen_offset = np.array([*screen_shift, 0.0])
-    scene.add(plot)
-    keep_labels_upright(scene, plot)
-    scene.add_fixed_in_frame_mobjects(LossColorBar(objective, palette, height=1.5).to_corner(DOWN + RIGHT, buff=0.45))
-    return plot
-
-
-def keep_labels_upright(scene: ThreeDScene, plot: SurfacePlot) -> None:
-    """The plot's tick and axis labels face the camera however it turns. They never move in the
-    scene, so each label's centre is taken once: by default manim recomputes it for every glyph
-    at every frame (13 ms of a 1080p frame while the camera turns)."""
-    scene.add_fixed_orientation_mobjects(*plot.labels, use_static_center_func=True)
-
-
-class RunReadout(VGroup):
-    """'trial k / N', the best-so-far loss and where it was found, following a tracker.
-
-    The tracker holds how many trials have landed. Only the text that changes
-    is rebuilt (the counter at each trial, the best only when it improves):
-    building a Text is the costliest step of these beats. In a 3-D scene pass
-    the camera: rebuilt text must be registered as fixed in frame again.
-    """
-
-    def __init__(self, run: Run, tracker: ValueTracker, color, camera=None, **kwargs):
-        super().__init__(**kwargs)
-        self.name = RUNNING  # it counts as trials land
-        self.run, self.tracker, self.color, self.camera = run, tracker, color, camera
-        self.counter = Text(f"trial 0 / {len(run.trials)}", font_size=theme.BODY_SIZE, color=theme.TEXT)
-        self.best_label = Text("best so far", font_size=theme.LABEL_SIZE, color=theme.MUTED)
-        self.best_value = Text("–", font_size=theme.BODY_SIZE, color=self.color, weight="BOLD")
-        self.best_where = Text(" ", font_size=theme.SMALL_SIZE, color=theme.MUTED)
-        self.add(self.counter, self.best_label, self.best_value, self.best_where)
-        self._shown, self._best = 0, None
-        self.anchor_at(np.zeros(3))
-        self.add_updater(lambda m: m.refresh())
-
-    def landed(self) -> int:
-        return int(np.clip(math.floor(self.tracker.get_value() + 1e-6), 0, len(self.run.trials)))
-
-    def refresh(self):
-        k = self.landed()
-        if k == self._shown:
-            return self
-        self._shown = k
-        self.counter.become(Text(f"trial {k} / {len(self.run.trials)}", font_size=theme.BODY_SIZE, color=theme.TEXT))
-        best = min(self.run.trials[:k], key=lambda t: (t.value, t.number)) if k else None
-        if best is not self._best:
-            self._best = best
-            self.best_value.become(
-                Text(
-                    format_loss(best.value) if best else "–", font_size=theme.BODY_SIZE, color=self.color, weight="BOLD"
-                )
-            )
-            self.best_where.become(
-                Text(format_point(best.lr, best.decay) if best else " ", font_size=theme.SMALL_SIZE, color=theme.MUTED)
-            )
-        self._place()
-        if self.camera is not None:
-            self.camera.add_fixed_in_frame_mobjects(self)
-        return self
-
-    def _place(self):
-        self.counter.move_to(self._anchor, aligned_edge=UP + LEFT)
-        self.best_label.next_to(self.counter, DOWN, aligned_edge=LEFT, buff=0.22)
-        self.best_value.next_to(self.best_label, RIGHT, buff=0.25).align_to(self.best_label, DOWN)
-        self.best_where.next_to(self.best_label, DOWN, aligned_edge=LEFT, buff=0.18)
-
-    def anchor_at(self, point):
-        """Pin the readout's top-left corner at a frame point."""
-        self._anchor = np.asarray(point, float)
-        self._place()
-        return self
-
-
-def drop_trials(
-    scene: ThreeDScene,
-    plot: SurfacePlot,
-    trials: tuple[Trial, ...],
-    color,
-    seconds_per_trial: float,
-    tracker: ValueTracker,
-    hollow: bool = False,
-) -> VGroup:
-    """Drop trials onto the surface one after another in ONE play() (hollow: drawn at random by TPE).
-
-    Each trial lands as the tracker passes the next whole number, so a readout
-    following the tracker counts in step with the markers.
-    """
-    markers = [plot.marker(t.x, t.y, color, hollow=hollow) for t in trials]
-    drops = [FadeIn(m, shift=-0.5 * OUT, rate_func=linear) for m in markers]
-    total = seconds_per_trial * len(markers)
-    scene.play(
-        LaggedStart(*drops, lag_ratio=1.0),
-        # manim's hints type .animate as the mobject itself; at runtime it is a builder taking animation kwargs
-        tracker.animate(rate_func=linear).set_value(tracker.get_value() + len(markers)),  # type: ignore[operator]
-        run_time=total,
-    )
-    group = VGroup(*markers)
-    scene.add(group)
-    return group

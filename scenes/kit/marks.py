@@ -17,8 +17,8 @@ from manim import DOWN, LEFT, RIGHT, UL, UP, UR, Circle, Line, VGroup, VMobject
 
 from hpsearch.formatting import decimal_text, sci_latex
 from objective import BOX, LAYER_DECAY, LEARNING_RATE
-from scenes import theme
-from scenes.text import label, math_label
+from scenes.kit import theme
+from scenes.kit.text import label, math_label
 
 T = TypeVar("T")
 P = TypeVar("P")

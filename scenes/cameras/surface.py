@@ -21,7 +21,7 @@ import numpy as np
 from manim import Mobject, ThreeDCamera, VMobject
 from manim.utils.color import ManimColor
 
-from scenes.paths import ReusedPaths
+from scenes.cameras.paths import ReusedPaths
 
 
 class MeshSurface(VMobject):
