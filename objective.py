@@ -10,10 +10,13 @@ formula a viewer reads cannot drift from the function the samplers minimise.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import sympy as sp
 from scipy import optimize
 from sympy.printing.latex import LatexPrinter
@@ -36,16 +39,16 @@ class HyperParameter:
     high: float
     log: bool
 
-    def _scale(self, value):
+    def _scale(self, value: npt.ArrayLike) -> np.ndarray:
         value = np.asarray(value, dtype=float)
         return np.log10(value) if self.log else value
 
-    def to_internal(self, value):
+    def to_internal(self, value: npt.ArrayLike) -> np.ndarray:
         """Real units -> internal coordinate in BOX (vectorised)."""
         lo, hi = self._scale(self.low), self._scale(self.high)
         return BOX[0] + (BOX[1] - BOX[0]) * (self._scale(value) - lo) / (hi - lo)
 
-    def from_internal(self, coord):
+    def from_internal(self, coord: npt.ArrayLike) -> np.ndarray:
         """Internal coordinate -> real units (vectorised)."""
         lo, hi = self._scale(self.low), self._scale(self.high)
         scaled = lo + (hi - lo) * (np.asarray(coord, dtype=float) - BOX[0]) / (BOX[1] - BOX[0])
@@ -57,12 +60,12 @@ LAYER_DECAY = HyperParameter("decay", "layer-wise LR decay", r"\rho", 0.6, 1.0, 
 SEARCH_SPACE = (LEARNING_RATE, LAYER_DECAY)
 
 
-def to_internal(lr, decay):
+def to_internal(lr: npt.ArrayLike, decay: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """(lr, decay) in real units -> (x, y) in the internal box."""
     return LEARNING_RATE.to_internal(lr), LAYER_DECAY.to_internal(decay)
 
 
-def to_hyperparameters(x, y):
+def to_hyperparameters(x: npt.ArrayLike, y: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """(x, y) in the internal box -> (lr, decay) in real units."""
     return LEARNING_RATE.from_internal(x), LAYER_DECAY.from_internal(y)
 
@@ -101,20 +104,20 @@ class Objective:
         return sp.Add(*self.terms).subs(self.coordinates)
 
     @cached_property
-    def _function(self):
+    def _function(self) -> Callable[..., Any]:
         return sp.lambdify((X, Y), self.expression, "numpy")
 
     @cached_property
-    def _gradient(self):
+    def _gradient(self) -> Callable[..., Any]:
         grad = [sp.diff(self.expression, v) for v in (X, Y)]
         return sp.lambdify((X, Y), grad, "numpy")
 
-    def __call__(self, x, y):
+    def __call__(self, x: npt.ArrayLike, y: npt.ArrayLike) -> np.ndarray:
         """Loss at internal coordinates (vectorised; broadcasts x and y)."""
         x, y = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
         return np.asarray(self._function(x, y), dtype=float) + np.zeros_like(x)
 
-    def at_hyperparameters(self, lr, decay):
+    def at_hyperparameters(self, lr: npt.ArrayLike, decay: npt.ArrayLike) -> np.ndarray:
         """Loss at real hyperparameter values."""
         return self(*to_internal(lr, decay))
 
@@ -205,7 +208,7 @@ class Objective:
 class _InlineExpPrinter(LatexPrinter):
     """sympy's LaTeX with exp(...) inline: fractions in an exponent would print at half size."""
 
-    def _print_ExpBase(self, expr, exp=None):
+    def _print_ExpBase(self, expr: sp.Expr, exp: str | None = None) -> str:
         tex = rf"\exp\left({self._print(expr.args[0])}\right)"
         return self._do_exponent(tex, exp)
 
@@ -213,10 +216,10 @@ class _InlineExpPrinter(LatexPrinter):
 def _find_minima(objective: Objective, starts_per_axis: int = 15) -> tuple[Minimum, ...]:
     """Polish a grid of starts with L-BFGS-B, keep strict local minima, dedupe."""
 
-    def fun(p):
+    def fun(p: np.ndarray) -> float:
         return float(objective(*p))
 
-    def jac(p):
+    def jac(p: np.ndarray) -> np.ndarray:
         return np.asarray(objective._gradient(*p), float)
 
     starts = np.linspace(*BOX, starts_per_axis)
@@ -246,7 +249,7 @@ def _is_strict_local_minimum(objective: Objective, x: float, y: float, radius: f
     return bool(np.min(objective(ring_x, ring_y)) - objective(x, y) > 1e-6)
 
 
-def _gaussian_well(depth, cx, cy, width) -> sp.Expr:
+def _gaussian_well(depth: float, cx: float, cy: float, width: float) -> sp.Expr:
     """depth * exp(-((x-cx)^2 + (y-cy)^2) / width): a well (negative depth) or a bump."""
     r = sp.nsimplify
     return r(depth) * sp.exp(-((X - r(cx)) ** 2 + (Y - r(cy)) ** 2) / r(width))
@@ -301,7 +304,7 @@ def get_objective(name: str) -> Objective:
         raise ValueError(f"unknown objective {name!r}; choose one of: {', '.join(OBJECTIVES)}") from None
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Print each objective's formula and computed minima.")
     parser.add_argument("names", nargs="*", default=list(OBJECTIVES), metavar="OBJECTIVE")
     args = parser.parse_args(argv)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from objective import BOX
 
@@ -29,7 +30,7 @@ class BoxLayout:
     z_low: float  # loss at the floor of the box
     z_high: float  # loss at its top
 
-    def to_scene(self, x, y, loss):
+    def to_scene(self, x: npt.ArrayLike, y: npt.ArrayLike, loss: npt.ArrayLike) -> np.ndarray:
         """Internal (x, y) and loss -> scene coordinates, box centred on the origin."""
         span = BOX[1] - BOX[0]
         sx = np.asarray(x, float) / span * self.xy_length
@@ -37,7 +38,7 @@ class BoxLayout:
         sz = ((np.asarray(loss, float) - self.z_low) / (self.z_high - self.z_low) - 0.5) * self.z_length
         return np.stack(np.broadcast_arrays(sx, sy, sz), axis=-1)
 
-    def from_scene_xy(self, sx, sy):
+    def from_scene_xy(self, sx: npt.ArrayLike, sy: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         span = BOX[1] - BOX[0]
         return np.asarray(sx) * span / self.xy_length, np.asarray(sy) * span / self.xy_length
 
@@ -68,7 +69,13 @@ class View:
         return self.distance * direction
 
 
-def occluded(height: Callable, layout: BoxLayout, xs, ys, view: View) -> np.ndarray:
+def occluded(
+    height: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    layout: BoxLayout,
+    xs: npt.ArrayLike,
+    ys: npt.ArrayLike,
+    view: View,
+) -> np.ndarray:
     """Per point on the surface: does the surface hide it from the camera?
 
     `height(x, y)` is the loss (vectorised). The segment from each surface

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,7 +175,7 @@ def prior_share(kernels: Kernels, x: float, y: float) -> float:
     """
     low, high = BOX
 
-    def axis(value, mu, sigma):
+    def axis(value: float, mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
         mass = stats.norm.cdf((high - mu) / sigma) - stats.norm.cdf((low - mu) / sigma)
         return stats.norm.pdf((value - mu) / sigma) / (sigma * mass)
 
@@ -277,7 +278,7 @@ def describe(result: InsideTPE) -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Print what Optuna's TPE did at every model-guided trial of the featured run."
     )

@@ -18,8 +18,11 @@ from typing import Any
 
 import numpy as np
 import optuna
+from optuna.distributions import BaseDistribution
 from optuna.samplers import TPESampler
+from optuna.samplers._tpe.parzen_estimator import _ParzenEstimator
 from optuna.samplers._tpe.sampler import default_gamma
+from optuna.trial import FrozenTrial
 
 from objective import LAYER_DECAY, LEARNING_RATE
 
@@ -107,7 +110,9 @@ class RecordingTPESampler(TPESampler):
     def n_ei_candidates(self) -> int:
         return int(self._n_ei_candidates)
 
-    def _sample(self, study, trial, search_space):
+    def _sample(
+        self, study: optuna.Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
         self._pending = {"trial": trial.number, "search_space": dict(search_space)}
         try:
             params = super()._sample(study, trial, search_space)
@@ -118,7 +123,13 @@ class RecordingTPESampler(TPESampler):
         self.records.append(pending)
         return params
 
-    def _build_parzen_estimator(self, study, search_space, trials, handle_below):
+    def _build_parzen_estimator(
+        self,
+        study: optuna.Study,
+        search_space: dict[str, BaseDistribution],
+        trials: list[FrozenTrial],
+        handle_below: bool,
+    ) -> _ParzenEstimator:
         mpe = super()._build_parzen_estimator(study, search_space, trials, handle_below)
         if self._pending is not None:
             side = "below" if handle_below else "above"
@@ -127,7 +138,9 @@ class RecordingTPESampler(TPESampler):
             self._pending[f"mpe_{side}"] = mpe
         return mpe
 
-    def _compute_acquisition_func(self, samples, mpe_below, mpe_above):
+    def _compute_acquisition_func(
+        self, samples: dict[str, np.ndarray], mpe_below: _ParzenEstimator, mpe_above: _ParzenEstimator
+    ) -> np.ndarray:
         acq = super()._compute_acquisition_func(samples, mpe_below, mpe_above)
         if self._pending is not None:
             # The two terms separately (deterministic; no RNG involved).
