@@ -1,8 +1,8 @@
 """A Cairo camera's VMobject drawing, minus the work that repeats from frame to frame.
 
 Manim rebuilds every drawn VMobject's Cairo path from its points at every
-frame: subpath splits in numpy, then one Python call per curve (about 0.1 ms
-a glyph or marker). Between frames most of what a play() redraws does not
+frame: subpath splits in numpy, then one Python call per curve, for every glyph
+and marker. Between frames most of what a play() redraws does not
 move on screen: the readouts, the markers already landed, the text fixed in
 the frame. ReusedPaths keeps each VMobject's path beside the on-screen points
 it was built from and replays it while they are the same, and skips a VMobject

@@ -2,11 +2,11 @@
 
 Manim's `Surface` is one VMobject per face: at 48x48 the Cairo camera walks
 2,304 Python objects per frame (colour arrays, shading, a gradient, a depth
-sort), about 0.45 s per 1080p frame once the camera moves. `MeshSurface`
+sort) at every frame once the camera moves. `MeshSurface`
 keeps the whole mesh in numpy (its vertices are its points, so shift, rotate
 and scale work as on any mobject) and `SurfaceCamera` draws it with
 vectorised projection, lighting and depth order, then one short Cairo fill per
-face: about 14 ms per 1080p frame at 48x48 against manim's 700 ms. Unlit, it
+face (the README's measured section gives the cost of each). Unlit, it
 draws what manim draws for the same faces without their outlines
 (tests/test_surface.py compares the two). There are no outlines: the thin
 antialiased seams between fills already draw the mesh.
