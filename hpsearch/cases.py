@@ -167,7 +167,7 @@ class BudgetCurves:
     """The share of seeds in the deep well after b runs, for every budget b = 1 .. SWEEP_BUDGET.
 
     Random search, QMC and TPE do not know their budget: a study stopped after b trials ran the
-    same b trials as the first b of a longer one (tests/test_findings.py checks it against
+    same b trials as the first b of a longer one (tests/hpsearch/test_findings.py checks it against
     Optuna), so one sweep at SWEEP_BUDGET gives every smaller budget. A grid is laid out for its
     budget, and its points do not change with the seed: it is run once per square budget.
     """

@@ -175,7 +175,7 @@ def save_studies(config: Settings, output: Path) -> None:
     """The featured studies in an Optuna SQLite file: optuna.load_study opens exactly what the video shows.
 
     Not byte-reproducible: Optuna stamps each trial with its wall-clock start and end (everything
-    else is the same from run to run, tests/test_render_driver.py).
+    else is the same from run to run, tests/driver/test_render_driver.py).
     """
     import optuna
 

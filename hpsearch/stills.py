@@ -4,7 +4,7 @@
 
 Each beat in STILLS is rendered straight to its last frame (every play() jumps
 to its end state, no movie written) at SIZE with the checked-in configuration,
-and saved to docs/stills/<Scene>.png. tests/test_stills.py renders them again
+and saved to docs/stills/<Scene>.png. tests/driver/test_stills.py renders them again
 and fails when a committed still no longer matches what this command makes.
 """
 

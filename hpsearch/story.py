@@ -2,7 +2,7 @@
 
 Each picks its wording by what is true in this configuration (a share of seeds,
 whether a grid reaches the well, where the well sits against the grid's lines),
-with plurals right; tests/test_story.py checks every branch and, over a matrix
+with plurals right; tests/hpsearch/test_story.py checks every branch and, over a matrix
 of legal configurations, that the sentence chosen is true.
 """
 

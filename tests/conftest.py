@@ -8,7 +8,7 @@ pytest's tmp folder, never ./media (a test module that builds text itself uses t
 beat as its `fixed_settings` (scenes/base.py), whatever $HPSEARCH_CONFIG says.
 
 Options:
-    --set-control-data   (re)write tests/control_data/<Scene>.png from this machine's renders
+    --set-control-data   (re)write tests/scenes/control_data/<Scene>.png from this machine's renders
                          (test_frames.py; a beat that fails to render fails, the rest are written)
 """
 
@@ -26,7 +26,7 @@ def pytest_addoption(parser):
         "--set-control-data",
         action="store_true",
         default=False,
-        help="write tests/control_data/<Scene>.png from this machine's renders instead of comparing",
+        help="write tests/scenes/control_data/<Scene>.png from this machine's renders instead of comparing",
     )
 
 

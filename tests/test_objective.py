@@ -258,7 +258,7 @@ def test_printed_terms_are_the_function(name):
 @pytest.mark.parametrize("name", sorted(REFERENCES))
 def test_latex_is_the_terms_in_order(name):
     """obj.latex is 'f(x, y) = ' and the signed terms, nothing else (a hand-edited formula
-    would fail); tests/test_findings.py evaluates that LaTeX against the numpy references."""
+    would fail); tests/hpsearch/test_findings.py evaluates that LaTeX against the numpy references."""
     obj = get_objective(name)
     assert len(obj.latex_terms) == len(obj.terms)
     assert obj.latex == "f(x, y) = " + " ".join(obj.latex_terms)

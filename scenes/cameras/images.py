@@ -4,7 +4,7 @@ Manim draws every ImageMobject through a perspective transform pasted onto a tra
 copy of the whole frame, then composites that copy over the frame: three full-frame
 temporaries per image per frame. For an image that is not turned (every map
 and inset here) the same picture is the image resized to its pixel box and composited
-over that box alone. tests/test_images.py compares the two.
+over that box alone. tests/scenes/cameras/test_images.py compares the two.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ move on screen: the readouts, the markers already landed, the text fixed in
 the frame. ReusedPaths keeps each VMobject's path beside the on-screen points
 it was built from and replays it while they are the same, and skips a VMobject
 that nothing of would show (all fill and stroke transparent: a marker whose
-FadeIn has not started). tests/test_paths.py compares it with manim's drawing.
+FadeIn has not started). tests/scenes/cameras/test_paths.py compares it with manim's drawing.
 """
 
 from __future__ import annotations

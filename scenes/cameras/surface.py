@@ -8,7 +8,7 @@ and scale work as on any mobject) and `SurfaceCamera` draws it with
 vectorised projection, lighting and depth order, then one short Cairo fill per
 face (the README's measured section gives the cost of each). Unlit, it
 draws what manim draws for the same faces without their outlines
-(tests/test_surface.py compares the two). There are no outlines: the thin
+(tests/scenes/cameras/test_surface.py compares the two). There are no outlines: the thin
 antialiased seams between fills already draw the mesh.
 """
 

@@ -15,7 +15,7 @@ class Fade(Animation):
     Manim's FadeIn deep-copies the whole family twice (a faded start and a
     target): for a screen of text that was a third of the beat's render time.
     This keeps each part's opacity once and multiplies it by the fade's alpha:
-    every drawn part gets the opacity FadeIn would give it (tests/test_fade.py),
+    every drawn part gets the opacity FadeIn would give it (tests/scenes/kit/test_fade.py),
     without a copy. With lag_ratio, the top-level parts fade one after another,
     as in FadeIn(group, lag_ratio=...).
     """

@@ -32,7 +32,7 @@ LABEL_SIZE = 26
 SMALL_SIZE = 24
 
 MIN_TEXT_PIXELS = 24
-"""Legibility floor for glyph height at 1080p, checked by tests/test_legibility.py."""
+"""Legibility floor for glyph height at 1080p, checked by tests/scenes/test_legibility.py."""
 
 
 @dataclass(frozen=True)

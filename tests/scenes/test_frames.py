@@ -3,12 +3,12 @@
 Manim's own frames_comparison skips below libcairo 1.18 (Debian 12 ships 1.16),
 so this is an equivalent of our own. The last frame comes from the shared
 render (tests/helpers/rendering.py): PIXEL_WIDTH x PIXEL_HEIGHT (480 x 270),
-frame rate 15, Scene(skip_animations=True). Control data is tests/control_data/<Scene>.png
+frame rate 15, Scene(skip_animations=True). Control data is tests/scenes/control_data/<Scene>.png
 (RGBA, Pillow). It only matches the cairo/Pango/LaTeX build that made it.
 
 (Re)make it with:
 
-    .venv/bin/python -m pytest tests/test_frames.py --set-control-data
+    .venv/bin/python -m pytest tests/scenes/test_frames.py --set-control-data
 
 That writes every beat that renders (atomically); a beat that fails to render,
 or renders a blank frame, fails and keeps its old file. A missing control file
@@ -100,7 +100,7 @@ def test_last_frame_matches_control_data(beat, renders, set_control_data, tmp_pa
     if not path.exists():
         pytest.fail(
             f"no control data for {beat}: {path} is missing. Make it on this machine with\n"
-            f"    .venv/bin/python -m pytest tests/test_frames.py --set-control-data",
+            f"    .venv/bin/python -m pytest tests/scenes/test_frames.py --set-control-data",
             pytrace=False,
         )
     control = read_png(path)
@@ -114,7 +114,7 @@ def test_last_frame_matches_control_data(beat, renders, set_control_data, tmp_pa
         pytest.fail(
             f"{beat}: the last frame differs from {path}:\n  {summary}\n"
             f"  new frame: {out / f'{beat}.new.png'}\n  diff (red = changed): {out / f'{beat}.diff.png'}\n"
-            f"  if the change is intended, run: .venv/bin/python -m pytest tests/test_frames.py "
+            f"  if the change is intended, run: .venv/bin/python -m pytest tests/scenes/test_frames.py "
             f"--set-control-data",
             pytrace=False,
         )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import tomllib
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,11 +18,12 @@ from hypothesis import strategies as st
 
 import objective
 from hpsearch import settings
+from hpsearch.files import ROOT
 from hpsearch.settings import SettingsError, load
 from hpsearch.visibility import View
 from samplers import StudySpec
 
-VIDEO_TOML = Path(__file__).resolve().parent.parent / "video.toml"  # the repository's root
+VIDEO_TOML = ROOT / "video.toml"
 
 
 def toml_literal(value) -> str:

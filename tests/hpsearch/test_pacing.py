@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 from datetime import timedelta
-from pathlib import Path
 
 import av
 import pytest
@@ -15,8 +14,7 @@ import srt
 
 from hpsearch import pacing
 from hpsearch.chapters import CHAPTERS
-
-ROOT = Path(__file__).resolve().parent.parent
+from hpsearch.files import ROOT
 
 LONG = (
     "Then it splits the trials into good and bad, models each, and tries where good is likely and bad is not. "

@@ -14,7 +14,6 @@ import json
 import math
 import re
 import tomllib
-from pathlib import Path
 
 import numpy as np
 import optuna
@@ -27,6 +26,7 @@ from scipy import stats
 import objective
 import samplers
 from hpsearch import settings
+from hpsearch.files import ROOT
 from hpsearch.plain import from_plain, to_plain
 from hpsearch.tpe import moments as tm
 from hpsearch.tpe import recorder, records
@@ -35,7 +35,6 @@ from tests.references import reference_objective
 CFG = settings.defaults()
 SPEC = CFG.spec
 LR, DECAY = objective.LEARNING_RATE, objective.LAYER_DECAY
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,1 @@
+"""Tests of hpsearch/driver/: the render driver, its outputs and faults."""

@@ -1,0 +1,1 @@
+"""Tests of hpsearch/: the plain-Python layers."""

@@ -1,0 +1,1 @@
+"""Tests of hpsearch/tpe/: what Optuna's TPE computed."""

@@ -1,0 +1,1 @@
+"""Tests of scenes/cameras/: the same pixels as manim's own drawing."""

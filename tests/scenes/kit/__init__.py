@@ -1,0 +1,1 @@
+"""Tests of scenes/kit/: the drawing pieces."""
