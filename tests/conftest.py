@@ -37,7 +37,7 @@ import numpy as np
 import pytest
 
 from hpsearch.beats import BEATS_BY_NAME
-from hpsearch.stills import beat_class, rendered
+from hpsearch.driver.stills import beat_class, rendered
 
 PIXEL_WIDTH, PIXEL_HEIGHT = 480, 270
 CACHE_KEY = "scene_tests/render_seconds"

@@ -43,7 +43,7 @@ def problems(overrides: tuple[str, ...], scene: str) -> list[str]:
     import test_legibility as checks
 
     from hpsearch import settings
-    from hpsearch.stills import rendered
+    from hpsearch.driver.stills import rendered
 
     config = settings.load(None, overrides)
     beat = next(b for b in BEATS if b.scene == scene)

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
+from hpsearch.files import write_atomic
+
 if TYPE_CHECKING:
     from hpsearch.beats import Beat
-    from hpsearch.renders import Cost, Renders
+    from hpsearch.driver.renders import Cost, Renders
 
 
 class BeatProgress:
@@ -52,12 +54,13 @@ class BeatProgress:
         """Frames written so far, read from the beat processes."""
         if not self.live:
             return
-        for scene, frames in self.renders.frames.items():
+        started = list(self.renders.frames.items())  # one step: the pool's threads add to it
+        for scene, frames in started:
             if scene not in self.tasks:
                 self.tasks[scene] = self.progress.add_task(scene, total=self.expected.get(scene))
             self.progress.update(self.tasks[scene], completed=frames.value)
         assert self.whole is not None
-        self.progress.update(self.whole, completed=sum(f.value for f in self.renders.frames.values()))
+        self.progress.update(self.whole, completed=sum(f.value for _, f in started))
 
     def finished(self, beat: Beat, cost: Cost | None) -> None:
         """One line for a beat that is done, above the live lines."""
@@ -77,7 +80,7 @@ class BeatProgress:
     def save(self) -> None:
         """The frame counts of this render's beats, the next render's estimate."""
         counts = dict(self.expected, **{scene: f.value for scene, f in self.renders.frames.items()})
-        self.counts_file.write_text(json.dumps(counts, indent=1, sort_keys=True))
+        write_atomic(self.counts_file, json.dumps(counts, indent=1, sort_keys=True))
 
 
 def _read_counts(path: Path) -> dict[str, int]:
