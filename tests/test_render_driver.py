@@ -187,10 +187,10 @@ def test_render_then_interrupt_then_render_again(tmp_path):
     """A finished render lands whole; Ctrl-C mid-render leaves no video; the next run completes."""
     # Interrupt while the beat renders: nothing may appear in out/.
     proc = start_video(tmp_path, "--quality", "preview", "--scenes", CHEAP_BEAT)
-    wait_for_beat(tmp_path)
+    said = said_until(proc, BEAT_STARTED)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
-    assert proc.returncode != 0, err
+    assert proc.returncode != 0, said + err
     assert not list((tmp_path / "out").glob("*.mp4")) if (tmp_path / "out").exists() else True
 
     # The next run completes and leaves exactly one whole video with its subtitles and studies.
@@ -340,23 +340,33 @@ def test_shared_tex_fills_gaps_and_never_overwrites(tmp_path):
 
 
 def start_video(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
-    """The driver in the background. A shell starts background jobs with SIGINT ignored, and Python then
-    keeps ignoring it: the driver gets Ctrl-C back, whatever started pytest."""
+    """The driver in the background, its stderr piped. A shell starts background jobs with SIGINT ignored,
+    and Python then keeps ignoring it: the driver gets Ctrl-C back, whatever started pytest."""
     return subprocess.Popen(
         **driver(tmp_path, *args),
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
-def wait_for_beat(tmp_path: Path, scene: str = CHEAP_BEAT, timeout: float = 120) -> None:
-    log = tmp_path / "media" / "logs" / f"{scene}.log"
-    deadline = time.time() + timeout
-    while not log.exists() and time.time() < deadline:
-        time.sleep(0.2)
-    assert log.exists(), "the beat never started"
-    time.sleep(1.0)
+# What the driver prints (off a terminal) once the beat's process runs.
+BEAT_STARTED = re.compile(rf"^\s*{CHEAP_BEAT}\s+rendering$")
+
+
+def said_until(proc: subprocess.Popen[str], wanted: re.Pattern[str] | str) -> str:
+    """The driver's stderr up to the first line that matches `wanted`, however long it takes; fails with
+    what it said if the driver ends first. Read a byte at a time, so that communicate() gets the rest."""
+    assert proc.stderr is not None  # piped
+    said, line = "", b""
+    while byte := os.read(proc.stderr.fileno(), 1):
+        line += byte
+        if byte == b"\n":
+            said += line.decode()
+            if re.search(wanted, line.decode().rstrip("\n")):
+                return said
+            line = b""
+    pytest.fail(f"the driver ended (exit {proc.wait()}) before saying {wanted!r}:\n{said}{line.decode()}")
 
 
 def descendants(pid: int) -> set[int]:
@@ -415,27 +425,27 @@ def test_a_second_render_on_the_same_media_folder_is_refused(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def rendering_a_beat(tmp_path: Path) -> tuple[subprocess.Popen[str], set[int]]:
-    """The driver once a beat is rendering, and the processes below it."""
+def rendering_a_beat(tmp_path: Path) -> tuple[subprocess.Popen[str], str, set[int]]:
+    """The driver once a beat is rendering, what it said so far, and the processes below it."""
     proc = start_video(tmp_path, "--quality", "preview", "--scenes", CHEAP_BEAT)
-    wait_for_beat(tmp_path)
+    said = said_until(proc, BEAT_STARTED)
     below = descendants(proc.pid)
     assert len(below) >= 2  # the fork server and the beat, at least
-    return proc, below
+    return proc, said, below
 
 
 def test_sigterm_stops_the_driver_and_its_beats(tmp_path):
-    proc, below = rendering_a_beat(tmp_path)
+    proc, said, below = rendering_a_beat(tmp_path)
     proc.terminate()
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and err.splitlines()[-1] == "render.sh: interrupted; no video written", err
-    assert "Traceback" not in err and "Warning" not in err, err
+    assert "Traceback" not in said + err and "Warning" not in said + err, said + err
     assert gone_within(below, 10), f"still running: {alive(below)}"
     assert not list((tmp_path / "out").iterdir())
 
 
 def test_killing_the_driver_ends_its_beats(tmp_path):
-    proc, below = rendering_a_beat(tmp_path)
+    proc, _, below = rendering_a_beat(tmp_path)
     proc.kill()
     proc.communicate(timeout=60)
     # The beat's parent is the fork server, which lives while anything it forked does: the beat
@@ -443,24 +453,28 @@ def test_killing_the_driver_ends_its_beats(tmp_path):
     assert gone_within(below, 3), f"still running: {alive(below)}"
 
 
+# Said as TPE's featured run starts: well inside the trial data, which takes minutes here.
+LONG_TRIAL_DATA = ("--quality", "preview", "--set", "study.budget=400", "--set", "study.n_seeds=200")
+INSIDE_TRIAL_DATA = "featured run wells seed 0: tpe, 400 trials"
+
+
 def test_ctrl_c_stops_a_long_sweep_within_seconds(tmp_path):
-    proc = start_video(tmp_path, "--quality", "preview", "--set", "study.budget=400", "--set", "study.n_seeds=200")
-    time.sleep(4.0)  # well inside the trial data, which takes minutes here
-    assert proc.poll() is None
+    proc = start_video(tmp_path, *LONG_TRIAL_DATA)
+    said = said_until(proc, INSIDE_TRIAL_DATA)
+    assert "featured run wells seed 0: grid, 400 trials" in said  # the cost is said before the work
     below = descendants(proc.pid)
     asked = time.time()
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert time.time() - asked < 10, f"took {time.time() - asked:.1f} s to stop"
-    assert proc.returncode == 130 and "no video written" in err and "Traceback" not in err, err
+    assert proc.returncode == 130 and "no video written" in err and "Traceback" not in said + err, said + err
     assert gone_within(below, 5), f"still running: {alive(below)}"  # the sweep's workers too
-    assert "featured run wells seed 0: grid, 400 trials" in err  # the cost is said before the work
 
 
 def test_a_second_ctrl_c_while_stopping_prints_no_traceback(tmp_path):
     """`timeout -s INT` and an impatient hand both signal twice; the second lands in the shutdown."""
-    proc = start_video(tmp_path, "--quality", "preview", "--set", "study.budget=400", "--set", "study.n_seeds=200")
-    time.sleep(4.0)
+    proc = start_video(tmp_path, *LONG_TRIAL_DATA)
+    said_until(proc, INSIDE_TRIAL_DATA)
     proc.send_signal(signal.SIGINT)
     time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
@@ -577,13 +591,12 @@ def test_optuna_dashboard_opens_the_studies_the_video_shows(tmp_path):
             return json.loads(answer.read())
 
     try:
-        deadline = time.time() + 30
-        while True:
+        while True:  # until it answers, or ends without having answered
             try:
                 summaries = get("/api/studies")["study_summaries"]
                 break
             except OSError:
-                assert server.poll() is None and time.time() < deadline, "the dashboard did not start"
+                assert server.poll() is None, f"the dashboard ended: {server.communicate()[1].decode()[-2000:]}"
                 time.sleep(0.3)
         by_name = {s["study_name"]: s["study_id"] for s in summaries}
         assert set(by_name) == {f"{name}-seed{config.featured_seed}" for name in config.samplers}

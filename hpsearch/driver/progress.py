@@ -1,5 +1,6 @@
 """What the driver shows while beats render: on a terminal, one live line per beat (frames written, of
-about how many its last render had) and the whole video's time left; elsewhere, a line per finished beat."""
+about how many its last render had) and the whole video's time left; elsewhere, a line as each beat
+starts rendering and one when it is done."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ class BeatProgress:
         )
         self.tasks: dict[str, TaskID] = {}
         self.whole: TaskID | None = None
+        self.said: set[str] = set()  # the beats said to have started, off a terminal
 
     def __enter__(self) -> BeatProgress:
         if self.live:
@@ -51,10 +53,13 @@ class BeatProgress:
             self.progress.stop()
 
     def refresh(self) -> None:
-        """Frames written so far, read from the beat processes."""
-        if not self.live:
-            return
+        """Frames written so far, read from the beat processes; off a terminal, the beats that started."""
         started = list(self.renders.frames.items())  # one step: the pool's threads add to it
+        if not self.live:
+            for scene in [s for s, _ in started if s not in self.said and not self.quiet]:
+                self.said.add(scene)
+                print(f"  {scene:<13} rendering", file=sys.stderr)
+            return
         for scene, frames in started:
             if scene not in self.tasks:
                 self.tasks[scene] = self.progress.add_task(scene, total=self.expected.get(scene))

@@ -105,7 +105,8 @@ class Renders:
         self._running: set[BaseProcess] = set()
         self._lock = threading.Lock()  # beats start in the pool's threads, stop() comes from the main one
         self._stopped = False
-        self.frames: dict[str, c_int] = {}  # frames written so far, by log name (the scene)
+        # Frames written so far, by log name (the scene); a beat is here once its process runs.
+        self.frames: dict[str, c_int] = {}
 
     def run(self, args: list[str], log: Path, env: dict[str, str]) -> tuple[int, float, float]:
         """Exit status, peak resident memory (MB) and processor seconds of one `manim <args>` process."""
@@ -115,10 +116,10 @@ class Renders:
         with self._lock:
             if self._stopped:
                 raise KeyboardInterrupt
-            self.frames[log.stem] = frames
             proc = self._context.Process(target=_manim_in_child, args=(args, str(log), env, usage, frames, os.getpid()))
             proc.start()
             self._running.add(proc)
+            self.frames[log.stem] = frames
         try:
             proc.join()
         finally:
