@@ -129,14 +129,15 @@ class Renders:
         return proc.exitcode, usage[0] / 1024, usage[1]
 
     def stop(self) -> None:
+        """End every running beat with its LaTeX, and start no more."""
         with self._lock:
             self._stopped = True
             for proc in self._running:
                 assert proc.pid is not None  # started
                 try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:  # forked but not yet leading its group
-                    proc.terminate()
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:  # forked but not yet leading its group: nothing below it yet
+                    proc.kill()
 
 
 def _manim_in_child(
@@ -150,12 +151,10 @@ def _manim_in_child(
     """A beat process: its own process group, output to its log, then `manim <args>`; reports its peak RSS
     and processor seconds, and counts the frames it writes as it goes (for the driver's progress display).
 
-    It ends, LaTeX and all, when told to (SIGTERM) and when the driver dies, even by SIGKILL. Its
-    parent is the fork server, which outlives the driver while any process it forked runs, so the
-    beat watches the driver itself.
+    It ends, LaTeX and all, when the driver dies, even by SIGKILL. Its parent is the fork server,
+    which outlives the driver while any process it forked runs, so the beat watches the driver itself.
     """
     os.setsid()
-    signal.signal(signal.SIGTERM, lambda *_: os.killpg(0, signal.SIGKILL))
     end_group_with(driver)
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(fd, 1)
