@@ -6,12 +6,12 @@ Per beat: frames, wall seconds, seconds per frame, seconds of render per second
 of video, processor seconds (every thread), peak RSS of the manim process, and
 the ratio to the encode-only floor: a scene of the same resolution holding one
 static frame, rendered with the same manim arguments, measured in this same run
-at two lengths and fitted as start-up + per-frame cost, then evaluated at the
-beat's frame count. Every render is cold (fresh media folder: no cached partial
-movies, no compiled LaTeX); the trial data is in its cache, as the driver leaves
-it before it renders. Then the whole video (beats in parallel, as ./render.sh
-does it) at the chosen quality and at preview quality, and the trial data cold
-(empty cache) and warm.
+at three lengths and fitted as start-up + per-frame cost (floor_model), then
+evaluated at the beat's frame count. Every render is cold (fresh media folder:
+no cached partial movies, no compiled LaTeX); the trial data is in its cache, as
+the driver leaves it before it renders. Then the whole video (beats in
+parallel, as ./render.sh does it) at the chosen quality and at preview quality,
+and the trial data cold (empty cache) and warm.
 """
 
 from __future__ import annotations
@@ -67,9 +67,19 @@ def render_scene(module_path: Path, scene: str, flag: str, media: Path) -> tuple
 
 
 def floor_model(flag: str, runs: int, tmp: Path) -> tuple[float, float]:
-    """Fit the floor's wall time as a + b * frames from two lengths (medians of `runs`)."""
+    """The floor's wall time as start-up + per-frame cost, (a, b) of a + b * frames.
+
+    Fitted by least squares over three lengths (medians of `runs` each), with start-up
+    and per-frame cost both held >= 0 (scipy.optimize.nnls): a line through two noisy
+    points can cross zero, and a negative start-up made the whole video's floor, and
+    its ratio, negative. Where the data would pull the start-up below zero, the fit
+    puts it at 0: a line through the origin.
+    """
+    import numpy as np
+    from scipy.optimize import nnls
+
     points = []
-    for seconds in (2, 10):
+    for seconds in (2, 6, 10):
         src = tmp / f"floor_{seconds}.py"
         src.write_text(FLOOR_SCENE.format(seconds=seconds))
         walls, frames = [], 0
@@ -78,9 +88,9 @@ def floor_model(flag: str, runs: int, tmp: Path) -> tuple[float, float]:
             walls.append(cost.seconds)
             frames = movie_stats(movie)[0]
         points.append((frames, statistics.median(walls)))
-    (f1, w1), (f2, w2) = points
-    per_frame = (w2 - w1) / (f2 - f1)
-    return w1 - per_frame * f1, per_frame
+    frames_of, walls_of = np.array(points, dtype=float).T
+    (a, b), _ = nnls(np.column_stack([np.ones_like(frames_of), frames_of]), walls_of)
+    return float(a), float(b)
 
 
 SURFACE_PROBE = textwrap.dedent("""
