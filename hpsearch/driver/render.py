@@ -126,7 +126,7 @@ def render(
         error(f"{err}: wait for it, or give this render its own --media-dir")
         return 2
     with media_lock:
-        return run(plan)
+        return execute(plan)
 
 
 def make_plan(
@@ -190,7 +190,7 @@ def _writable(option: str, folder: Path) -> None:
         raise SettingsError(f"{option} {folder}: cannot write there ({err.strerror or err})") from None
 
 
-def run(plan: Plan) -> int:
+def execute(plan: Plan) -> int:
     """Prepare, render and publish, stopping at Ctrl-C or SIGTERM; the exit status, and one line on failure."""
     signal.signal(signal.SIGTERM, _interrupt)  # `timeout` and `kill`: stop like Ctrl-C, beats and all
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with Ctrl-C ignored
