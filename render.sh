@@ -64,9 +64,10 @@ case "${1:-}" in
     -h|--help)
         sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
         echo
-        # The options come from the driver; its --help needs nothing installed.
-        py="$VENV/bin/python"; [ -x "$py" ] || py=python3
-        cd "$ROOT" && "$py" -m hpsearch.render --help | sed '1,/^$/d'
+        # The options come from the driver's command line (click), which the set-up installs:
+        # on a fresh machine this sets up first, saying so.
+        setup
+        cd "$ROOT" && "$VENV/bin/python" -m hpsearch.driver render --help | sed '1,/^$/d'
         exit 0 ;;
     test)
         shift
@@ -79,12 +80,12 @@ case "${1:-}" in
     bench)
         shift
         setup
-        cd "$ROOT" && exec "$VENV/bin/python" -m hpsearch.bench "$@" ;;
+        cd "$ROOT" && exec "$VENV/bin/python" -m hpsearch.driver bench "$@" ;;
     stills)
         shift
         setup
-        cd "$ROOT" && exec "$VENV/bin/python" -m hpsearch.stills "$@" ;;
+        cd "$ROOT" && exec "$VENV/bin/python" -m hpsearch.driver stills "$@" ;;
     *)
         setup
-        cd "$ROOT" && exec "$VENV/bin/python" -m hpsearch.render "$@" ;;
+        cd "$ROOT" && exec "$VENV/bin/python" -m hpsearch.driver render "$@" ;;
 esac

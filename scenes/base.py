@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from manim import Animation, Camera, Mobject, Scene, ThreeDScene, VGroup
 
-from hpsearch import chapters, pacing
+from hpsearch import beats, pacing
 from hpsearch import settings as settings_module
 from hpsearch.settings import Settings
 from scenes.cameras.images import ImageCamera
@@ -24,7 +24,7 @@ from scenes.kit.staging import SCREEN_SHIFT, stage_surface
 from scenes.kit.surface_plot import SurfacePlot
 from scenes.kit.text import beat_title
 
-CHAPTER_SCENES = {c.scene for c in chapters.CHAPTERS}
+CHAPTER_SCENES = {b.scene for b in beats.BEATS}
 
 
 def _arrive(scene: FlatBeat | SurfaceBeat) -> None:
@@ -53,7 +53,7 @@ class Paced(Scene):
     def title(self, subtitle: str = "") -> VGroup:
         """This beat's numbered heading, from the chapter list (a test's subclass finds its beat's)."""
         scene = next(c.__name__ for c in type(self).__mro__ if c.__name__ in CHAPTER_SCENES)
-        return beat_title(*chapters.numbered(scene), subtitle)
+        return beat_title(*beats.numbered(scene), subtitle)
 
     def wait_to_read(self, at_least: float = 0.0) -> None:
         """Wait until what was said has been read, and at least `at_least` seconds."""

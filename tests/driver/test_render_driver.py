@@ -20,12 +20,14 @@ import pytest
 import srt
 
 import samplers
-from hpsearch import beats, output, renders, settings
+from hpsearch import beats, settings, trials
+from hpsearch.driver import keys, output, renders
+from hpsearch.driver.render import render
+from hpsearch.files import ROOT
 from hpsearch.plain import to_plain
 
-ROOT = Path(__file__).resolve().parents[1]
 CHEAP_BEAT = "ManySeeds"  # a 2-D beat: the quickest full render
-DRIVER = [sys.executable, "-m", "hpsearch.render"]
+DRIVER = [sys.executable, "-m", "hpsearch.driver", "render"]
 
 
 def driver(tmp_path: Path, *args: str) -> dict:
@@ -61,6 +63,9 @@ def run_video(tmp_path: Path, *args: str, timeout: float = 600) -> subprocess.Co
         (["--set", "render.quality=true", "--quality", "preview"], "render.quality = true"),  # checked all the same
         (["--scenes", "GridSerch"], "GridSerch"),
         (["--config", "/nonexistent/variant.toml"], "/nonexistent/variant.toml"),
+        (["--jobs", "0"], "--jobs 0"),
+        (["--jobs", "two"], "'two'"),  # refused by the command line itself, in the same one line
+        (["--quality", "ultra"], "'ultra'"),
     ],
 )
 def test_bad_input_is_one_line_nonzero_and_writes_nothing(tmp_path, args, named):
@@ -91,48 +96,35 @@ def test_startup_at_or_above_budget_warns_but_is_allowed():
 
 
 def test_render_sh_help_lists_every_option():
-    result = subprocess.run([str(ROOT / "render.sh"), "--help"], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0
-    for option in ("--config", "--set", "--quality", "--scenes", "--jobs", "--out", "test", "bench"):
-        assert option in result.stdout
-
-
-def test_driver_help_needs_nothing_installed():
-    """render.sh --help runs before the set-up: the driver's --help must import only the standard library."""
-    result = subprocess.run(
-        [sys.executable, "-S", "-m", "hpsearch.render", "--help"],  # -S: no site-packages
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    """Every option the render command takes, and the other commands. render.sh sets up before it asks the
+    driver (its options come from click, which the set-up installs); here that is done already."""
+    result = subprocess.run([str(ROOT / "render.sh"), "--help"], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
-    assert "--scenes" in result.stdout
+    options = [option for param in render.params for option in param.opts]
+    assert "--scenes" in options and "--media-dir" in options
+    for word in (*options, "test", "bench", "stills"):
+        assert word in result.stdout, word
 
 
 def test_beat_keys_follow_what_a_beat_can_import_and_nothing_else(tmp_path, monkeypatch):
     """An edit re-renders the beats that can see it: shared code all, a scene file its own, the driver none."""
-    for source in [
-        *ROOT.glob("*.py"),
-        *(ROOT / "scenes").glob("*.py"),
-        *(ROOT / "hpsearch").rglob("*.py"),
-        ROOT / "constraints.txt",
-    ]:
-        copy = tmp_path / source.relative_to(ROOT)
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, copy)
-    monkeypatch.setattr(beats, "ROOT", tmp_path)
+    ignore = shutil.ignore_patterns("__pycache__")
+    for tree in ("scenes", "hpsearch"):
+        shutil.copytree(ROOT / tree, tmp_path / tree, ignore=ignore)
+    for top in (*ROOT.glob("*.py"), ROOT / "manim.cfg", ROOT / "constraints.txt"):
+        shutil.copyfile(top, tmp_path / top.name)
+    monkeypatch.setattr(keys, "ROOT", tmp_path)
     toml = settings.defaults().as_toml()
 
-    def keys(resolved: str = toml, flag: str = "l") -> dict[str, str]:
-        return {b.scene: beats.beat_key(b, resolved, flag) for b in beats.BEATS}
+    def all_keys(resolved: str = toml, flag: str = "l") -> dict[str, str]:
+        return {b.scene: keys.beat_key(b, resolved, flag) for b in beats.BEATS}
 
     def changed_by(edit: Callable[[Path], object], relative: str) -> set[str]:
         """The beats whose key `edit` of the file changes (the file is put back after)."""
         path = tmp_path / relative
-        before, original = keys(), path.read_bytes() if path.exists() else None
+        before, original = all_keys(), path.read_bytes() if path.exists() else None
         edit(path)
-        after = keys()
+        after = all_keys()
         if original is None:
             path.unlink()
         else:
@@ -143,39 +135,45 @@ def test_beat_keys_follow_what_a_beat_can_import_and_nothing_else(tmp_path, monk
         with path.open("a") as f:
             f.write("\n# edited\n")
 
+    def create(path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("COLOUR = 1\n")
+
     every = set(beats.BEATS_BY_NAME)
-    assert len(set(keys().values())) == len(every)
-    for driver in (
-        "hpsearch/bench.py",
-        "hpsearch/render.py",
-        "hpsearch/renders.py",
-        "hpsearch/output.py",
-        "hpsearch/progress.py",
-        "hpsearch/stills.py",
-        "hpsearch/beats.py",
-    ):
-        assert changed_by(append, driver) == set(), driver
+    assert len(set(all_keys().values())) == len(every)
+    driver = sorted((tmp_path / "hpsearch" / "driver").rglob("*.py"))
+    assert len(driver) >= 8
+    for path in driver:
+        assert changed_by(append, path.relative_to(tmp_path).as_posix()) == set(), path
+    assert changed_by(create, "hpsearch/driver/new_step.py") == set()
     for shared in (
-        "scenes/theme.py",
-        "scenes/pieces.py",
+        "scenes/kit/theme.py",
+        "scenes/kit/surface_plot.py",
+        "scenes/cameras/surface.py",
+        "hpsearch/trials.py",
         "samplers.py",
         "objective.py",
+        "hpsearch/beats.py",
         "hpsearch/settings.py",
         "hpsearch/tpe/moments.py",
+        "manim.cfg",
         "constraints.txt",
     ):
         assert changed_by(append, shared) == every, shared
-    assert changed_by(lambda path: path.write_text("COLOUR = 1\n"), "scenes/new_piece.py") == every  # a new file
+    assert changed_by(create, "scenes/new_piece.py") == every  # a new file
+    assert changed_by(create, "scenes/kit/new_piece.py") == every  # in a new subfolder
     assert changed_by(append, "scenes/race.py") == {"Race"}
-    base = set(keys().values())
-    assert base.isdisjoint(keys(flag="m").values())
-    assert base.isdisjoint(keys(settings.load(overrides=["study.budget=25"]).as_toml()).values())
+    (tmp_path / "scenes" / "__pycache__").mkdir(exist_ok=True)
+    assert changed_by(create, "scenes/__pycache__/theme.cpython-311.pyc") == set()  # Python's, not ours
+    base = set(all_keys().values())
+    assert base.isdisjoint(all_keys(flag="m").values())
+    assert base.isdisjoint(all_keys(settings.load(overrides=["study.budget=25"]).as_toml()).values())
 
 
-def test_no_beat_imports_the_driver():
-    """What makes DRIVER_MODULES safe to leave out of the beat keys: nothing a beat runs imports them."""
-    driver = {m.removesuffix(".py").replace("/", ".") for m in beats.DRIVER_MODULES}
-    sources = {p for b in beats.BEATS for p in beats.key_sources(b) if p.suffix == ".py"}
+def test_nothing_outside_the_driver_imports_it():
+    """What makes the driver safe to leave out of the beat keys: no code a beat can run imports it."""
+    sources = {p for b in beats.BEATS for p in keys.key_sources(b) if p.suffix == ".py"}
+    assert ROOT / "scenes" / "base.py" in sources and ROOT / "hpsearch" / "beats.py" in sources
     for path in sources:
         imported: set[str] = set()
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
@@ -183,17 +181,18 @@ def test_no_beat_imports_the_driver():
                 imported |= {alias.name for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module:
                 imported |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
-        assert not imported & driver, f"{path.relative_to(ROOT)} imports {imported & driver}"
+        driver = {name for name in imported if name == "hpsearch.driver" or name.startswith("hpsearch.driver.")}
+        assert not driver, f"{path.relative_to(ROOT)} imports {driver}"
 
 
 def test_render_then_interrupt_then_render_again(tmp_path):
     """A finished render lands whole; Ctrl-C mid-render leaves no video; the next run completes."""
     # Interrupt while the beat renders: nothing may appear in out/.
     proc = start_video(tmp_path, "--quality", "preview", "--scenes", CHEAP_BEAT)
-    wait_for_beat(tmp_path)
+    said = said_until(proc, BEAT_STARTED)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
-    assert proc.returncode != 0, err
+    assert proc.returncode != 0, said + err
     assert not list((tmp_path / "out").glob("*.mp4")) if (tmp_path / "out").exists() else True
 
     # The next run completes and leaves exactly one whole video with its subtitles and studies.
@@ -296,21 +295,19 @@ def test_join_keeps_every_frame_and_carries_subtitles_and_chapters(tmp_path):
 
 
 def test_chapter_lines_round_to_the_nearest_second():
-    assert output.Chapter(140.97, 150.0, "The race").line == "2:21 The race"
-    assert output.Chapter(20.4, 30.0, "The landscape").line == "0:20 The landscape"
-    assert output.Chapter(0.0, 1.0, "The question").line == "0:00 The question"
+    assert output.ChapterMark(140.97, 150.0, "The race").line == "2:21 The race"
+    assert output.ChapterMark(20.4, 30.0, "The landscape").line == "0:20 The landscape"
+    assert output.ChapterMark(0.0, 1.0, "The question").line == "0:00 The question"
 
 
-def test_same_configuration_gives_byte_identical_trial_data(tmp_path):
+def test_same_configuration_gives_byte_identical_trial_data(tmp_path, monkeypatch):
     """Two cold computations of the featured runs and a sweep serialise to the same bytes."""
     dumps = []
     for attempt in ("a", "b"):
-        cache = tmp_path / attempt
+        monkeypatch.setenv("HPSEARCH_CACHE_DIR", str(tmp_path / attempt))
         featured = samplers.StudySpec("wells", 16, 3)
-        runs = {s: to_plain(samplers.featured_run(featured, s, cache_dir=cache)) for s in ("grid", "random", "tpe")}
-        sweep = samplers.sweep(
-            samplers.StudySpec("wells", 16, 0), ("grid", "random", "tpe"), 4, cache_dir=cache, workers=1
-        )
+        runs = {s: to_plain(trials.featured_run(featured, s)) for s in ("grid", "random", "tpe")}
+        sweep = trials.sweep(samplers.StudySpec("wells", 16, 0), ("grid", "random", "tpe"), 4, workers=1)
         curves = {s: st.curves.tolist() for s, st in sweep.stats.items()}
         dumps.append(json.dumps({"runs": runs, "curves": curves}, sort_keys=True).encode())
     assert dumps[0] == dumps[1]
@@ -343,23 +340,33 @@ def test_shared_tex_fills_gaps_and_never_overwrites(tmp_path):
 
 
 def start_video(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
-    """The driver in the background. A shell starts background jobs with SIGINT ignored, and Python then
-    keeps ignoring it: the driver gets Ctrl-C back, whatever started pytest."""
+    """The driver in the background, its stderr piped. A shell starts background jobs with SIGINT ignored,
+    and Python then keeps ignoring it: the driver gets Ctrl-C back, whatever started pytest."""
     return subprocess.Popen(
         **driver(tmp_path, *args),
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
-def wait_for_beat(tmp_path: Path, scene: str = CHEAP_BEAT, timeout: float = 120) -> None:
-    log = tmp_path / "media" / "logs" / f"{scene}.log"
-    deadline = time.time() + timeout
-    while not log.exists() and time.time() < deadline:
-        time.sleep(0.2)
-    assert log.exists(), "the beat never started"
-    time.sleep(1.0)
+# What the driver prints (off a terminal) once the beat's process runs.
+BEAT_STARTED = re.compile(rf"^\s*{CHEAP_BEAT}\s+rendering$")
+
+
+def said_until(proc: subprocess.Popen[str], wanted: re.Pattern[str] | str) -> str:
+    """The driver's stderr up to the first line that matches `wanted`, however long it takes; fails with
+    what it said if the driver ends first. Read a byte at a time, so that communicate() gets the rest."""
+    assert proc.stderr is not None  # piped
+    said, line = "", b""
+    while byte := os.read(proc.stderr.fileno(), 1):
+        line += byte
+        if byte == b"\n":
+            said += line.decode()
+            if re.search(wanted, line.decode().rstrip("\n")):
+                return said
+            line = b""
+    pytest.fail(f"the driver ended (exit {proc.wait()}) before saying {wanted!r}:\n{said}{line.decode()}")
 
 
 def descendants(pid: int) -> set[int]:
@@ -418,27 +425,27 @@ def test_a_second_render_on_the_same_media_folder_is_refused(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def rendering_a_beat(tmp_path: Path) -> tuple[subprocess.Popen[str], set[int]]:
-    """The driver once a beat is rendering, and the processes below it."""
+def rendering_a_beat(tmp_path: Path) -> tuple[subprocess.Popen[str], str, set[int]]:
+    """The driver once a beat is rendering, what it said so far, and the processes below it."""
     proc = start_video(tmp_path, "--quality", "preview", "--scenes", CHEAP_BEAT)
-    wait_for_beat(tmp_path)
+    said = said_until(proc, BEAT_STARTED)
     below = descendants(proc.pid)
     assert len(below) >= 2  # the fork server and the beat, at least
-    return proc, below
+    return proc, said, below
 
 
 def test_sigterm_stops_the_driver_and_its_beats(tmp_path):
-    proc, below = rendering_a_beat(tmp_path)
+    proc, said, below = rendering_a_beat(tmp_path)
     proc.terminate()
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and err.splitlines()[-1] == "render.sh: interrupted; no video written", err
-    assert "Traceback" not in err and "Warning" not in err, err
+    assert "Traceback" not in said + err and "Warning" not in said + err, said + err
     assert gone_within(below, 10), f"still running: {alive(below)}"
     assert not list((tmp_path / "out").iterdir())
 
 
 def test_killing_the_driver_ends_its_beats(tmp_path):
-    proc, below = rendering_a_beat(tmp_path)
+    proc, _, below = rendering_a_beat(tmp_path)
     proc.kill()
     proc.communicate(timeout=60)
     # The beat's parent is the fork server, which lives while anything it forked does: the beat
@@ -446,24 +453,28 @@ def test_killing_the_driver_ends_its_beats(tmp_path):
     assert gone_within(below, 3), f"still running: {alive(below)}"
 
 
+# Said as TPE's featured run starts: well inside the trial data, which takes minutes here.
+LONG_TRIAL_DATA = ("--quality", "preview", "--set", "study.budget=400", "--set", "study.n_seeds=200")
+INSIDE_TRIAL_DATA = "featured run wells seed 0: tpe, 400 trials"
+
+
 def test_ctrl_c_stops_a_long_sweep_within_seconds(tmp_path):
-    proc = start_video(tmp_path, "--quality", "preview", "--set", "study.budget=400", "--set", "study.n_seeds=200")
-    time.sleep(4.0)  # well inside the trial data, which takes minutes here
-    assert proc.poll() is None
+    proc = start_video(tmp_path, *LONG_TRIAL_DATA)
+    said = said_until(proc, INSIDE_TRIAL_DATA)
+    assert "featured run wells seed 0: grid, 400 trials" in said  # the cost is said before the work
     below = descendants(proc.pid)
     asked = time.time()
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert time.time() - asked < 10, f"took {time.time() - asked:.1f} s to stop"
-    assert proc.returncode == 130 and "no video written" in err and "Traceback" not in err, err
+    assert proc.returncode == 130 and "no video written" in err and "Traceback" not in said + err, said + err
     assert gone_within(below, 5), f"still running: {alive(below)}"  # the sweep's workers too
-    assert "featured run wells seed 0: grid, 400 trials" in err  # the cost is said before the work
 
 
 def test_a_second_ctrl_c_while_stopping_prints_no_traceback(tmp_path):
     """`timeout -s INT` and an impatient hand both signal twice; the second lands in the shutdown."""
-    proc = start_video(tmp_path, "--quality", "preview", "--set", "study.budget=400", "--set", "study.n_seeds=200")
-    time.sleep(4.0)
+    proc = start_video(tmp_path, *LONG_TRIAL_DATA)
+    said_until(proc, INSIDE_TRIAL_DATA)
     proc.send_signal(signal.SIGINT)
     time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
@@ -580,13 +591,12 @@ def test_optuna_dashboard_opens_the_studies_the_video_shows(tmp_path):
             return json.loads(answer.read())
 
     try:
-        deadline = time.time() + 30
-        while True:
+        while True:  # until it answers, or ends without having answered
             try:
                 summaries = get("/api/studies")["study_summaries"]
                 break
             except OSError:
-                assert server.poll() is None and time.time() < deadline, "the dashboard did not start"
+                assert server.poll() is None, f"the dashboard ended: {server.communicate()[1].decode()[-2000:]}"
                 time.sleep(0.3)
         by_name = {s["study_name"]: s["study_id"] for s in summaries}
         assert set(by_name) == {f"{name}-seed{config.featured_seed}" for name in config.samplers}

@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 
 from hpsearch.beats import BEATS_BY_NAME
-from hpsearch.stills import beat_class, rendered
+from hpsearch.driver.stills import beat_class, rendered
 from tests.helpers.text_geometry import TextBox, collect_texts
 from tests.helpers.words import counting_words
 

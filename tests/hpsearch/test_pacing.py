@@ -13,7 +13,7 @@ import pytest
 import srt
 
 from hpsearch import pacing
-from hpsearch.chapters import CHAPTERS
+from hpsearch.beats import BEATS
 from hpsearch.files import ROOT
 
 LONG = (
@@ -57,7 +57,7 @@ def whole_video(tmp_path_factory):
     """The whole video at preview quality, rendered cold by the driver as ./render.sh does."""
     tmp = tmp_path_factory.mktemp("video")
     env = {**os.environ, "HPSEARCH_CACHE_DIR": str(tmp / "cache")}
-    command = [sys.executable, "-m", "hpsearch.render", "--quality", "preview", "--quiet"]
+    command = [sys.executable, "-m", "hpsearch.driver", "render", "--quality", "preview", "--quiet"]
     command += ["--out", str(tmp / "out"), "--media-dir", str(tmp / "media")]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -72,7 +72,7 @@ RULE_MIN_SECONDS = 1.5
 
 def test_every_subtitle_cue_can_be_read(whole_video):
     cues = list(srt.parse(whole_video.with_suffix(".srt").read_text()))
-    assert len(cues) >= len(CHAPTERS)
+    assert len(cues) >= len(BEATS)
     problems = []
     for before, cue in zip([None, *cues], cues, strict=False):
         seconds = (cue.end - cue.start).total_seconds()
@@ -89,7 +89,7 @@ def test_the_video_has_a_chapter_per_beat_and_a_length_the_story_needs(whole_vid
     with av.open(str(whole_video)) as container:
         chapters = container.chapters()
         seconds = float(container.duration / av.time_base)
-    assert [c["metadata"].get("title") for c in chapters] == [f"{i}. {c.title}" for i, c in enumerate(CHAPTERS, 1)]
+    assert [c["metadata"].get("title") for c in chapters] == [f"{i}. {b.title}" for i, b in enumerate(BEATS, 1)]
     starts = [float(c["start"] * c["time_base"]) for c in chapters]
     assert starts == sorted(starts) and starts[0] == 0
     assert 180 <= seconds <= 360

@@ -40,9 +40,9 @@ EXTREMES = {
 def problems(overrides: tuple[str, ...], scene: str) -> list[str]:
     """Legibility problems of one beat's last frame in a configuration (runs in a worker process)."""
     from hpsearch import settings
-    from hpsearch.stills import rendered
-    from tests import test_legibility as checks
+    from hpsearch.driver.stills import rendered
     from tests.helpers import text_geometry
+    from tests.scenes import test_legibility as checks
 
     config = settings.load(None, overrides)
     beat = next(b for b in BEATS if b.scene == scene)

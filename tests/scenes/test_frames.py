@@ -33,8 +33,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hpsearch import stills
 from hpsearch.beats import BEATS, BEATS_BY_NAME
+from hpsearch.driver import stills
 
 SCENES = [b.scene for b in BEATS]
 CONTROL_DIR = Path(__file__).resolve().parent / "control_data"
@@ -51,7 +51,10 @@ def control_path(scene: str) -> Path:
 
 
 def read_png(path: Path) -> np.ndarray:
-    return stills.read_png(path, "RGBA")
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGBA"), dtype=np.uint8)
 
 
 def compare(frame: np.ndarray, control: np.ndarray) -> tuple[bool, str, np.ndarray]:

@@ -1,5 +1,6 @@
 """What the driver shows while beats render: on a terminal, one live line per beat (frames written, of
-about how many its last render had) and the whole video's time left; elsewhere, a line per finished beat."""
+about how many its last render had) and the whole video's time left; elsewhere, a line as each beat
+starts rendering and one when it is done."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
+from hpsearch.files import write_atomic
+
 if TYPE_CHECKING:
     from hpsearch.beats import Beat
-    from hpsearch.renders import Cost, Renders
+    from hpsearch.driver.renders import Cost, Renders
 
 
 class BeatProgress:
@@ -34,6 +37,7 @@ class BeatProgress:
         )
         self.tasks: dict[str, TaskID] = {}
         self.whole: TaskID | None = None
+        self.said: set[str] = set()  # the beats said to have started, off a terminal
 
     def __enter__(self) -> BeatProgress:
         if self.live:
@@ -49,15 +53,19 @@ class BeatProgress:
             self.progress.stop()
 
     def refresh(self) -> None:
-        """Frames written so far, read from the beat processes."""
+        """Frames written so far, read from the beat processes; off a terminal, the beats that started."""
+        started = list(self.renders.frames.items())  # one step: the pool's threads add to it
         if not self.live:
+            for scene in [s for s, _ in started if s not in self.said and not self.quiet]:
+                self.said.add(scene)
+                print(f"  {scene:<13} rendering", file=sys.stderr)
             return
-        for scene, frames in self.renders.frames.items():
+        for scene, frames in started:
             if scene not in self.tasks:
                 self.tasks[scene] = self.progress.add_task(scene, total=self.expected.get(scene))
             self.progress.update(self.tasks[scene], completed=frames.value)
         assert self.whole is not None
-        self.progress.update(self.whole, completed=sum(f.value for f in self.renders.frames.values()))
+        self.progress.update(self.whole, completed=sum(f.value for _, f in started))
 
     def finished(self, beat: Beat, cost: Cost | None) -> None:
         """One line for a beat that is done, above the live lines."""
@@ -77,7 +85,7 @@ class BeatProgress:
     def save(self) -> None:
         """The frame counts of this render's beats, the next render's estimate."""
         counts = dict(self.expected, **{scene: f.value for scene, f in self.renders.frames.items()})
-        self.counts_file.write_text(json.dumps(counts, indent=1, sort_keys=True))
+        write_atomic(self.counts_file, json.dumps(counts, indent=1, sort_keys=True))
 
 
 def _read_counts(path: Path) -> dict[str, int]:

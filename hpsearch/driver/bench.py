@@ -6,17 +6,16 @@ Per beat: frames, wall seconds, seconds per frame, seconds of render per second
 of video, processor seconds (every thread), peak RSS of the manim process, and
 the ratio to the encode-only floor: a scene of the same resolution holding one
 static frame, rendered with the same manim arguments, measured in this same run
-at two lengths and fitted as start-up + per-frame cost, then evaluated at the
-beat's frame count. Every render is cold (fresh media folder: no cached partial
-movies, no compiled LaTeX); the trial data is in its cache, as the driver leaves
-it before it renders. Then the whole video (beats in parallel, as ./render.sh
-does it) at the chosen quality and at preview quality, and the trial data cold
-(empty cache) and warm.
+at three lengths and fitted as start-up + per-frame cost (floor_model), then
+evaluated at the beat's frame count. Every render is cold (fresh media folder:
+no cached partial movies, no compiled LaTeX); the trial data is in its cache, as
+the driver leaves it before it renders. Then the whole video (beats in
+parallel, as ./render.sh does it) at the chosen quality and at preview quality,
+and the trial data cold (empty cache) and warm.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -27,8 +26,11 @@ import textwrap
 import time
 from pathlib import Path
 
+import click
+
 from hpsearch.beats import BEATS, BEATS_BY_NAME
-from hpsearch.renders import ROOT, Cost, manim_args
+from hpsearch.driver.renders import Cost, manim_args
+from hpsearch.files import ROOT
 
 FLOOR_SCENE = textwrap.dedent("""
     from manim import Scene, Text
@@ -65,9 +67,19 @@ def render_scene(module_path: Path, scene: str, flag: str, media: Path) -> tuple
 
 
 def floor_model(flag: str, runs: int, tmp: Path) -> tuple[float, float]:
-    """Fit the floor's wall time as a + b * frames from two lengths (medians of `runs`)."""
+    """The floor's wall time as start-up + per-frame cost, (a, b) of a + b * frames.
+
+    Fitted by least squares over three lengths (medians of `runs` each), with start-up
+    and per-frame cost both held >= 0 (scipy.optimize.nnls): a line through two noisy
+    points can cross zero, and a negative start-up made the whole video's floor, and
+    its ratio, negative. Where the data would pull the start-up below zero, the fit
+    puts it at 0: a line through the origin.
+    """
+    import numpy as np
+    from scipy.optimize import nnls
+
     points = []
-    for seconds in (2, 10):
+    for seconds in (2, 6, 10):
         src = tmp / f"floor_{seconds}.py"
         src.write_text(FLOOR_SCENE.format(seconds=seconds))
         walls, frames = [], 0
@@ -76,9 +88,9 @@ def floor_model(flag: str, runs: int, tmp: Path) -> tuple[float, float]:
             walls.append(cost.seconds)
             frames = movie_stats(movie)[0]
         points.append((frames, statistics.median(walls)))
-    (f1, w1), (f2, w2) = points
-    per_frame = (w2 - w1) / (f2 - f1)
-    return w1 - per_frame * f1, per_frame
+    frames_of, walls_of = np.array(points, dtype=float).T
+    (a, b), _ = nnls(np.column_stack([np.ones_like(frames_of), frames_of]), walls_of)
+    return float(a), float(b)
 
 
 SURFACE_PROBE = textwrap.dedent("""
@@ -158,34 +170,33 @@ def time_trial_data(runs: int) -> tuple[float, float]:
     return statistics.median(cold), statistics.median(warm)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="render.sh bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenes", help="comma-separated beats (default: all)")
-    parser.add_argument("--quality", choices=("preview", "medium", "high"), default="high")
-    parser.add_argument("--runs", type=int, default=1, help="renders per figure; medians are reported (default 1)")
-    parser.add_argument("--data-runs", type=int, default=5, help="repetitions of the trial-data timing (default 5)")
-    parser.add_argument("--no-video", action="store_true", help="skip the whole-video renders")
-    parser.add_argument("--no-preview", action="store_true", help="skip the whole-video render at preview quality")
-    parser.add_argument(
-        "--surface",
-        action="store_true",
-        help="only compare surface resolutions: image difference and moving-camera cost",
-    )
-    args = parser.parse_args(argv)
+@click.command(help=__doc__.split("\n\n")[0])
+@click.option("--scenes", help="comma-separated beats (default: all)")
+@click.option("--quality", type=click.Choice(("preview", "medium", "high")), default="high", show_default=True)
+@click.option("--runs", type=int, default=1, help="renders per figure; medians are reported (default 1)")
+@click.option("--data-runs", type=int, default=5, help="repetitions of the trial-data timing (default 5)")
+@click.option("--no-video", is_flag=True, help="skip the whole-video renders")
+@click.option("--no-preview", is_flag=True, help="skip the whole-video render at preview quality")
+@click.option(
+    "--surface", is_flag=True, help="only compare surface resolutions: image difference and moving-camera cost"
+)
+def bench(
+    scenes: str | None, quality: str, runs: int, data_runs: int, no_video: bool, no_preview: bool, surface: bool
+) -> int:
     from hpsearch import settings
 
-    if args.surface:
+    if surface:
         surface_table()
         return 0
-    flag = settings.QUALITIES[args.quality][0]
-    beats = [b for b in BEATS if not args.scenes or b.scene in args.scenes.split(",")]
-    if not beats or args.runs < 1:
-        parser.error(f"--scenes {args.scenes!r} names no beat of {', '.join(BEATS_BY_NAME)}, or --runs {args.runs} < 1")
+    flag = settings.QUALITIES[quality][0]
+    beats = [b for b in BEATS if not scenes or b.scene in scenes.split(",")]
+    if not beats or runs < 1:
+        raise click.UsageError(f"--scenes {scenes!r} names no beat of {', '.join(BEATS_BY_NAME)}, or --runs {runs} < 1")
 
-    cold, warm = time_trial_data(args.data_runs)
+    cold, warm = time_trial_data(data_runs)
     print(
         f"trial data (findings.precompute, imports excluded): cold {cold:.2f} s, warm {warm:.3f} s "
-        f"(medians of {args.data_runs})",
+        f"(medians of {data_runs})",
         flush=True,
     )
     # The beats read the trial data from the cache; the driver fills it before it renders,
@@ -196,11 +207,10 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        a, b = floor_model(flag, args.runs, tmp)
-        a_of, b_of = {args.quality: a}, {args.quality: b}
+        a, b = floor_model(flag, runs, tmp)
+        a_of, b_of = {quality: a}, {quality: b}
         print(
-            f"encode-only floor at {args.quality}: {a:.2f} s start-up + {b * 1000:.1f} ms per frame "
-            f"(medians of {args.runs})",
+            f"encode-only floor at {quality}: {a:.2f} s start-up + {b * 1000:.1f} ms per frame (medians of {runs})",
             flush=True,
         )
         header = (
@@ -211,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = []
         for beat in beats:
             costs = []
-            for i in range(args.runs):
+            for i in range(runs):
                 cost, movie = render_scene(
                     ROOT / "scenes" / f"{beat.module}.py", beat.scene, flag, tmp / f"media-{beat.scene}-{i}"
                 )
@@ -233,27 +243,30 @@ def main(argv: list[str] | None = None) -> int:
             f"{wall / seconds:>7.2f} {cpu:>7.1f} {'':>7} {floor:>7.1f} {wall / floor:>7.2f}"
         )
         print(
-            f"(wall and cpu: medians of {args.runs} cold renders per beat, cpu counting every thread; "
+            f"(wall and cpu: medians of {runs} cold renders per beat, cpu counting every thread; "
             "peak MB: the largest of them)"
         )
 
-        if not args.no_video:
-            qualities = [args.quality] + ([] if args.no_preview or args.quality == "preview" else ["preview"])
-            for quality in qualities:
-                if quality not in a_of:
-                    a_of[quality], b_of[quality] = floor_model(settings.QUALITIES[quality][0], args.runs, tmp)
+        if not no_video:
+            qualities = [quality] + ([] if no_preview or quality == "preview" else ["preview"])
+            for video_quality in qualities:
+                if video_quality not in a_of:
+                    a_of[video_quality], b_of[video_quality] = floor_model(
+                        settings.QUALITIES[video_quality][0], runs, tmp
+                    )
                 walls, cpus, peaks = [], [], []
-                for i in range(args.runs):
-                    media = tmp / f"video-media-{quality}-{i}"
+                for i in range(runs):
+                    media = tmp / f"video-media-{video_quality}-{i}"
                     driver = run_measured(
                         [
                             sys.executable,
                             "-m",
-                            "hpsearch.render",
-                            "--quality",
-                            quality,
+                            "hpsearch.driver",
+                            "render",
+                            "--video_quality",
+                            video_quality,
                             "--out",
-                            str(tmp / f"out-{quality}-{i}"),
+                            str(tmp / f"out-{video_quality}-{i}"),
                             "--media-dir",
                             str(media),
                         ]
@@ -266,23 +279,19 @@ def main(argv: list[str] | None = None) -> int:
                     peaks.append(
                         max([(driver.peak_mb, "driver")] + [(beat["peak_mb"], name) for name, beat in report.items()])
                     )
-                movie = next((tmp / f"out-{quality}-0").glob("*.mp4"))
+                movie = next((tmp / f"out-{video_quality}-0").glob("*.mp4"))
                 frames, seconds = movie_stats(movie)
                 wall, cpu = statistics.median(walls), statistics.median(cpus)
                 cores = os.cpu_count() or 1
                 # The floor for the whole video: encoding its frames alone, spread over every core.
-                floor = a_of[quality] + b_of[quality] * frames / cores
+                floor = a_of[video_quality] + b_of[video_quality] * frames / cores
                 print(
-                    f"whole video at {quality}, beats in parallel ({cores + 1} jobs on {cores} cores), cold: "
+                    f"whole video at {video_quality}, beats in parallel ({cores + 1} jobs on {cores} cores), cold: "
                     f"{seconds:.1f} s of video, {frames} frames, {wall:.1f} s wall, "
                     f"{wall / frames:.4f} s per frame, {wall / seconds:.2f} s per s of video, "
-                    f"floor {floor:.1f} s, x floor {wall / floor:.2f} (median of {args.runs}); "
+                    f"floor {floor:.1f} s, x floor {wall / floor:.2f} (median of {runs}); "
                     f"{cpu:.0f} processor s, {cpu / wall:.2f} of {cores} cores busy; peak per process "
                     f"{', '.join(f'{mb:.0f} MB ({name})' for mb, name in peaks)}",
                     flush=True,
                 )
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

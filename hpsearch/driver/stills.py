@@ -1,6 +1,6 @@
 """Stills of the video for the README, made the way the tests see each beat: its last frame.
 
-    ./render.sh stills        (python -m hpsearch.stills)
+    ./render.sh stills        (python -m hpsearch.driver stills)
 
 Each beat in STILLS is rendered straight to its last frame (every play() jumps
 to its end state, no movie written) at SIZE with the checked-in configuration,
@@ -10,8 +10,8 @@ and fails when a committed still no longer matches what this command makes.
 
 from __future__ import annotations
 
-import argparse
 import importlib
+import io
 import multiprocessing
 import os
 import sys
@@ -21,9 +21,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import click
 import numpy as np
 
-from hpsearch.renders import ROOT
+from hpsearch.beats import BEATS_BY_NAME
+from hpsearch.files import ROOT, write_atomic
 
 STILLS = ("Landscape", "GridSearch", "InsideTPE", "Race", "ManySeeds")
 """The beats shown in the README's gallery (which says what each shows)."""
@@ -58,8 +60,6 @@ def with_defaults(scene_class: type) -> type:
 
 
 def beat_class(scene: str) -> type:
-    from hpsearch.beats import BEATS_BY_NAME
-
     module = importlib.import_module(f"scenes.{BEATS_BY_NAME[scene].module}")
     return with_defaults(getattr(module, scene))
 
@@ -83,25 +83,12 @@ def still(scene: str) -> np.ndarray:
 
 
 def write_png(frame: np.ndarray, path: Path) -> None:
-    """Write atomically (an interrupted run never leaves a broken image), as an ordinary file."""
+    """Write atomically (an interrupted run never leaves a broken image)."""
     from PIL import Image
 
-    from hpsearch.renders import atomic_path
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = atomic_path(path)
-    try:
-        Image.fromarray(np.ascontiguousarray(frame, dtype=np.uint8)).save(tmp, format="PNG", optimize=True)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def read_png(path: Path, mode: str = "RGB") -> np.ndarray:
-    from PIL import Image
-
-    with Image.open(path) as image:
-        return np.asarray(image.convert(mode), dtype=np.uint8)
+    png = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(frame, dtype=np.uint8)).save(png, format="PNG", optimize=True)
+    write_atomic(path, png.getvalue())
 
 
 def _make(scene: str) -> tuple[str, int]:
@@ -110,9 +97,8 @@ def _make(scene: str) -> tuple[str, int]:
     return scene, path.stat().st_size
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="render.sh stills", description=__doc__.split("\n\n")[0])
-    parser.parse_args(argv)
+@click.command(help=__doc__.split("\n\n")[0])
+def stills() -> int:
     # Each beat in a process of its own (manim's config is per process), two at a time.
     with multiprocessing.get_context("fork").Pool(min(2, os.cpu_count() or 1)) as pool:
         sizes = dict(pool.imap_unordered(_make, STILLS))
@@ -120,7 +106,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{FOLDER.relative_to(ROOT) / f'{scene}.png'}  {sizes[scene] / 1024:.0f} KB", file=sys.stderr)
     print(f"{len(STILLS)} stills, {sum(sizes.values()) / 1024:.0f} KB in all", file=sys.stderr)
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -15,7 +15,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hpsearch.renders import RenderError, atomic_path
+from hpsearch.driver.renders import RenderError
+from hpsearch.files import atomic_path
 
 if TYPE_CHECKING:
     from hpsearch.settings import Settings
@@ -55,7 +56,9 @@ class Cue:
 
 
 @dataclass(frozen=True)
-class Chapter:
+class ChapterMark:
+    """One beat's place in the whole video, as a player's chapter list shows it."""
+
     start: float
     end: float
     title: str
@@ -67,17 +70,17 @@ class Chapter:
         return f"{minutes}:{seconds:02d} {self.title}"
 
 
-def timeline(parts: list[Path], titles: list[str]) -> tuple[list[Cue], list[Chapter]]:
+def timeline(parts: list[Path], titles: list[str]) -> tuple[list[Cue], list[ChapterMark]]:
     """The beats' subcaptions shifted to their place in the whole video, and one chapter per beat.
 
     A caption never outlasts its beat, and ends where the next begins (one line at a time).
     """
     import srt
 
-    cues, chapters, offset = [], [], 0.0
+    cues, marks, offset = [], [], 0.0
     for part, title in zip(parts, titles, strict=True):
         duration = part_duration(part)
-        chapters.append(Chapter(offset, offset + duration, title))
+        marks.append(ChapterMark(offset, offset + duration, title))
         srt_file = part.with_suffix(".srt")
         if srt_file.exists():
             for sub in srt.parse(srt_file.read_text(encoding="utf-8")):
@@ -88,7 +91,7 @@ def timeline(parts: list[Path], titles: list[str]) -> tuple[list[Cue], list[Chap
         Cue(cue.start, min(cue.end, following.start), cue.text)
         for cue, following in itertools.pairwise([*cues, Cue(math.inf, math.inf, "")])
     ]
-    return cues, chapters
+    return cues, marks
 
 
 ASS_HEADER = """[Script Info]
@@ -109,7 +112,7 @@ MS = Fraction(1, 1000)
 HELD = (signal.SIGINT, signal.SIGTERM)  # asked to stop while the outputs land: stop after
 
 
-def join_movies(parts: list[Path], output: Path, cues: list[Cue], chapters: list[Chapter]) -> None:
+def join_movies(parts: list[Path], output: Path, cues: list[Cue], marks: list[ChapterMark]) -> None:
     """One MP4: the parts' video packets back to back without re-encoding, the cues as a subtitle
     track (mov_text, English), and a chapter mark per beat."""
     import av
@@ -156,7 +159,7 @@ def join_movies(parts: list[Path], output: Path, cues: list[Cue], chapters: list
                     "time_base": MS,
                     "metadata": {"title": c.title},
                 }
-                for i, c in enumerate(chapters)
+                for i, c in enumerate(marks)
             ]
         )
 

@@ -6,23 +6,20 @@ import fcntl
 import multiprocessing
 import os
 import resource
-import shutil
 import signal
-import tempfile
 import threading
 import time
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from hpsearch.files import ROOT, write_atomic
 from hpsearch.processes import end_group_with
 
 if TYPE_CHECKING:
     from ctypes import Array, c_double, c_int
 
     from hpsearch.beats import Beat
-
-ROOT = Path(__file__).resolve().parent.parent  # the repository: scenes/ and the top-level modules
 
 
 class RenderError(RuntimeError):
@@ -64,17 +61,6 @@ class Held:
         self.close()
 
 
-def atomic_path(final: Path) -> Path:
-    """A temporary sibling of `final` (same folder, so os.replace is atomic), with an ordinary
-    file's permissions (mkstemp makes it private, and the rename would keep that)."""
-    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.stem}.", suffix=final.suffix)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    return Path(tmp)
-
-
 def share_tex(source: Path, target: Path) -> None:
     """Put into `target` every compiled formula (.svg) of `source` that it lacks, each whole or not at all.
 
@@ -86,12 +72,9 @@ def share_tex(source: Path, target: Path) -> None:
     """
     if not source.is_dir():
         return
-    target.mkdir(parents=True, exist_ok=True)
     for svg in source.glob("*.svg"):
         if not (target / svg.name).exists():
-            tmp = atomic_path(target / svg.name)
-            shutil.copyfile(svg, tmp)
-            os.replace(tmp, target / svg.name)
+            write_atomic(target / svg.name, svg.read_bytes())
 
 
 # What every beat imports before it draws anything (1.4-1.9 s of a fresh process):
@@ -120,9 +103,10 @@ class Renders:
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(PRELOAD)
         self._running: set[BaseProcess] = set()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # beats start in the pool's threads, stop() comes from the main one
         self._stopped = False
-        self.frames: dict[str, c_int] = {}  # frames written so far, by log name (the scene)
+        # Frames written so far, by log name (the scene); a beat is here once its process runs.
+        self.frames: dict[str, c_int] = {}
 
     def run(self, args: list[str], log: Path, env: dict[str, str]) -> tuple[int, float, float]:
         """Exit status, peak resident memory (MB) and processor seconds of one `manim <args>` process."""
@@ -132,10 +116,10 @@ class Renders:
         with self._lock:
             if self._stopped:
                 raise KeyboardInterrupt
-            self.frames[log.stem] = frames
             proc = self._context.Process(target=_manim_in_child, args=(args, str(log), env, usage, frames, os.getpid()))
             proc.start()
             self._running.add(proc)
+            self.frames[log.stem] = frames
         try:
             proc.join()
         finally:
@@ -145,14 +129,15 @@ class Renders:
         return proc.exitcode, usage[0] / 1024, usage[1]
 
     def stop(self) -> None:
+        """End every running beat with its LaTeX, and start no more."""
         with self._lock:
             self._stopped = True
             for proc in self._running:
                 assert proc.pid is not None  # started
                 try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:  # forked but not yet leading its group
-                    proc.terminate()
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:  # forked but not yet leading its group: nothing below it yet
+                    proc.kill()
 
 
 def _manim_in_child(
@@ -166,12 +151,10 @@ def _manim_in_child(
     """A beat process: its own process group, output to its log, then `manim <args>`; reports its peak RSS
     and processor seconds, and counts the frames it writes as it goes (for the driver's progress display).
 
-    It ends, LaTeX and all, when told to (SIGTERM) and when the driver dies, even by SIGKILL. Its
-    parent is the fork server, which outlives the driver while any process it forked runs, so the
-    beat watches the driver itself.
+    It ends, LaTeX and all, when the driver dies, even by SIGKILL. Its parent is the fork server,
+    which outlives the driver while any process it forked runs, so the beat watches the driver itself.
     """
     os.setsid()
-    signal.signal(signal.SIGTERM, lambda *_: os.killpg(0, signal.SIGKILL))
     end_group_with(driver)
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(fd, 1)
@@ -259,12 +242,9 @@ def render_beat(
     if not found or found[-1].stat().st_mtime < start - 1:
         raise RenderError(f"{beat.scene}: manim exited 0 but wrote no new MP4 under {work}")
     share_tex(work / "Tex", media_dir / "Tex")
-    # Into the store: the .srt first, the MP4 last and by rename, so a stored MP4 is always whole.
-    store.parent.mkdir(parents=True, exist_ok=True)
+    # Into the store: the .srt first, the MP4 last, so a stored MP4 has its subtitles beside it.
     srt_file = found[-1].with_suffix(".srt")
     if srt_file.exists():
-        shutil.copyfile(srt_file, store.with_suffix(".srt"))
-    tmp = atomic_path(store)
-    shutil.copyfile(found[-1], tmp)
-    os.replace(tmp, store)
+        write_atomic(store.with_suffix(".srt"), srt_file.read_bytes())
+    write_atomic(store, found[-1].read_bytes())
     return store, Cost(time.perf_counter() - start, peak_mb, cpu_seconds)
