@@ -328,5 +328,6 @@ BUILDERS: dict[str, Callable[[Settings], object]] = {
 def precompute(settings: Settings, progress: bool = False) -> None:
     """Build every beat's data once, so that every cache the beats read is warm before they render in parallel."""
     with trials.progress_shown(progress):
+        featured_runs(settings)  # the quick part first: what the beats draw trial by trial
         for build in BUILDERS.values():
             build(settings)
