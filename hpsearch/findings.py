@@ -306,7 +306,7 @@ def verdict(settings: Settings) -> VerdictData:
         main,
         cases.budget_curves(settings),
         cases.SWEEP_BUDGET,
-        story.REFERENCES,
+        story.REFERENCES + ((story.voice_credit(),) if settings.voice else ()),
     )
 
 

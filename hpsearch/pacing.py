@@ -1,9 +1,10 @@
-"""How long a viewer needs to read: subtitle cues and their times, plain Python, no Manim.
+"""Subtitle cues and their times, plain Python, no Manim.
 
-There is no voice track, so every sentence is read. A cue holds at most two
-subtitle lines (CUE_CHARS) and stays up long enough to be read at READING_CPS
+A cue holds at most two subtitle lines (CUE_CHARS). With the voice on, a cue
+lasts as long as its speech, and PAUSE separates two cues. With the voice off,
+every sentence is read: a cue stays up long enough to be read at READING_CPS
 characters per second, and never less than MIN_CUE_SECONDS. The rule the tests
-hold the video to is 20 characters per second; reading at 17 leaves a margin.
+hold the silent video to is 20 characters per second; reading at 17 leaves a margin.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ import re
 READING_CPS = 17.0
 MIN_CUE_SECONDS = 1.5
 CUE_GAP = 0.1  # seconds between two cues, so a player never shows both or merges them
+# Seconds of silence after a spoken cue (the next may start later, never sooner): a breath where a
+# sentence ends, a shorter one where a long sentence is split between two cues.
+SENTENCE_PAUSE = 0.45
+CLAUSE_PAUSE = 0.3
 CUE_CHARS = 84  # two lines of 42, the usual subtitle limit
 
 # Where a long text may break, best first: after a sentence, after ; or :, after a comma, at any space.
@@ -42,3 +47,8 @@ def cues(text: str, limit: int = CUE_CHARS) -> list[str]:
 def reading_seconds(cue: str) -> float:
     """How long one cue stays up."""
     return max(MIN_CUE_SECONDS, len(cue) / READING_CPS)
+
+
+def pause_after(cue: str) -> float:
+    """The silence after a spoken cue: a sentence's end pauses longer than a clause's."""
+    return SENTENCE_PAUSE if cue.rstrip().endswith((".", "?", "!")) else CLAUSE_PAUSE

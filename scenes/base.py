@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from manim import Animation, Camera, Mobject, Scene, ThreeDScene, VGroup
 
-from hpsearch import beats, pacing
+from hpsearch import beats, pacing, voice
 from hpsearch import settings as settings_module
 from hpsearch.settings import Settings
 from scenes.cameras.images import ImageCamera
@@ -36,17 +36,27 @@ def _arrive(scene: FlatBeat | SurfaceBeat) -> None:
 
 
 class Paced(Scene):
-    """Subtitles timed for reading: a beat says a sentence, shows what it names, then holds until it is read."""
+    """The words of a beat, timed: spoken (a clip per subtitle cue) or, with the voice off, held for reading.
 
-    read_by: float  # scene time when the viewer has read every cue said so far
+    A beat says a sentence, shows what it names while it is spoken, then holds until it is heard or read.
+    """
+
+    settings: Settings
+    read_by: float  # scene time when every cue said so far has been spoken (or read), its pause included
 
     def say(self, text: str) -> float:
-        """Queue `text` as subtitle cues, starting now or when the cues before it end; returns when it is read."""
+        """Queue `text` as subtitle cues (and their speech), starting now or when the cues before it end;
+        returns when it is heard or read."""
         start = max(self.time, self.read_by)
         for cue in pacing.cues(text):
-            seconds = pacing.reading_seconds(cue)
+            if self.settings.voice:
+                clip = voice.clip(cue)
+                self.add_sound(str(clip.path), time_offset=start - self.time)
+                seconds, gap = clip.seconds, pacing.pause_after(cue)
+            else:
+                seconds, gap = pacing.reading_seconds(cue), pacing.CUE_GAP
             self.add_subcaption(cue, duration=seconds, offset=start - self.time)
-            start += seconds + pacing.CUE_GAP
+            start += seconds + gap
         self.read_by = start
         return start
 
@@ -56,10 +66,15 @@ class Paced(Scene):
         return beat_title(*beats.numbered(scene), subtitle)
 
     def wait_to_read(self, at_least: float = 0.0) -> None:
-        """Wait until what was said has been read, and at least `at_least` seconds."""
+        """Wait until what was said has been heard or read, and at least `at_least` seconds."""
         seconds = max(at_least, self.read_by - self.time)
         if seconds > 1e-6:
             self.wait(seconds)
+
+    def tear_down(self) -> None:
+        """A beat never ends inside a sentence: its last words are heard (or read) before the cut."""
+        self.wait_to_read()
+        super().tear_down()
 
 
 class FlatBeat(Paced):

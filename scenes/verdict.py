@@ -85,7 +85,8 @@ class Verdict(FlatBeat):
         refs_title = label("References", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
         refs.next_to(refs_title, DOWN, buff=0.45).align_to(refs_title, LEFT)
         card = VGroup(refs_title, refs, name="references")  # the one card read at leisure, not in passing
-        self.say("The papers behind TPE, random search and Optuna.")
+        voice = ", and the voice you hear" if self.settings.voice else ""
+        self.say(f"The papers behind TPE, random search and Optuna{voice}.")
         self.play(Fade(card), run_time=1.0)
         self.wait_to_read(at_least=4.0)
 

@@ -1,6 +1,7 @@
 """Benchmark the render and the trial data; prints one table of medians.
 
     ./render.sh bench [--scenes A,B] [--quality high] [--runs N] [--no-video] [--no-preview]
+    ./render.sh bench --narration out/hpsearch-high.mp4
 
 Per beat: frames, wall seconds, seconds per frame, seconds of render per second
 of video, processor seconds (every thread), peak RSS of the manim process, and
@@ -170,6 +171,52 @@ def time_trial_data(runs: int) -> tuple[float, float]:
     return statistics.median(cold), statistics.median(warm)
 
 
+def time_speech(srt_file: Path) -> tuple[float, float, float]:
+    """(cold, cached, seconds of speech): every cue of the .srt synthesised in a fresh process with an
+    empty speech cache, then again with it filled; the voice's load is counted, the imports are not."""
+    probe = (
+        "import sys, time, srt; from hpsearch import voice; "
+        "cues = [c.content for c in srt.parse(open(sys.argv[1], encoding='utf-8').read())]; "
+        "t = time.perf_counter(); clips = [voice.clip(c) for c in cues]; "
+        "print(time.perf_counter() - t, sum(c.seconds for c in clips))"
+    )
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, HPSEARCH_CACHE_DIR=cache)
+        runs = [
+            subprocess.run(
+                [sys.executable, "-c", probe, str(srt_file)],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.split()
+            for _ in range(2)
+        ]
+    return float(runs[0][0]), float(runs[1][0]), float(runs[0][1])
+
+
+def narration_report(movie: Path) -> None:
+    """How intelligible the video's narration is (WER against its script), and what its speech costs."""
+    from hpsearch.driver import listen
+
+    if not movie.exists():
+        raise click.UsageError(f"--narration {movie}: no such video; render it first (./render.sh)")
+    cold, cached, speech = time_speech(movie.with_suffix(".srt"))
+    print(
+        f"speech synthesis: {speech:.1f} s of speech, cold {cold:.1f} s ({cold / speech:.3f} x real time), "
+        f"cached {cached:.2f} s",
+        flush=True,
+    )
+    start = time.perf_counter()
+    heard = listen.heard(movie)
+    words = len(heard.script.split())
+    print(
+        f"narration heard by Whisper tiny.en (offline, {time.perf_counter() - start:.0f} s): "
+        f"word error rate {heard.wer:.1%} over {words} words of the script"
+    )
+
+
 @click.command(help=__doc__.split("\n\n")[0])
 @click.option("--scenes", help="comma-separated beats (default: all)")
 @click.option("--quality", type=click.Choice(("preview", "medium", "high")), default="high", show_default=True)
@@ -180,13 +227,28 @@ def time_trial_data(runs: int) -> tuple[float, float]:
 @click.option(
     "--surface", is_flag=True, help="only compare surface resolutions: image difference and moving-camera cost"
 )
+@click.option(
+    "--narration",
+    metavar="MP4",
+    help="only the narration of a rendered video: its word error rate heard offline, and its speech's cost",
+)
 def bench(
-    scenes: str | None, quality: str, runs: int, data_runs: int, no_video: bool, no_preview: bool, surface: bool
+    scenes: str | None,
+    quality: str,
+    runs: int,
+    data_runs: int,
+    no_video: bool,
+    no_preview: bool,
+    surface: bool,
+    narration: str | None,
 ) -> int:
     from hpsearch import settings
 
     if surface:
         surface_table()
+        return 0
+    if narration:
+        narration_report(Path(narration))
         return 0
     flag = settings.QUALITIES[quality][0]
     beats = [b for b in BEATS if not scenes or b.scene in scenes.split(",")]

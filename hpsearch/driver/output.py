@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hpsearch.driver.renders import RenderError
 from hpsearch.files import atomic_path
 
 if TYPE_CHECKING:
+    from hpsearch.audio import Samples
     from hpsearch.settings import Settings
 
 
@@ -112,15 +113,48 @@ MS = Fraction(1, 1000)
 HELD = (signal.SIGINT, signal.SIGTERM)  # asked to stop while the outputs land: stop after
 
 
-def join_movies(parts: list[Path], output: Path, cues: list[Cue], marks: list[ChapterMark]) -> None:
-    """One MP4: the parts' video packets back to back without re-encoding, the cues as a subtitle
-    track (mov_text, English), and a chapter mark per beat."""
+def narration(parts: list[Path]) -> Samples | None:
+    """The beats' speech end to end at voice.RATE, each beat's (the WAV manim leaves beside its MP4)
+    padded with silence to its video's length; None when no beat speaks."""
+    import numpy as np
+
+    from hpsearch import audio, voice
+
+    wavs = [part.with_suffix(".wav") for part in parts]
+    if not any(w.exists() for w in wavs):
+        return None
+    track = []
+    for part, wav in zip(parts, wavs, strict=True):
+        length = round(part_duration(part) * voice.RATE)
+        samples = np.zeros(0)
+        if wav.exists():
+            samples, rate = audio.read_wav(wav)
+            if rate != voice.RATE:
+                raise RenderError(f"{wav}: {rate} Hz, expected the voice's {voice.RATE}")
+            if len(samples) > length:
+                # A beat waits for its last words (scenes/base.py), so this is past the speech: silence.
+                samples = samples[:length]
+        track.append(np.concatenate([samples, np.zeros(length - len(samples))]))
+    return np.concatenate(track)
+
+
+AUDIO_BIT_RATE = 160_000  # AAC, mono: speech needs less; online video's floor is 128 kb/s
+
+
+def join_movies(
+    parts: list[Path], output: Path, cues: list[Cue], marks: list[ChapterMark], speech: Samples | None = None
+) -> None:
+    """One MP4: the parts' video packets back to back without re-encoding, the narration (when there is
+    one) encoded once as AAC, the cues as a subtitle track (mov_text, English), and a chapter mark per beat."""
     import av
     from av.subtitles.subtitle import SubtitleSet
+
+    from hpsearch import voice
 
     with av.open(str(output), mode="w", format="mp4") as out:
         stream_out = None
         offset = 0  # in the output stream's time base
+        sound = None if speech is None else _AudioTrack(out, speech, voice.RATE)
         for part in parts:
             with av.open(str(part)) as src:
                 stream_in = src.streams.video[0]
@@ -141,6 +175,11 @@ def join_movies(parts: list[Path], output: Path, cues: list[Cue], marks: list[Ch
                     packet.stream = stream_out
                     out.mux(packet)
                 offset = last_end
+            if sound is not None:  # the audio up to here, so the file interleaves beat by beat
+                assert stream_out is not None and stream_out.time_base is not None
+                sound.write_until(float(offset * stream_out.time_base))
+        if sound is not None:
+            sound.finish()
         for i, cue in enumerate(cues):
             start, length = round(cue.start * 1000), round((cue.end - cue.start) * 1000)
             # ReadOrder,Layer,Style,Name,MarginL,MarginR,MarginV,Effect,Text; a line break is \N.
@@ -162,6 +201,35 @@ def join_movies(parts: list[Path], output: Path, cues: list[Cue], marks: list[Ch
                 for i, c in enumerate(marks)
             ]
         )
+
+
+class _AudioTrack:
+    """Mono samples encoded as AAC into a container, a stretch at a time."""
+
+    FRAME = 1024  # samples per AAC frame
+
+    def __init__(self, container: Any, samples: Samples, rate: int):
+        self.container, self.samples, self.rate, self.done = container, samples.astype("float32"), rate, 0
+        self.stream = container.add_stream("aac", rate=rate, layout="mono")
+        self.stream.bit_rate = AUDIO_BIT_RATE
+        self.stream.metadata["language"] = "eng"
+
+    def write_until(self, seconds: float) -> None:
+        import av
+
+        end = min(len(self.samples), round(seconds * self.rate))
+        while self.done < end:
+            chunk = self.samples[None, self.done : min(end, self.done + self.FRAME)]
+            frame = av.AudioFrame.from_ndarray(chunk.copy(), format="fltp", layout="mono")
+            frame.sample_rate, frame.pts = self.rate, self.done
+            for packet in self.stream.encode(frame):
+                self.container.mux(packet)
+            self.done += chunk.shape[1]
+
+    def finish(self) -> None:
+        self.write_until(len(self.samples) / self.rate)
+        for packet in self.stream.encode(None):
+            self.container.mux(packet)
 
 
 def write_subtitles(cues: list[Cue], output: Path) -> None:

@@ -29,7 +29,15 @@ import click
 
 from hpsearch.beats import BEATS, BEATS_BY_NAME, Beat, numbered
 from hpsearch.driver.keys import beat_key
-from hpsearch.driver.output import Outputs, config_name, join_movies, save_studies, timeline, write_subtitles
+from hpsearch.driver.output import (
+    Outputs,
+    config_name,
+    join_movies,
+    narration,
+    save_studies,
+    timeline,
+    write_subtitles,
+)
 from hpsearch.driver.progress import BeatProgress
 from hpsearch.driver.renders import Cost, FolderBusy, Held, RenderError, Renders, render_beat
 from hpsearch.files import ROOT, write_atomic
@@ -81,6 +89,11 @@ class Plan:
     help="preview = 480p15 (fast), medium = 720p30, high = 1080p60 (default: render.quality)",
 )
 @click.option(
+    "--voice",
+    type=click.Choice(("on", "off")),
+    help="on = narrated by the neural voice, off = silent, subtitles paced for reading (default: voice.enabled)",
+)
+@click.option(
     "--scenes",
     metavar="NAME,...",
     help=f"render only these beats, e.g. GridSearch,Race (from: {', '.join(BEATS_BY_NAME)})",
@@ -105,6 +118,7 @@ def render(
     config_file: str | None,
     overrides: tuple[str, ...],
     quality: str | None,
+    voice: str | None,
     scenes: str | None,
     jobs: int,
     out: str,
@@ -117,7 +131,7 @@ def render(
     from hpsearch.settings import SettingsError
 
     try:
-        plan = make_plan(config_file, overrides, quality, scenes, jobs, Path(out), Path(media_dir), quiet)
+        plan = make_plan(config_file, overrides, quality, voice, scenes, jobs, Path(out), Path(media_dir), quiet)
         media_lock = Held(plan.media_dir, wait=False)  # until this render ends
     except SettingsError as err:
         error(err)
@@ -133,6 +147,7 @@ def make_plan(
     config_file: str | None,
     overrides: tuple[str, ...],
     quality: str | None,
+    voice: str | None,
     scenes: str | None,
     jobs: int,
     out_dir: Path,
@@ -148,6 +163,15 @@ def make_plan(
         config = settings.load(config_file, list(overrides))  # every value checked, --quality or not
     if quality:
         config = dataclasses.replace(config, quality=quality)
+    if voice:
+        config = dataclasses.replace(config, voice=voice == "on")
+    if config.voice:
+        from hpsearch import voice as narrator
+
+        try:
+            narrator.check_installed()
+        except narrator.VoiceMissing as err:
+            raise settings.SettingsError(str(err)) from None
     for w in caught:
         print(f"render.sh: warning: {w.message}", file=sys.stderr)
     beats = list(BEATS)
@@ -314,7 +338,7 @@ def publish(plan: Plan, parts: list[Path], outputs: Outputs) -> float:
         outputs.clean()
         titles = ["{}. {}".format(*numbered(b.scene)) for b in plan.beats]  # numbered as on screen
         cues, marks = timeline(parts, titles)
-        join_movies(parts, outputs.staged(plan.movie), cues, marks)
+        join_movies(parts, outputs.staged(plan.movie), cues, marks, narration(parts))
         write_subtitles(cues, outputs.staged(plan.movie.with_suffix(".srt")))
         outputs.staged(out_dir / f"{plan.name}.chapters.txt").write_text("".join(m.line + "\n" for m in marks))
         save_studies(plan.config, outputs.staged(out_dir / f"{plan.name}-studies.db"))

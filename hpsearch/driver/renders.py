@@ -222,7 +222,8 @@ def manim_args(quality_flag: str, media_dir: Path, scene_file: Path, scene: str)
 def render_beat(
     beat: Beat, quality_flag: str, media_dir: Path, env: dict[str, str], key: str, renders: Renders
 ) -> tuple[Path, Cost | None]:
-    """The beat's MP4 (and .srt beside it): reused when its key matches, else rendered by `manim render`.
+    """The beat's MP4 (its .srt and speech .wav beside it): reused when its key matches, else rendered
+    by `manim render`.
 
     Returns the MP4 and what rendering it cost (None when reused).
     """
@@ -242,9 +243,10 @@ def render_beat(
     if not found or found[-1].stat().st_mtime < start - 1:
         raise RenderError(f"{beat.scene}: manim exited 0 but wrote no new MP4 under {work}")
     share_tex(work / "Tex", media_dir / "Tex")
-    # Into the store: the .srt first, the MP4 last, so a stored MP4 has its subtitles beside it.
-    srt_file = found[-1].with_suffix(".srt")
-    if srt_file.exists():
-        write_atomic(store.with_suffix(".srt"), srt_file.read_bytes())
+    # Into the store: the .srt and the speech (.wav) first, the MP4 last, so a stored MP4 has them beside it.
+    for suffix in (".srt", ".wav"):
+        beside = found[-1].with_suffix(suffix)
+        if beside.exists():
+            write_atomic(store.with_suffix(suffix), beside.read_bytes())
     write_atomic(store, found[-1].read_bytes())
     return store, Cost(time.perf_counter() - start, peak_mb, cpu_seconds)

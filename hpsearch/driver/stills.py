@@ -53,10 +53,14 @@ def render_config(media_dir: Path, width: int, height: int) -> dict[str, Any]:
 
 
 def with_defaults(scene_class: type) -> type:
-    """The beat with the checked-in configuration, whatever $HPSEARCH_CONFIG names."""
+    """The beat with the checked-in configuration, whatever $HPSEARCH_CONFIG names, silent: a still
+    is the beat's last frame, the same with the voice or without, and needs no speech made for it."""
+    import dataclasses
+
     from hpsearch import settings
 
-    return type(scene_class.__name__, (scene_class,), {"fixed_settings": settings.defaults()})
+    silent = dataclasses.replace(settings.defaults(), voice=False)
+    return type(scene_class.__name__, (scene_class,), {"fixed_settings": silent})
 
 
 def beat_class(scene: str) -> type:

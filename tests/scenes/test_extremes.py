@@ -1,9 +1,13 @@
-"""Every beat stays legible in the extreme legal configurations, not only the default one.
+"""Every beat stays legible, and every sentence speakable, in the extreme legal configurations, not only
+the default one.
 
 The last frame of each beat is rendered (as in test_legibility.py, whose checks
 are used) for a budget of one run, a budget of 100, the Branin function, and the
 one-axis objective with a fourth sampler, one seed and another featured seed:
-no text outside the frame, overlapping other text or below the size floor.
+no text outside the frame, overlapping other text or below the size floor. Every
+sentence the beat says on the way is turned into its spoken form, which must
+leave nothing a voice would read literally (hpsearch.speech). The renders are
+silent (the last frame is the same with the voice), so no speech is synthesised.
 (A budget of 400 passes too, checked by hand: its trial data alone takes about
 three minutes on two cores, too long for every test run.)
 """
@@ -39,22 +43,33 @@ EXTREMES = {
 
 def problems(overrides: tuple[str, ...], scene: str) -> list[str]:
     """Legibility problems of one beat's last frame in a configuration (runs in a worker process)."""
-    from hpsearch import settings
+    from hpsearch import settings, speech
     from hpsearch.driver.stills import rendered
     from tests.helpers import text_geometry
     from tests.scenes import test_legibility as checks
 
-    config = settings.load(None, overrides)
+    config = settings.load(None, (*overrides, "voice.enabled=false"))
     beat = next(b for b in BEATS if b.scene == scene)
     scene_class = getattr(importlib.import_module(f"scenes.{beat.module}"), scene)
-    variant = type(scene, (scene_class,), {"fixed_settings": config})
+    said: list[str] = []
+
+    def say(self, text: str) -> float:
+        said.append(text)
+        return scene_class.say(self, text)
+
+    variant = type(scene, (scene_class,), {"fixed_settings": config, "say": say})
     with tempfile.TemporaryDirectory() as media, rendered(variant, Path(media), 480, 270) as (rendered_scene, _):
         texts = text_geometry.collect_texts(rendered_scene, scene)
         width, height = float(rendered_scene.camera.frame_width), float(rendered_scene.camera.frame_height)
+        unspeakable = [
+            f"{text!r} is spoken with {left}" for text in said if (left := speech.leftovers(speech.spoken(text)))
+        ]
         return (
             checks.outside_frame(texts, width, height)
             + checks.overlapping(texts)
             + checks.too_small(texts, height, 24, 24)
+            + ([] if said else ["says nothing"])
+            + unspeakable
         )
 
 
