@@ -87,6 +87,7 @@ class InsideTPE(FlatBeat):
         fast = [s for s in data.steps if s.trial not in slow]
         fast_time = min(self.fast_step_max, self.fast_seconds / max(len(fast), 1))
         run_of_fast: list[Step] = []
+        stretches = 0  # of fast steps said so far: the first is explained, the rest only named
         for step, step_map, pick in zip(data.steps, data.maps, data.picks, strict=True):
             if step.trial in slow:
                 self.show_slow(data, step, step_map, pick, slow[step.trial], shown)
@@ -95,7 +96,8 @@ class InsideTPE(FlatBeat):
                 if not run_of_fast:
                     later = [s for s in data.steps if s.trial >= step.trial]
                     stretch = next((i for i, s in enumerate(later) if s.trial in slow), len(later))
-                    self.say(story.inside_fast(step.trial + 1, later[stretch - 1].trial + 1))
+                    self.say(story.inside_fast(step.trial + 1, later[stretch - 1].trial + 1, again=stretches > 0))
+                    stretches += 1
                 run_of_fast.append(step)
                 self.show_fast(data, step, step_map, pick, fast_time, shown)
         self.say(story.inside_outcome(data.first_deep, data.n_startup_trials, len(data.run.trials)))
@@ -263,7 +265,7 @@ class InsideTPE(FlatBeat):
     def show_slow(self, data, step, step_map, pick, roles, shown: Shown) -> None:
         trial = data.run.trials[step.trial]
         # 1. The split at gamma(n): markers recoloured, the losses sorted on the strip with y*
-        self.say(story.inside_split(step.trial + 1, step.n, step.gamma, step.y_star))
+        self.say(story.inside_split(step.trial + 1, step.n, step.gamma))
         split = self.split_strip(data, step)
         self.play(
             *self.recoloured(step, shown),

@@ -4,7 +4,7 @@
 from manim import DOWN, LEFT, RIGHT, UP, Text, VGroup
 
 from hpsearch import findings, story
-from hpsearch.formatting import format_decay, format_loss, format_lr, format_point
+from hpsearch.formatting import format_loss, format_point
 from hpsearch.visibility import View
 from scenes.base import SurfaceBeat
 from scenes.kit import theme
@@ -67,8 +67,7 @@ class Landscape(SurfaceBeat):
         self.pin(table)
         deepest = minima[0]
         self.say(
-            f"{story.wells(len(minima))} The deepest, A, reaches {format_loss(deepest.value)} "
-            f"at lr {format_lr(deepest.hyperparameters[0])}, decay {format_decay(deepest.hyperparameters[1])}."
+            f"{story.wells(len(minima))} The deepest, A, reaches {format_loss(deepest.value)}."  # where: the table
         )
         self.play(Fade(markers), Fade(letters), Fade(table), run_time=1.0)
         self.wait_to_read(at_least=self.hold)

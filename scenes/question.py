@@ -8,9 +8,8 @@ import math
 
 from manim import DOWN, LEFT, RIGHT, UP, Animation, VGroup, config, linear
 
-import objective
 from hpsearch import findings, story
-from hpsearch.formatting import plural, sci_unicode, signed, tick_text
+from hpsearch.formatting import plural, tick_text
 from hpsearch.visibility import View
 from scenes.base import SurfaceBeat
 from scenes.kit import theme
@@ -79,14 +78,9 @@ class Question(SurfaceBeat):
         self.pin(hp_table, box_note, formula, budget, question)
 
         lr, decay = data.rows
-        self.say(
-            f"Two hyperparameters: the {lr.label}, {sci_unicode(objective.LEARNING_RATE.low)}"
-            f" to {sci_unicode(objective.LEARNING_RATE.high)} on a log scale, and the "
-            f"{decay.label}, {decay.low} to {decay.high}."
-        )
+        self.say(f"Two hyperparameters: the {lr.label}, on a log scale, and the {decay.label}.")  # ranges: the table
         self.turn(Fade(hp_table))
-        self.say(f"Both map onto one square, x and y from {signed(low, 0)} to {signed(high, 0)}.")
-        self.turn(Fade(box_note), at_least=3.5)
+        self.turn(Fade(box_note), at_least=2.0)  # the square's coordinates are on screen
         self.say(f"Over it, the validation loss f: {data.summary.split(';')[0]}. Height is loss; lower is better.")
         self.turn(Fade(hp_table, out=True), Fade(box_note, out=True), Fade(formula))
         self.say(f"With {plural(data.budget, 'training run')}, find the setting with the lowest loss.")

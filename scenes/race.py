@@ -78,10 +78,7 @@ class Race(FlatBeat):
         heading = self.title(f"one seed ({data.seed}), {plural(data.budget, 'run')} for each sampler")
         self.play(Fade(heading), run_time=1.0)
         self.wait(self.heading_seconds)
-        self.say(
-            f"Each sampler gets {plural(data.budget, 'run')} on the same loss map. "
-            "Darker is lower; the cross marks the minimum."
-        )
+        self.say("The same loss map for each sampler: darker is lower; the cross marks the minimum.")
         self.play(
             Fade(heading, out=True),
             Fade(maps),

@@ -114,9 +114,7 @@ class RandomSearch(SurfaceBeat):
         self.say(story.grid_spend(grid_run.distinct_lr, n_decay, grid_run.best_trial.value < valley.deep_threshold))
         self.play(Fade(grid_dots, lag_ratio=0.05), run_time=1.5)
         self.wait_to_read()
-        self.say(f"Random search tries {plural(run.distinct_lr, 'learning rate')} with the same budget.")
         self.play(Fade(random_dots, lag_ratio=0.05), run_time=1.5)
-        self.wait_to_read()
 
         # Turn the camera until it looks along the decay axis: the surface becomes its lr profile.
         self.say("Seen along the decay axis, each run lands on its learning rate.")
