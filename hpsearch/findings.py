@@ -287,6 +287,7 @@ class VerdictData:
     budget_curves: BudgetCurves
     sweep_budget: int  # the budget chart runs 1 .. this
     references: tuple[tuple[str, str], ...]  # (authors and year, title and venue)
+    voice_credit: str | None  # the narrating voice, when there is one
 
 
 def verdict(settings: Settings) -> VerdictData:
@@ -306,7 +307,8 @@ def verdict(settings: Settings) -> VerdictData:
         main,
         cases.budget_curves(settings),
         cases.SWEEP_BUDGET,
-        story.REFERENCES + ((story.voice_credit(),) if settings.voice else ()),
+        story.REFERENCES,
+        story.voice_credit() if settings.voice else None,
     )
 
 

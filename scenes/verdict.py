@@ -13,7 +13,7 @@ from scenes.base import FlatBeat
 from scenes.kit import panels, theme
 from scenes.kit.fade import Fade
 from scenes.kit.marks import axis_title, trial_marker
-from scenes.kit.text import label, math_label, paragraph
+from scenes.kit.text import fit_width, label, math_label, paragraph
 
 
 class BudgetChart(VGroup):
@@ -82,6 +82,9 @@ class Verdict(FlatBeat):
 
         # --- 3. references
         refs = self._references(data.references, 2 * half)
+        if data.voice_credit:
+            credit = fit_width(label(data.voice_credit, theme.LABEL_SIZE, theme.MUTED), 2 * half, theme.LABEL_SIZE)
+            refs.add(credit.next_to(refs, DOWN, buff=0.3, aligned_edge=LEFT))
         refs_title = label("References", theme.HEADING_SIZE).to_corner(UL, buff=self.margin)
         refs.next_to(refs_title, DOWN, buff=0.45).align_to(refs_title, LEFT)
         card = VGroup(refs_title, refs, name="references")  # the one card read at leisure, not in passing

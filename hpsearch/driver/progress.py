@@ -1,6 +1,6 @@
 """What the driver shows while beats render: on a terminal, one live line per beat (frames written, of
-about how many its last render had) and the whole video's time left; elsewhere, a line as each beat
-starts rendering and one when it is done."""
+about how many its last render had, and speech clips synthesised) and the whole video's time left;
+elsewhere, a line as each beat starts rendering and one when it is done."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from hpsearch.files import write_atomic
+from hpsearch.formatting import plural
 
 if TYPE_CHECKING:
     from hpsearch.beats import Beat
@@ -31,6 +32,7 @@ class BeatProgress:
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("frames"),
+            TextColumn("{task.fields[speech]}"),
             TimeRemainingColumn(),
             console=Console(stderr=True),
             transient=True,
@@ -44,7 +46,7 @@ class BeatProgress:
             known = all(b.scene in self.expected for b in self.beats)
             total = sum(self.expected[b.scene] for b in self.beats) if known else None
             label = "whole video" if known else "whole video (no estimate yet)"
-            self.whole = self.progress.add_task(label, total=total)
+            self.whole = self.progress.add_task(label, total=total, speech="")
             self.progress.start()
         return self
 
@@ -62,8 +64,10 @@ class BeatProgress:
             return
         for scene, frames in started:
             if scene not in self.tasks:
-                self.tasks[scene] = self.progress.add_task(scene, total=self.expected.get(scene))
-            self.progress.update(self.tasks[scene], completed=frames.value)
+                self.tasks[scene] = self.progress.add_task(scene, total=self.expected.get(scene), speech="")
+            clips = self.renders.clips[scene].value
+            speech = f"{clips} clip{'s' if clips != 1 else ''} spoken" if clips else ""
+            self.progress.update(self.tasks[scene], completed=frames.value, speech=speech)
         assert self.whole is not None
         self.progress.update(self.whole, completed=sum(f.value for _, f in started))
 
@@ -75,6 +79,8 @@ class BeatProgress:
             line = f"  {beat.scene:<13} reused (nothing it depends on changed)"
         else:
             line = f"  {beat.scene:<13} {cost.seconds:6.1f} s  {cost.peak_mb:5.0f} MB peak"
+            if cost.clips:
+                line += f", {plural(cost.clips, 'speech clip')} synthesised"
         if self.live:
             self.progress.console.print(line, highlight=False)
             if beat.scene in self.tasks:

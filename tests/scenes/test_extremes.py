@@ -41,6 +41,11 @@ EXTREMES = {
 }
 
 
+def credited(config, scene: str) -> bool:
+    """Where the voice must be credited: on the last card of a narrated video."""
+    return config.voice and scene == BEATS[-1].scene
+
+
 def problems(overrides: tuple[str, ...], scene: str) -> list[str]:
     """Legibility problems of one beat's last frame in a configuration (runs in a worker process)."""
     from hpsearch import settings, speech
@@ -48,7 +53,8 @@ def problems(overrides: tuple[str, ...], scene: str) -> list[str]:
     from tests.helpers import text_geometry
     from tests.scenes import test_legibility as checks
 
-    config = settings.load(None, (*overrides, "voice.enabled=false"))
+    silent = () if any(o.startswith("voice.") for o in overrides) else ("voice.enabled=false",)
+    config = settings.load(None, (*overrides, *silent))
     beat = next(b for b in BEATS if b.scene == scene)
     scene_class = getattr(importlib.import_module(f"scenes.{beat.module}"), scene)
     said: list[str] = []
@@ -69,6 +75,11 @@ def problems(overrides: tuple[str, ...], scene: str) -> list[str]:
             + checks.overlapping(texts)
             + checks.too_small(texts, height, 24, 24)
             + ([] if said else ["says nothing"])
+            + (
+                ["the voice is not credited"]
+                if credited(config, scene) and not any("Voice: Piper" in t.string for t in texts)
+                else []
+            )
             + unspeakable
         )
 
@@ -78,15 +89,17 @@ def renders(tmp_path_factory, monkeypatch_module) -> dict[tuple[str, str], Futur
     from hpsearch import findings, settings
 
     monkeypatch_module.setenv("HPSEARCH_CACHE_DIR", str(tmp_path_factory.mktemp("extreme-trials")))
-    for overrides in EXTREMES.values():  # the trial data once per configuration, before the renders read it
+    for overrides in [*EXTREMES.values(), ()]:  # the trial data once per configuration, before the renders read it
         findings.precompute(settings.load(None, overrides))
     workers = int(os.environ.get("SCENE_TEST_WORKERS", min(2, os.cpu_count() or 1)))
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield {
+        futures = {
             (name, beat.scene): pool.submit(problems, overrides, beat.scene)
             for name, overrides in EXTREMES.items()
             for beat in BEATS
         }
+        futures["narrated", "Verdict"] = pool.submit(problems, ("voice.enabled=true",), "Verdict")
+        yield futures
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +113,9 @@ def monkeypatch_module():
 def test_beats_stay_legible_in_extreme_configurations(renders, extreme, beat):
     found = renders[(extreme, beat)].result()
     assert not found, f"{beat} with {', '.join(EXTREMES[extreme])}:\n" + "\n".join(found)
+
+
+def test_the_narrated_references_card_credits_the_voice_legibly(renders):
+    # Only a narrated render credits the voice, under the references: one more line on a full card.
+    found = renders[("narrated", "Verdict")].result()
+    assert not found, "\n".join(found)
