@@ -138,7 +138,7 @@ def narration(parts: list[Path]) -> Samples | None:
     return np.concatenate(track)
 
 
-AUDIO_BIT_RATE = 160_000  # AAC, mono: speech needs less; online video's floor is 128 kb/s
+AUDIO_BIT_RATE = 192_000  # AAC, mono; online video asks for at least 128 kb/s
 
 
 def join_movies(

@@ -66,6 +66,8 @@ def run_video(tmp_path: Path, *args: str, timeout: float = 600) -> subprocess.Co
         (["--jobs", "0"], "--jobs 0"),
         (["--jobs", "two"], "'two'"),  # refused by the command line itself, in the same one line
         (["--quality", "ultra"], "'ultra'"),
+        (["--voice", "loud"], "'loud'"),
+        (["--set", "voice.enabled=2", "--voice", "on"], "voice.enabled = 2"),  # checked all the same
     ],
 )
 def test_bad_input_is_one_line_nonzero_and_writes_nothing(tmp_path, args, named):

@@ -74,7 +74,7 @@ def test_every_cue_starts_when_its_words_start_and_ends_when_they_end(narrated):
     sound, problems = narrated["sound"], []
     for start, end, text in narrated["cues"]:
         before, opening = level(sound, start - 0.25, start - 0.03), level(sound, start, start + 0.15)
-        closing, after = level(sound, end - 0.15, end), level(sound, end + 0.05, end + 0.25)
+        closing, after = level(sound, end - 0.25, end), level(sound, end + 0.05, end + 0.25)
         if not (before < -50 and opening > -35):
             problems.append(f"{start:.2f} s, {before:.0f} dB before, {opening:.0f} dB after the start: {text!r}")
         if not (closing > -40 and after < -50):
@@ -93,7 +93,7 @@ def test_cues_never_overlap_and_pause_between_sentences(narrated):
 def test_no_sentence_is_cut_by_the_end_of_its_beat(narrated):
     sound = narrated["sound"]
     for start, end in narrated["chapters"]:
-        inside = [c for c in narrated["cues"] if start <= c[0] < end]
+        inside = [c for c in narrated["cues"] if start - 0.01 <= c[0] < end - 0.01]  # the .srt keeps milliseconds
         assert inside, f"the beat at {start:.1f} s says nothing"
         assert inside[-1][1] <= end - 0.05
         assert level(sound, end - 0.05, end) < -50
