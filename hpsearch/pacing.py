@@ -1,7 +1,7 @@
 """Subtitle cues and their times, plain Python, no Manim.
 
 A cue holds at most two subtitle lines (CUE_CHARS). With the voice on, a cue
-lasts as long as its speech, and PAUSE separates two cues. With the voice off,
+lasts as long as its speech, and a pause follows it (pause_after). With the voice off,
 every sentence is read: a cue stays up long enough to be read at READING_CPS
 characters per second, and never less than MIN_CUE_SECONDS. The rule the tests
 hold the silent video to is 20 characters per second; reading at 17 leaves a margin.
