@@ -1,4 +1,4 @@
-"""The narrated video as ./render.sh makes it by default (a cold preview render): its sound track, read
+"""The narrated video as ./render.sh makes it by default (a preview render, its speech cold): its sound track, read
 back from the MP4 and measured with meters of its own (pyloudnorm, a 4x-oversampled peak), against
 the rules for narration: loudness, true peak, cues that start when their words start, no overlaps,
 no sentence cut by the end of its beat, a speaking rate a listener follows; and its chapters and length."""
@@ -15,14 +15,14 @@ import srt
 
 from hpsearch import speech
 from hpsearch.beats import BEATS
-from tests.hpsearch.test_pacing import render
+from tests.helpers.videos import preview_video
 
 RATE = 48_000
 
 
 @pytest.fixture(scope="module")
-def narrated(tmp_path_factory):
-    movie = render(tmp_path_factory.mktemp("narrated"))
+def narrated(tmp_path_factory, shared_cache):
+    movie = preview_video(tmp_path_factory.mktemp("narrated"), shared_cache)
     with av.open(str(movie)) as container:
         (stream,) = container.streams.audio
         info = {"codec": stream.codec_context.name, "rate": stream.rate, "bit_rate": stream.bit_rate}

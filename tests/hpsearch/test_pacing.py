@@ -1,18 +1,14 @@
 """With the voice off, the video reads at a human pace: cue splitting and reading time on their own,
-then the subtitles of silent beats as the render driver writes them (a cold preview render)."""
+then the subtitles of silent beats as the render driver writes them (a preview render)."""
 
 from __future__ import annotations
-
-import os
-import subprocess
-import sys
 
 import av
 import pytest
 import srt
 
 from hpsearch import pacing
-from hpsearch.files import ROOT
+from tests.helpers.videos import preview_video
 
 LONG = (
     "Then it splits the trials into good and bad, models each, and tries where good is likely and bad is not. "
@@ -50,25 +46,14 @@ def test_reading_time_is_never_rushed(text):
         assert len(cue) / seconds <= 17.0 + 1e-9
 
 
-def render(tmp, *args: str):
-    """The driver's MP4 of a cold preview render (fresh trial data, speech and media), as ./render.sh does it."""
-    env = {**os.environ, "HPSEARCH_CACHE_DIR": str(tmp / "cache")}
-    command = [sys.executable, "-m", "hpsearch.driver", "render", "--quality", "preview", "--quiet", *args]
-    command += ["--out", str(tmp / "out"), "--media-dir", str(tmp / "media")]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr[-3000:]
-    (movie,) = (tmp / "out").glob("*.mp4")
-    return movie
-
-
 # Silent, the beats read fastest: the grid's, TPE's and the landscape's sentences come close together,
 # and the dimensions beat holds the longest cue. (The narrated video is tests/hpsearch/test_narration.py's.)
 SILENT_BEATS = "Landscape,GridSearch,TPESearch,Dimensions"
 
 
 @pytest.fixture(scope="module")
-def silent_video(tmp_path_factory):
-    return render(tmp_path_factory.mktemp("silent"), "--voice", "off", "--scenes", SILENT_BEATS)
+def silent_video(tmp_path_factory, shared_cache):
+    return preview_video(tmp_path_factory.mktemp("silent"), shared_cache, "--voice", "off", "--scenes", SILENT_BEATS)
 
 
 # The subtitle reading rules the silent video is held to (the developers' guide), not pacing.py's own margins.
