@@ -16,7 +16,7 @@ MIN_CUE_SECONDS = 1.5
 CUE_GAP = 0.1  # seconds between two cues, so a player never shows both or merges them
 # Seconds of silence after a spoken cue (the next may start later, never sooner): a breath where a
 # sentence ends, a shorter one where a long sentence is split between two cues.
-SENTENCE_PAUSE = 0.45
+SENTENCE_PAUSE = 0.4
 CLAUSE_PAUSE = 0.3
 CUE_CHARS = 84  # two lines of 42, the usual subtitle limit
 

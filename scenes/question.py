@@ -80,7 +80,7 @@ class Question(SurfaceBeat):
         lr, decay = data.rows
         self.say(f"Two hyperparameters: the {lr.label}, on a log scale, and the {decay.label}.")  # ranges: the table
         self.turn(Fade(hp_table))
-        self.turn(Fade(box_note), at_least=1.0)  # the square's coordinates are on screen
+        self.turn(Fade(box_note), at_least=3.5)  # the square's coordinates: shown, not said
         self.say(f"Over it, the validation loss f: {data.summary.split(';')[0]}. Height is loss; lower is better.")
         self.turn(Fade(hp_table, out=True), Fade(box_note, out=True), Fade(formula))
         self.say(f"With {plural(data.budget, 'training run')}, find the setting with the lowest loss.")
