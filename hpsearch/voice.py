@@ -19,7 +19,7 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import time
+import sys
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hpsearch import audio, speech
-from hpsearch.cache import cache_dir
+from hpsearch.cache import cache_dir, source_digest
 from hpsearch.files import write_atomic
 from hpsearch.pacing import SENTENCE_PAUSE  # between two sentences in one clip, as between two clips
 
@@ -87,8 +87,7 @@ def identity() -> dict[str, object]:
         "lufs": LUFS,
         "true_peak": TRUE_PEAK,
         "trim": [SILENCE_DB, EDGE],
-        "code": [hashlib.sha256(Path(m.__file__ or "").read_bytes()).hexdigest() for m in (speech, audio)]
-        + [hashlib.sha256(Path(__file__).read_bytes()).hexdigest()],
+        "code": source_digest([speech, audio, sys.modules[__name__]]),
     }
 
 
@@ -103,24 +102,11 @@ def clip_path(text: str) -> Path:
     return cache_dir() / "speech" / f"{key[:24]}.wav"
 
 
-class Stats:
-    """Synthesis done in this process: clips made, seconds of speech, seconds spent (for the display and bench)."""
-
-    clips = 0
-    speech_seconds = 0.0
-    work_seconds = 0.0
-
-
 def clip(text: str) -> Clip:
     """The written `text` spoken, from the store or synthesised now (and stored)."""
     path = clip_path(text)
     if not path.exists():
-        start = time.perf_counter()
-        samples = synthesise(speech.spoken(text))
-        write_atomic(path, audio.wav_bytes(samples, RATE))
-        Stats.clips += 1
-        Stats.speech_seconds += len(samples) / RATE
-        Stats.work_seconds += time.perf_counter() - start
+        write_atomic(path, audio.wav_bytes(synthesise(speech.spoken(text)), RATE))
     with wave.open(str(path), "rb") as w:
         return Clip(path, w.getnframes() / w.getframerate())
 
